@@ -1,0 +1,37 @@
+/*
+ * limits: every size and count that bounds what a request, a file or a query may hold. Parsers take
+ * their limit from here; nothing else in the tree hard-codes one.
+ */
+#ifndef RELAIS_CORE_LIMITS_H
+#define RELAIS_CORE_LIMITS_H
+
+#define LIMIT_URL_BYTES (8 * 1024)            /* request line and path */
+#define LIMIT_HEADER_BYTES (16 * 1024)        /* all headers of one request */
+#define LIMIT_BODY_BYTES (1024 * 1024)        /* urlencoded form or JSON body */
+#define LIMIT_UPLOAD_BYTES (50 * 1024 * 1024) /* one multipart upload, summed over its files */
+#define LIMIT_FIELDS 200                      /* fields in a query string or a form */
+#define LIMIT_FIELD_NAME_BYTES 256
+#define LIMIT_FIELD_VALUE_BYTES (64 * 1024)   /* one non-file field */
+#define LIMIT_UPLOAD_FILES 8                  /* files in one multipart body */
+#define LIMIT_COOKIES 50
+#define LIMIT_JSON_DEPTH 32
+#define LIMIT_QUERY_CHARS 500                 /* a search query typed by a person */
+#define LIMIT_PAGE_SIZE 200                   /* rows in one page of a list or an API answer */
+#define LIMIT_CSV_ROWS 1000000
+#define LIMIT_CSV_COLUMNS 200
+
+#define LIMIT_CONNECTION_MEMORY (256 * 1024)  /* libmicrohttpd per-connection buffer */
+#define LIMIT_CONNECTIONS 1024
+#define LIMIT_CONNECTIONS_PER_IP 256
+#define LIMIT_CONNECTION_TIMEOUT_S 30
+
+#define LIMIT_PAGE_BYTES (8 * 1024 * 1024)    /* one rendered page or JSON answer */
+
+#define LIMIT_LOGIN_FAILURES_ACCOUNT 5        /* per account, per window */
+#define LIMIT_LOGIN_FAILURES_IP 20            /* per IP, per window */
+#define LIMIT_LOGIN_WINDOW_S (15 * 60)
+
+#define LIMIT_PASSWORD_MIN 12
+#define LIMIT_PASSWORD_MAX 256
+
+#endif
