@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 struct arena;
+struct embedded_file;
 
 enum db_kind { DB_SQLITE, DB_POSTGRES };
 
@@ -29,6 +30,9 @@ struct db_stmt;
  * Caller frees with db_close. */
 int db_open(const char *url, struct db **out);
 void db_close(struct db *db);
+/* Which driver a URL names, and what the driver receives (borrowed from url: the path for SQLite,
+ * the whole URL for PostgreSQL). ERR_INVALID for an empty path or another scheme ("mysql://"). */
+int db_parse_url(const char *url, enum db_kind *kind, const char **target);
 enum db_kind db_kind(const struct db *db);
 /* The last driver error message (English, for logs), borrowed. */
 const char *db_errmsg(const struct db *db);
@@ -38,6 +42,12 @@ const char *db_errmsg(const struct db *db);
 int db_migrate(struct db *db);
 /* The highest applied migration version (0 when none). */
 int db_schema_version(struct db *db, int *version);
+/* db_migrate over a given list instead of the embedded migrations: for tests. Names must be
+ * NNNN_name.sql, versions strictly increasing. */
+int db_migrate_from(struct db *db, const struct embedded_file *files, size_t count);
+/* Runs a multi-statement SQL script with the migration substitution ({{id}} becomes the driver's
+ * auto-increment primary key). For migrations and tests only: domain code uses prepared statements. */
+int db_exec_script(struct db *db, const char *sql);
 
 /* The cached prepared statement for sql (see above). The statement is reset and its bindings
  * cleared. Borrowed from the connection. */
@@ -51,11 +61,17 @@ void db_bind_double(struct db_stmt *st, int idx, double v);
 void db_bind_null(struct db_stmt *st, int idx);
 
 /* Runs or advances the statement: 1 when a row is available, 0 when done, or a negative enum err
- * (ERR_CONFLICT for a unique or foreign-key violation, ERR_DB otherwise). */
+ * (ERR_CONFLICT for a unique or foreign-key violation, ERR_DB otherwise; ERR_INTERNAL or
+ * ERR_INVALID for a bad binding: an index with no $n, non-UTF-8 text, a non-finite double).
+ * Stepping a statement that is done or failed is ERR_INTERNAL: db_reset it first. */
 int db_step(struct db_stmt *st);
 /* Convenience: steps until done, for statements that return no rows. */
 int db_exec_stmt(struct db_stmt *st);
 void db_reset(struct db_stmt *st);
+/* Resets every statement of the connection. Call it when a unit of work ends (the HTTP layer, after
+ * each request): on SQLite a statement left on a row keeps its read snapshot open, so the connection
+ * would keep seeing old data and the WAL could not be checkpointed. */
+void db_reset_all(struct db *db);
 /* Rows changed by the last completed INSERT/UPDATE/DELETE of this statement. */
 int64_t db_changes(struct db_stmt *st);
 
@@ -69,7 +85,9 @@ double db_col_double(struct db_stmt *st, int col);
 char *db_col_dup(struct db_stmt *st, int col, struct arena *a);
 
 /* Transactions. Nested begin is an error (ERR_INTERNAL). db_rollback is safe to call when no
- * transaction is open. */
+ * transaction is open. Both drivers behave like PostgreSQL: once a statement fails inside a
+ * transaction, later steps return that error without running, and db_commit rolls back and
+ * returns it. db_begin takes the write lock at once on SQLite (BEGIN IMMEDIATE). */
 int db_begin(struct db *db);
 int db_commit(struct db *db);
 int db_rollback(struct db *db);
@@ -77,7 +95,8 @@ int db_rollback(struct db *db);
 /* relais backup: SQLite's online backup API to path; on PostgreSQL, ERR_UNSUPPORTED (the caller
  * prints the pg_dump command from db_pg_dump_command). */
 int db_backup(struct db *db, const char *path);
-/* The pg_dump command line for the URL (arena memory). */
+/* The pg_dump command line for the URL (arena memory; NULL when longer than 64 KiB). Both are
+ * single-quoted for the shell; the URL may hold a password, so the caller decides where it goes. */
 char *db_pg_dump_command(const char *url, const char *path, struct arena *a);
 
 #endif
