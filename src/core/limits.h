@@ -24,6 +24,8 @@
 #define LIMIT_CONNECTIONS 1024
 #define LIMIT_CONNECTIONS_PER_IP 256
 #define LIMIT_CONNECTION_TIMEOUT_S 30
+#define LIMIT_SHUTDOWN_GRACE_S 10             /* wait for requests in flight on a graceful stop */
+#define LIMIT_MULTIPART_HEADER_BYTES (8 * 1024) /* the headers of one part of a multipart body */
 
 #define LIMIT_PAGE_BYTES (8 * 1024 * 1024)    /* one rendered page or JSON answer */
 

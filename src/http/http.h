@@ -98,6 +98,14 @@ const char *http_cookie(const struct http_request *req, const char *name);
 /* A path parameter of the matched route, or NULL. */
 const char *http_path_param(const struct http_request *req, const char *name);
 
+/* A request made outside the server, for the unit tests of handlers: zeroed, with its arena,
+ * method and path (copied), request id "0000000000000000" and remote_ip "127.0.0.1". The caller
+ * fills what else the handler reads (query, form, json...). */
+void http_request_init(struct http_request *req, struct arena *arena, enum http_method method,
+                       const char *path);
+/* Adds a header to a request made by http_request_init (read by http_header and http_cookie). */
+void http_request_add_header(struct http_request *req, const char *name, const char *value);
+
 struct http_header_line {
     const char *name, *value;
 };
@@ -113,8 +121,14 @@ struct http_response {
     struct arena *arena;
 };
 
-/* Adds a header; name and value are copied into the response's arena. */
+/* An empty response (status 0, which the server sends as 200) whose memory is arena's. */
+void http_response_init(struct http_response *resp, struct arena *arena);
+
+/* Adds a header; name and value are copied into the response's arena. The name must be a token
+ * (ASSERT); a value holding CR or LF is refused with an error log, never sent. */
 void http_resp_header(struct http_response *resp, const char *name, const char *value);
+/* The first value of a header already added (case-insensitive name), or NULL. Borrowed. */
+const char *http_resp_get_header(const struct http_response *resp, const char *name);
 
 struct http_cookie_opts {
     int64_t max_age;   /* seconds; 0 = session cookie; negative = delete */
@@ -123,15 +137,22 @@ struct http_cookie_opts {
     const char *same_site; /* "Lax" by default, "Strict" */
     const char *path;      /* "/" by default */
 };
-/* Adds a Set-Cookie header. The value must be a cookie-safe token (checked with ASSERT). */
+/* Adds a Set-Cookie header. The value must be a cookie-safe token (checked with ASSERT). opts NULL:
+ * a session cookie, HttpOnly, SameSite=Lax, Path=/. SameSite=None requires secure. */
 void http_resp_cookie(struct http_response *resp, const char *name, const char *value,
                       const struct http_cookie_opts *opts);
 /* 303 See Other to a local path (must start with '/'); 302 is never used. */
 void http_redirect(struct http_response *resp, const char *location);
+/* True when path is a local path that http_redirect accepts: it starts with '/', not with "//" or
+ * "/\" (another site for browsers), and holds no control character. Check a "return to" address
+ * taken from a request with it before redirecting. */
+bool http_local_path_ok(const char *path);
 /* Sets status, content type and body to the JSON value (which it takes and frees). */
 void http_json(struct http_response *resp, int status, json_t *value);
 /* Sets the JSON API error body {"error":{"code","message","field"}} and the status of err. */
 void http_json_error(struct http_response *resp, int err, const char *message, const char *field);
+/* A default French message for err ("La page demandée n'existe pas."). Static. */
+const char *http_error_message(int err);
 
 /* A handler fills resp and returns 0, or returns a negative enum err and leaves the rendering of the
  * error page to the hooks (message and field may be set with http_fail before returning). */
@@ -140,11 +161,15 @@ typedef int (*http_handler)(struct http_request *req, struct http_response *resp
 /* Records a French message (and the field it concerns) for the error page of a failing handler.
  * Returns err, so that a handler can write: return http_fail(req, ERR_INVALID, "…", "email"); */
 int http_fail(struct http_request *req, int err, const char *message, const char *field);
+/* What http_fail recorded (arena copies), or NULLs. */
+void http_failure(const struct http_request *req, const char **message, const char **field);
 
 struct http_hooks {
     /* Called once per worker thread, lazily, to create that thread's context (e.g. its database
      * connection); the result is put into req->ctx. NULL: no context. */
     void *(*thread_context)(void *app);
+    /* Frees a context made by thread_context, when its worker thread ends. NULL: not freed. */
+    void (*thread_context_free)(void *ctx, void *app);
     /* Runs before the handler of a matched route: authentication, role check, CSRF check. Returns 0
      * to go on, or an error (then the handler is not called and render_error runs). May fill resp
      * (e.g. a redirect to the login page) and return 1 to send it as is. */
