@@ -274,7 +274,7 @@ function startServer({ db, name = 'server', args = [], env = {} }) {
 
     /* SIGTERM, then wait for the process; a graceful stop exits 0. */
     srv.stop = async () => {
-        if (srv.exited) return srv.checkExit();
+        if (srv.exited) return srv.killed ? srv.exited : srv.checkExit();
         srv.expectedExit = true;
         proc.kill('SIGTERM');
         let timer;
@@ -299,6 +299,7 @@ function startServer({ db, name = 'server', args = [], env = {} }) {
     };
     srv.kill9 = async () => {
         srv.expectedExit = true;
+        srv.killed = true;
         if (!srv.exited) proc.kill('SIGKILL');
         return exitPromise;
     };

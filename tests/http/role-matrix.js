@@ -1,0 +1,164 @@
+'use strict';
+/*
+ * The role matrix: for every route of `relais routes`, who may use it.
+ *
+ * One row per route (several rows may share a route to test an example with another outcome, e.g.
+ * a structure the user does not belong to). A row:
+ *   method, pattern   exactly as `relais routes` prints them (parameter names do not matter)
+ *   path(f)           a concrete path; f is the fixture { structure, other, users, spare, staticFile }
+ *   body(f, role)     for POST: a minimal body (form fields, or JSON when json: true); _csrf is added
+ *   expect            { anonymous, mediateur, admin_structure, coordinateur, admin }: 'allow' | 'deny'
+ *   accept            statuses that also count as 'allow' (a validation 400/422 for a minimal body,
+ *                     a 404 for a made-up token): the request got past the role check
+ *   fresh             the request ends the session (logout): run it with a session of its own
+ *
+ * deny means: anonymous on a page → 303 to /connexion?retour=…; anonymous on the API → 401;
+ * a logged-in role → 403. allow means: status < 400 (or in accept), and not one of those.
+ *
+ * Roles: mediateur and admin_structure belong to f.structure; f.other is a structure they do not
+ * belong to; the coordinateur covers département 53, where both structures are.
+ */
+
+const ALL = ['anonymous', 'mediateur', 'admin_structure', 'coordinateur', 'admin'];
+
+function only(...roles) {
+    const e = {};
+    for (const r of ALL) e[r] = roles.includes(r) ? 'allow' : 'deny';
+    return e;
+}
+
+const PUBLIC = only(...ALL);
+const LOGGED_IN = only('mediateur', 'admin_structure', 'coordinateur', 'admin');
+const STRUCTURE_ADMINS = only('admin_structure', 'coordinateur', 'admin');
+const COORDINATION = only('coordinateur', 'admin');
+const ADMIN = only('admin');
+const VALIDATION = [400, 422];
+
+const rows = [
+    // Public pages.
+    { method: 'GET', pattern: '/', path: () => '/', expect: PUBLIC },
+    { method: 'GET', pattern: '/accessibilite', path: () => '/accessibilite', expect: PUBLIC },
+    { method: 'GET', pattern: '/donnees-personnelles', path: () => '/donnees-personnelles', expect: PUBLIC },
+    { method: 'GET', pattern: '/static/{path*}', path: (f) => f.staticFile, expect: PUBLIC },
+    { method: 'GET', pattern: '/connexion', path: () => '/connexion', expect: PUBLIC },
+    {
+        method: 'POST', pattern: '/connexion', path: () => '/connexion', expect: PUBLIC, accept: VALIDATION,
+        // Wrong credentials on an address that exists nowhere: a failed login, not a role question.
+        body: (f, role) => ({ email: `matrice-${role}@example.org`, password: 'pas-le-bon-mot-de-passe' }),
+    },
+    { method: 'POST', pattern: '/deconnexion', path: () => '/deconnexion', expect: PUBLIC, fresh: true, body: () => ({}) },
+    { method: 'GET', pattern: '/mot-de-passe-oublie', path: () => '/mot-de-passe-oublie', expect: PUBLIC },
+    {
+        method: 'POST', pattern: '/mot-de-passe-oublie', path: () => '/mot-de-passe-oublie', expect: PUBLIC,
+        accept: VALIDATION, body: () => ({ email: 'personne-inconnue@example.org' }),
+    },
+    // A made-up token: the page says the link is invalid (200/400/404/410) — never a role refusal.
+    {
+        method: 'GET', pattern: '/reinitialiser/{token}', path: () => '/reinitialiser/jeton-invente-0123456789',
+        expect: PUBLIC, accept: [400, 404, 410],
+    },
+    {
+        method: 'POST', pattern: '/reinitialiser/{token}', path: () => '/reinitialiser/jeton-invente-0123456789',
+        expect: PUBLIC, accept: [400, 404, 410, 422],
+        body: () => ({ password: 'Nouveau-mot-de-passe-2024', password_confirmation: 'Nouveau-mot-de-passe-2024' }),
+    },
+    {
+        method: 'GET', pattern: '/invitation/{token}', path: () => '/invitation/jeton-invente-0123456789',
+        expect: PUBLIC, accept: [400, 404, 410],
+    },
+    {
+        method: 'POST', pattern: '/invitation/{token}', path: () => '/invitation/jeton-invente-0123456789',
+        expect: PUBLIC, accept: [400, 404, 410, 422],
+        body: () => ({ name: 'Invitée', password: 'Nouveau-mot-de-passe-2024' }),
+    },
+
+    // Any logged-in user.
+    { method: 'GET', pattern: '/tableau-de-bord', path: () => '/tableau-de-bord', expect: LOGGED_IN },
+    { method: 'GET', pattern: '/compte', path: () => '/compte', expect: LOGGED_IN },
+    {
+        // A wrong current password: the form comes back with an error, nothing changes.
+        method: 'POST', pattern: '/compte/mot-de-passe', path: () => '/compte/mot-de-passe', expect: LOGGED_IN,
+        accept: VALIDATION,
+        body: () => ({ ancien: 'pas-le-bon-mot-de-passe', nouveau: 'Nouveau-mot-de-passe-2024', confirmation: 'Nouveau-mot-de-passe-2024' }),
+    },
+
+    // Structures.
+    { method: 'GET', pattern: '/structures', path: () => '/structures', expect: STRUCTURE_ADMINS },
+    { method: 'GET', pattern: '/structures/nouvelle', path: () => '/structures/nouvelle', expect: COORDINATION },
+    {
+        method: 'POST', pattern: '/structures', path: () => '/structures', expect: COORDINATION, accept: VALIDATION,
+        body: (f, role) => ({ nom: `Structure de la matrice (${role})`, departement: '53' }),
+    },
+    // A structure's page: its members, the coordination and the admin.
+    {
+        method: 'GET', pattern: '/structures/{id}', path: (f) => `/structures/${f.structure}`,
+        expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin'),
+    },
+    { method: 'GET', pattern: '/structures/{id}', path: (f) => `/structures/${f.other}`, expect: COORDINATION, note: 'not a member' },
+    {
+        method: 'POST', pattern: '/structures/{id}/membres', path: (f) => `/structures/${f.structure}/membres`,
+        expect: STRUCTURE_ADMINS, accept: VALIDATION,
+        body: (f, role) => ({ email: `invite-${role}@example.org`, role: 'mediateur' }),
+    },
+    {
+        method: 'POST', pattern: '/structures/{id}/membres', path: (f) => `/structures/${f.other}/membres`,
+        expect: COORDINATION, accept: VALIDATION, note: 'not a member',
+        body: (f, role) => ({ email: `invite-autre-${role}@example.org`, role: 'mediateur' }),
+    },
+    { method: 'GET', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.structure}/jetons`, expect: STRUCTURE_ADMINS },
+    { method: 'GET', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.other}/jetons`, expect: COORDINATION, note: 'not a member' },
+    {
+        method: 'POST', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.structure}/jetons`,
+        expect: STRUCTURE_ADMINS, accept: VALIDATION, body: (f, role) => ({ nom: `Jeton de la matrice (${role})` }),
+    },
+    {
+        method: 'POST', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.other}/jetons`,
+        expect: COORDINATION, accept: VALIDATION, note: 'not a member', body: (f, role) => ({ nom: `Jeton autre (${role})` }),
+    },
+    {
+        // No such token: allowed roles get 404, the others a refusal before the lookup.
+        method: 'POST', pattern: '/structures/{id}/jetons/{tid}/revoquer',
+        path: (f) => `/structures/${f.structure}/jetons/999999/revoquer`, expect: STRUCTURE_ADMINS, accept: [404],
+        body: () => ({}),
+    },
+
+    // Administration.
+    { method: 'GET', pattern: '/admin/utilisateurs', path: () => '/admin/utilisateurs', expect: ADMIN },
+    {
+        method: 'POST', pattern: '/admin/utilisateurs/{id}/role', path: (f) => `/admin/utilisateurs/${f.spare.id}/role`,
+        expect: ADMIN, accept: VALIDATION, body: () => ({ role: 'mediateur' }),
+    },
+    {
+        method: 'POST', pattern: '/admin/utilisateurs/{id}/desactiver', path: (f) => `/admin/utilisateurs/${f.spare.id}/desactiver`,
+        expect: ADMIN, body: () => ({}),
+    },
+
+    // API. Logged-in roles call it with their session cookie (and the CSRF token in X-CSRF-Token).
+    { method: 'GET', pattern: '/api/v1/openapi.json', path: () => '/api/v1/openapi.json', expect: PUBLIC },
+    { method: 'GET', pattern: '/api/v1/sante', path: () => '/api/v1/sante', expect: PUBLIC },
+    { method: 'GET', pattern: '/api/v1/moi', path: () => '/api/v1/moi', expect: LOGGED_IN },
+    // The directory of structures is public information.
+    { method: 'GET', pattern: '/api/v1/structures', path: () => '/api/v1/structures', expect: PUBLIC },
+    { method: 'GET', pattern: '/api/v1/structures/{id}', path: (f) => `/api/v1/structures/${f.structure}`, expect: PUBLIC },
+    {
+        method: 'POST', pattern: '/api/v1/structures', path: () => '/api/v1/structures', expect: COORDINATION,
+        accept: VALIDATION, json: true, body: (f, role) => ({ nom: `Structure API de la matrice (${role})`, departement: '53' }),
+    },
+];
+
+/*
+ * What an ACCESS word of `relais routes` implies for the five roles, assuming each role includes the
+ * rights of those before it (mediateur < admin_structure < coordinateur < admin).
+ */
+const ACCESS_ALLOWS = {
+    public: PUBLIC,
+    'api-public': PUBLIC,
+    auth: LOGGED_IN,
+    'api-auth': LOGGED_IN,
+    mediateur: LOGGED_IN,
+    admin_structure: STRUCTURE_ADMINS,
+    coordinateur: COORDINATION,
+    admin: ADMIN,
+};
+
+module.exports = { rows, ROLES: ALL, ACCESS_ALLOWS };
