@@ -64,7 +64,8 @@ int pg_fail(struct db *db, const char *sql, const struct pg_result *res)
 static void pg_notice(void *arg, const char *message)
 {
     (void)arg;
-    log_debug("db: postgres notice: %s", message);
+    /* The first line only: a log event is one line (the DETAIL lines may quote row values). */
+    log_debug("db: postgres notice: %.*s", (int)strcspn(message, "\n"), message);
 }
 
 static const struct db_driver pg_driver;
