@@ -1,0 +1,74 @@
+#include "app/cli.h"
+#include "core/err.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void cli_usage(const struct cli_cmd *cmd)
+{
+    printf("Usage : %s\n\n%s\n", cmd->usage, cmd->summary);
+    if (cmd->n_opts)
+        printf("\nOptions :\n");
+    for (size_t i = 0; i < cmd->n_opts; i++) {
+        const struct cli_opt *o = &cmd->opts[i];
+        char left[64];
+        snprintf(left, sizeof(left), "--%s%s%s", o->name, o->metavar ? " " : "",
+                 o->metavar ? o->metavar : "");
+        printf("  %-28s %s\n", left, o->help);
+    }
+    printf("  %-28s %s\n", "--help", "affiche cette aide");
+}
+
+static const struct cli_opt *find_opt(const struct cli_cmd *cmd, const char *name, size_t len)
+{
+    for (size_t i = 0; i < cmd->n_opts; i++)
+        if (strlen(cmd->opts[i].name) == len && strncmp(cmd->opts[i].name, name, len) == 0)
+            return &cmd->opts[i];
+    return NULL;
+}
+
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const char **pos, size_t max_pos,
+              size_t *n_pos)
+{
+    *n_pos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            cli_usage(cmd);
+            return 1;
+        }
+        if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
+            if (*n_pos >= max_pos) {
+                fprintf(stderr, "relais : argument en trop : « %s » (voir --help)\n", a);
+                return ERR_INVALID;
+            }
+            pos[(*n_pos)++] = a;
+            continue;
+        }
+        const char *name = a + 2;
+        const char *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        const struct cli_opt *o = find_opt(cmd, name, len);
+        if (!o) {
+            fprintf(stderr, "relais : option inconnue : %s (voir %s --help)\n", a, cmd->usage);
+            return ERR_INVALID;
+        }
+        if (!o->metavar) {
+            if (eq) {
+                fprintf(stderr, "relais : l'option --%s ne prend pas de valeur\n", o->name);
+                return ERR_INVALID;
+            }
+            *o->value = "1";
+            continue;
+        }
+        if (eq) {
+            *o->value = eq + 1;
+        } else if (i + 1 < argc) {
+            *o->value = argv[++i];
+        } else {
+            fprintf(stderr, "relais : l'option --%s attend une valeur (%s)\n", o->name, o->metavar);
+            return ERR_INVALID;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,107 @@
+#include "site/shell.h"
+#include "comptes/auth.h"
+#include "core/arena.h"
+#include "core/config.h"
+#include "core/ctx.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "html/ui.h"
+#include "site/site.h"
+
+#include <string.h>
+
+/* Navigation entries and the roles that see them (0: everyone signed in; -1: anonymous only). */
+struct nav_entry {
+    const char *label;
+    const char *href;
+    int roles;
+};
+
+static const struct nav_entry nav_entries[] = {
+    {"Accueil", "/", -1},
+    {"Tableau de bord", "/tableau-de-bord", 0},
+    {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
+    {"Utilisateurs", "/admin/utilisateurs", ROLE_ADMIN},
+    {"Mon compte", "/compte", 0},
+};
+
+static bool is_current(const char *path, const char *href)
+{
+    size_t n = strlen(href);
+    if (strcmp(href, "/") == 0)
+        return strcmp(path, "/") == 0;
+    return strncmp(path, href, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+int shell_render(struct http_request *req, struct http_response *resp, const struct shell_page *p,
+                 const char *content_html)
+{
+    const struct auth *a = auth_of(req);
+    const struct ctx *ctx = req->ctx;
+    size_t n_entries = sizeof(nav_entries) / sizeof(nav_entries[0]);
+    struct ui_nav_item *nav = arena_calloc(req->arena, n_entries, sizeof(*nav));
+    size_t n = 0;
+    for (size_t i = 0; i < n_entries; i++) {
+        const struct nav_entry *e = &nav_entries[i];
+        bool show = auth_signed_in(a) ? (e->roles == 0 || (e->roles > 0 && auth_has(a, (unsigned)e->roles | ROLE_ADMIN)))
+                                      : e->roles == -1;
+        if (!show)
+            continue;
+        nav[n].label = e->label;
+        nav[n].href = e->href;
+        nav[n].current = is_current(req->path, e->href);
+        n++;
+    }
+    struct ui_viewer viewer = {0};
+    if (auth_signed_in(a)) {
+        viewer.display_name = a->name;
+        viewer.role_label = auth_role_label(a, req->arena);
+        viewer.csrf_token = a->csrf_token;
+    }
+    struct ui_page page = {
+        .title = p->title,
+        .lang = "fr",
+        .nav = nav,
+        .n_nav = n,
+        .viewer = auth_signed_in(a) ? &viewer : NULL,
+        .notice = p->notice,
+        .demo = ctx && ctx->cfg && ctx->cfg->demo,
+        .wide = p->wide,
+    };
+    resp->status = p->status ? p->status : 200;
+    resp->content_type = "text/html; charset=utf-8";
+    ui_layout(&resp->body, &page, content_html);
+    return buf_finish(&resp->body);
+}
+
+static const char *error_title(int status)
+{
+    switch (status) {
+    case 400: return "Demande invalide";
+    case 401: return "Connexion requise";
+    case 403: return "Accès refusé";
+    case 404: return "Page introuvable";
+    case 405: return "Méthode non autorisée";
+    case 413: return "Envoi trop volumineux";
+    case 415: return "Format non pris en charge";
+    case 429: return "Trop de tentatives";
+    default: return "Une erreur est survenue";
+    }
+}
+
+void shell_error(struct http_request *req, struct http_response *resp, int err, const char *message,
+                 const char *field, void *app)
+{
+    (void)app;
+    int status = err_http_status(err);
+    if (req->is_api) {
+        http_json_error(resp, err, message ? message : error_title(status), field);
+        return;
+    }
+    struct buf content;
+    buf_init(&content, req->arena, LIMIT_PAGE_BYTES);
+    site_error(&content, status, message);
+    buf_reset(&resp->body);
+    struct shell_page p = {.title = error_title(status), .status = status};
+    shell_render(req, resp, &p, buf_cstr(&content));
+}
