@@ -29,7 +29,7 @@ struct ui_viewer {
 };
 
 struct ui_page {
-    const char *title;        /* the <title> and, unless h1 is NULL-suppressed, the page heading */
+    const char *title;        /* the <title> and, unless no_h1, the page heading */
     const char *lang;         /* "fr" by default */
     const struct ui_nav_item *nav;
     size_t n_nav;
@@ -37,6 +37,8 @@ struct ui_page {
     const char *notice;       /* a one-line success message shown at the top ("flash"), or NULL */
     bool demo;                /* shows the "démo" banner: data in this instance is invented */
     bool wide;                /* full-width main column */
+    bool no_h1;               /* content_html brings its own h1 (the home page) */
+    bool has_errors;          /* a form with errors: the <title> starts with "Erreur : " */
 };
 
 /* Writes the whole document: head, skip link, header with navigation, main (content_html), footer. */
@@ -89,7 +91,7 @@ void ui_select(struct buf *b, const struct ui_field *f, const struct ui_option *
 void ui_choices(struct buf *b, const struct ui_field *f, const struct ui_option *opts, size_t n,
                 bool multiple);
 
-/* The hidden CSRF input every state-changing form carries. */
+/* The hidden CSRF input every state-changing form carries, named "_csrf". */
 void ui_csrf(struct buf *b, const char *token);
 
 enum ui_button_kind { UI_BUTTON_PRIMARY, UI_BUTTON_SECONDARY, UI_BUTTON_WARNING };
@@ -116,8 +118,14 @@ void ui_table_row_link(struct buf *b, const struct ui_table *t, const char *href
                        const char *const *cells);
 void ui_table_end(struct buf *b);
 
-/* A card: a heading (linked when href is set), and body markup. */
+/* A card: a heading (linked when href is set), and body markup. The heading is an h2; ui_card_at
+ * chooses the level (2 to 4) for cards under a section heading. */
 void ui_card(struct buf *b, const char *heading, const char *href, const char *body_html);
+void ui_card_at(struct buf *b, int level, const char *heading, const char *href,
+                const char *body_html);
+/* Cards written between these two calls line up in a grid (one column on a phone). */
+void ui_cards_begin(struct buf *b);
+void ui_cards_end(struct buf *b);
 
 enum ui_tag_colour { UI_TAG_NEUTRAL, UI_TAG_GREEN, UI_TAG_RED, UI_TAG_BLUE, UI_TAG_YELLOW };
 void ui_tag(struct buf *b, const char *label, enum ui_tag_colour colour);
@@ -125,8 +133,9 @@ void ui_tag(struct buf *b, const char *label, enum ui_tag_colour colour);
 enum ui_notice_kind { UI_NOTICE_INFO, UI_NOTICE_SUCCESS, UI_NOTICE_WARNING };
 void ui_notice(struct buf *b, enum ui_notice_kind kind, const char *heading, const char *text);
 
-/* Pagination: links to base_href with "page=N" appended (base_href already escaped-safe text with
- * or without a query string). Nothing when pages <= 1. */
+/* Pagination: links to base_href with "page=N" appended (base_href is a plain URL, with or without
+ * a query string, its values already percent-encoded; it is HTML-escaped here). Nothing when
+ * pages <= 1. */
 void ui_pagination(struct buf *b, const char *base_href, int64_t page, int64_t pages);
 
 /* Headings and paragraphs in the theme's typography. */
@@ -134,5 +143,10 @@ void ui_h1(struct buf *b, const char *text);
 void ui_h2(struct buf *b, const char *text);
 void ui_p(struct buf *b, const char *text);
 void ui_link(struct buf *b, const char *label, const char *href);
+
+/* Running text written as plain semantic HTML (h2, h3, p, ul, ol, a, strong) inside these two
+ * calls is styled by the theme, so that content templates carry no theme class. */
+void ui_prose_begin(struct buf *b);
+void ui_prose_end(struct buf *b);
 
 #endif
