@@ -83,15 +83,16 @@ static int is_identifier(const char *s)
         return 0;
     for (; *s; s++) {
         char c = *s;
-        if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+        int letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        if (!(c == '_' || letter || (c >= '0' && c <= '9')))
             return 0;
     }
     return 1;
 }
 
 /* A C string literal, one source line per literal line so that the generated file stays readable.
- * Everything outside printable ASCII is a three-digit octal escape (never ambiguous with a following
- * digit), and '?' is escaped so that no trigraph can form. */
+ * Everything outside printable ASCII is a three-digit octal escape (never ambiguous with a
+ * following digit), and '?' is escaped so that no trigraph can form. */
 static void write_literal(FILE *out, const char *p, size_t len)
 {
     fputs("        \"", out);

@@ -130,7 +130,7 @@ int db_fail(struct db *db, const char *sql, int err, const char *msg)
     return err;
 }
 
-/* Pointer hashing: the low bits of an address are alignment, the multiplication spreads the rest. */
+/* Pointer hashing: the low bits of an address are alignment; multiplying spreads the rest. */
 static size_t cache_slot(const struct db *db, const char *key)
 {
     uint64_t h = ((uint64_t)(uintptr_t)key >> 3) * UINT64_C(0x9E3779B97F4A7C15);

@@ -46,7 +46,8 @@ int db_schema_version(struct db *db, int *version);
  * NNNN_name.sql, versions strictly increasing. */
 int db_migrate_from(struct db *db, const struct embedded_file *files, size_t count);
 /* Runs a multi-statement SQL script with the migration substitution ({{id}} becomes the driver's
- * auto-increment primary key). For migrations and tests only: domain code uses prepared statements. */
+ * auto-increment primary key). For migrations and tests only: domain code uses prepared
+ * statements. */
 int db_exec_script(struct db *db, const char *sql);
 
 /* The cached prepared statement for sql (see above). The statement is reset and its bindings
@@ -69,8 +70,8 @@ int db_step(struct db_stmt *st);
 int db_exec_stmt(struct db_stmt *st);
 void db_reset(struct db_stmt *st);
 /* Resets every statement of the connection. Call it when a unit of work ends (the HTTP layer, after
- * each request): on SQLite a statement left on a row keeps its read snapshot open, so the connection
- * would keep seeing old data and the WAL could not be checkpointed. */
+ * each request): on SQLite a statement left on a row keeps its read snapshot open, so the
+ * connection would keep seeing old data and the WAL could not be checkpointed. */
 void db_reset_all(struct db *db);
 /* Rows changed by the last completed INSERT/UPDATE/DELETE of this statement. */
 int64_t db_changes(struct db_stmt *st);

@@ -1,8 +1,8 @@
 /*
  * postgres: the PostgreSQL driver, over libpq. One PGconn per struct db. Each statement is prepared
- * once per connection (PQprepare, named "s<N>", parameter types inferred by the server) and run with
- * PQexecPrepared, parameters and results as text. The whole result is fetched at the first step;
- * later steps walk its rows. A broken connection is re-established once, at the next db_prepare
+ * once per connection (PQprepare, named "s<N>", parameter types inferred by the server) and run
+ * with PQexecPrepared, parameters and results as text. The whole result is fetched at the first
+ * step; later steps walk its rows. A broken connection is re-established once, at the next db_prepare
  * outside a transaction, and its statements are prepared again on their next use.
  */
 #include "core/alloc.h"
@@ -60,7 +60,7 @@ int pg_fail(struct db *db, const char *sql, const struct pg_result *res)
     return db_fail(db, sql, conflict ? ERR_CONFLICT : ERR_DB, msg);
 }
 
-/* Server notices ("table already exists, skipping") are not errors: keep them out of stderr's way. */
+/* Server notices ("table already exists, skipping") are not errors: debug lines, not stderr. */
 static void pg_notice(void *arg, const char *message)
 {
     (void)arg;
