@@ -167,13 +167,16 @@ int db_prepare(struct db *db, const char *sql, struct db_stmt **out)
     struct db_stmt *st = db->cache[i];
     if (st && strcmp(st->sql, sql) != 0) {
         /* The same address now holds another text (a buffer reused by a test or a tool): the
-         * pointer key is only a fast path, the text decides. */
+         * pointer key is only a fast path, the text decides. The new statement takes the slot in
+         * place, as emptying a slot would cut the probe chains that run through it. */
+        struct db_stmt *fresh;
+        rc = db->drv->stmt_new(db, sql, &fresh);
+        if (rc != 0)
+            return rc;
         db->drv->stmt_free(st);
-        db->cache[i] = NULL;
-        db->cache_len--;
-        st = NULL;
-    }
-    if (st) {
+        db->cache[i] = fresh;
+        st = fresh;
+    } else if (st) {
         rc = db->drv->stmt_reuse(st);
         if (rc != 0)
             return rc;

@@ -75,6 +75,12 @@ static const struct db_driver sqlite_driver;
 
 int sqlite_open(const char *path, struct db **out)
 {
+    /* NOMUTEX leaves the locking to us (one thread per connection); a library built without any
+     * thread support would corrupt memory instead. */
+    if (!sqlite3_threadsafe()) {
+        log_error("db: this SQLite library is built without thread support");
+        return ERR_DB;
+    }
     sqlite3 *h = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
     int rc = sqlite3_open_v2(path, &h, flags, NULL);

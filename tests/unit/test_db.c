@@ -522,6 +522,10 @@ static void test_statement_cache(void **state)
     assert_int_equal(query_int(f->db, sql), 41);
     snprintf(sql, sizeof(sql), "SELECT 42");
     assert_int_equal(query_int(f->db, sql), 42);
+    snprintf(sql, sizeof(sql), "SELEC 43");
+    assert_int_not_equal(db_prepare(f->db, sql, &st3), 0);
+    snprintf(sql, sizeof(sql), "SELECT 44");
+    assert_int_equal(query_int(f->db, sql), 44);
 
     /* Many statements: the cache grows without losing any. */
     static char texts[200][32];
@@ -550,6 +554,23 @@ static void test_returning_id(void **state)
     assert_int_equal(db_col_int64(st, 0), b);
     assert_int_equal(db_col_count(st), 4);
     db_reset(st);
+
+    /* db_changes of an INSERT ... RETURNING, once completed. */
+    assert_int_equal(db_prepare(f->db, "UPDATE parent SET n = 5", &st), 0);
+    assert_int_equal(db_exec_stmt(st), 0);
+    assert_int_equal(db_changes(st), 2);
+    assert_int_equal(db_prepare(f->db, sql_insert_parent, &st), 0);
+    db_bind_text(st, 1, "c@example.org");
+    assert_int_equal(db_step(st), 1);
+    assert_int_equal(db_step(st), 0);
+    assert_int_equal(db_changes(st), 1);
+    db_reset(st);
+    assert_int_equal(db_prepare(f->db, "DELETE FROM parent WHERE email = $1", &st), 0);
+    db_bind_text(st, 1, "c@example.org");
+    assert_int_equal(db_exec_stmt(st), 0);
+    assert_int_equal(db_changes(st), 1);
+    assert_int_equal(db_prepare(f->db, "UPDATE parent SET n = 1", &st), 0);
+    assert_int_equal(db_exec_stmt(st), 0);
 
     /* db_changes counts rows of UPDATE and DELETE, and not of SELECT. */
     assert_int_equal(db_prepare(f->db, "UPDATE parent SET n = n + 1 WHERE n = $1", &st), 0);
