@@ -180,6 +180,14 @@ struct http_hooks {
     void *app;
 };
 
+/* Static files (served under /static/ from web_dir, before routing): rel is the decoded path after
+ * "/static/". True when every segment is non-empty and starts with no '.' (no "..", no hidden file)
+ * and there is no backslash. */
+bool http_static_path_ok(const char *rel);
+/* True for a fingerprinted name, cached for a year as immutable: a dot-separated segment of 8 or
+ * more hex digits between the first name segment and the extension ("relais.3fa2b91c.css"). */
+bool http_static_fingerprinted(const char *name);
+
 struct router;
 
 struct http_server_opts {
