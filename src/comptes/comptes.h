@@ -87,9 +87,8 @@ struct structure {
 bool departement_valid(const char *code);
 /* True for a SIRET of 14 digits with a valid Luhn key (La Poste's 356000000 SIRETs included). */
 bool siret_valid(const char *siret);
-/* Checks every field; French messages into errs. Empty optional fields are set to NULL. */
-void structure_validate(struct structure *s, struct ui_errors *errs);
-/* Validates and inserts; ERR_INVALID with errs filled, ERR_CONFLICT when the SIRET exists. */
+/* Validates (French messages per field into errs; fields trimmed, empty optional fields set to
+ * NULL) and inserts; ERR_INVALID with errs filled, ERR_CONFLICT when the SIRET exists. */
 int structure_create(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs);
 int structure_get(struct db *db, struct arena *a, int64_t id, struct structure *out);
 /* Structures with id > after (cursor), by id, optionally restricted to departements (NULL: all). */

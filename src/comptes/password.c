@@ -34,8 +34,9 @@ bool password_verify(const char *hash, const char *password)
      * whether the account exists or not. */
     if (!hash || !*hash) {
         pthread_once(&dummy_once, make_dummy_hash);
-        if (dummy_hash[0])
-            crypto_pwhash_str_verify(dummy_hash, password, strlen(password));
+        /* The result is meaningless; only the time spent matters. */
+        if (dummy_hash[0] && crypto_pwhash_str_verify(dummy_hash, password, strlen(password)) == 0)
+            return false;
         return false;
     }
     return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;

@@ -59,13 +59,6 @@ bool siret_valid(const char *siret)
 {
     if (!siret || !all_digits(siret, 14))
         return false;
-    /* La Poste's establishments share the SIREN 356000000 and use a digit-sum rule instead. */
-    if (strncmp(siret, "356000000", 9) == 0) {
-        int sum = 0;
-        for (int i = 0; i < 14; i++)
-            sum += siret[i] - '0';
-        return sum % 5 == 0;
-    }
     int sum = 0;
     for (int i = 0; i < 14; i++) {
         int d = siret[i] - '0';
@@ -76,7 +69,16 @@ bool siret_valid(const char *siret)
         }
         sum += d;
     }
-    return sum % 10 == 0;
+    if (sum % 10 == 0)
+        return true;
+    /* La Poste's establishments share the SIREN 356000000; their SIRETs follow a digit-sum rule
+     * instead of the Luhn key. */
+    if (strncmp(siret, "356000000", 9) != 0)
+        return false;
+    int digits = 0;
+    for (int i = 0; i < 14; i++)
+        digits += siret[i] - '0';
+    return digits % 5 == 0;
 }
 
 /* Trims the field; NULL when empty; an error when it is longer than max or not UTF-8. */
@@ -87,12 +89,11 @@ static const char *clean(const char *v, size_t max, const char *field, const cha
     if (s.len == 0)
         return NULL;
     if (!utf8_valid(s.p, s.len) || s.len > max) {
-        const char *msg = a ? arena_printf(a, "%s doit contenir au plus %zu caractères.", label, max)
-                            : "Valeur trop longue.";
-        ui_errors_add(errs, field, msg);
+        ui_errors_add(errs, field,
+                      arena_printf(a, "%s doit contenir au plus %zu caractères.", label, max));
         return NULL;
     }
-    return a ? str_dup(s, a) : v;
+    return str_dup(s, a);
 }
 
 static void structure_clean(struct structure *s, struct ui_errors *errs, struct arena *a)
@@ -121,11 +122,6 @@ static void structure_clean(struct structure *s, struct ui_errors *errs, struct 
         ui_errors_add(errs, "departement",
                       "Le département doit être un code existant : 01 à 95, 2A, 2B ou 971 à 976.");
     }
-}
-
-void structure_validate(struct structure *s, struct ui_errors *errs)
-{
-    structure_clean(s, errs, NULL);
 }
 
 int structure_create(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs)
