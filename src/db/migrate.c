@@ -64,6 +64,8 @@ static int substitute(struct db *db, const char *sql, struct buf *b)
 
 int db_exec_script(struct db *db, const char *sql)
 {
+    if (db->in_tx && db->tx_err)
+        return db->tx_err; /* as db_step: nothing runs in a failed transaction */
     struct buf b;
     buf_init(&b, NULL, MIGRATE_SCRIPT_MAX);
     int rc = substitute(db, sql, &b);
