@@ -802,7 +802,7 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
     size_t n = strlen(line);
     while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
         line[--n] = '\0';
-    log_warn("libmicrohttpd: %s", line);
+    log_info("libmicrohttpd: %s", line); /* mostly clients that left early */
 }
 
 int http_server_start(const struct http_server_opts *opts, const struct router *router,
@@ -845,14 +845,15 @@ int http_server_start(const struct http_server_opts *opts, const struct router *
     if (pthread_key_create(&srv->thread_key, thread_context_release) != 0)
         log_fatal("http: pthread_key_create failed");
     srv->daemon = MHD_start_daemon(
-        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_SOCK_ADDR, sa,
+        flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa,
         MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
         (size_t)LIMIT_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)LIMIT_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
         (unsigned)LIMIT_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
         (unsigned)LIMIT_CONNECTIONS_PER_IP, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes,
-        NULL, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+        NULL, MHD_OPTION_END);
     if (!srv->daemon) {
         log_error("http: cannot listen on %s port %u", bind, opts->port);
         pthread_key_delete(srv->thread_key);
