@@ -11,7 +11,9 @@ async function findShownToken(server, html, exclude) {
     const candidates = new Set();
     for (const m of html.matchAll(/<code[^>]*>\s*([^<\s]{20,})\s*<\/code>/g)) candidates.add(h.decodeEntities(m[1]));
     for (const m of html.matchAll(/value="([^"]{20,})"/g)) candidates.add(h.decodeEntities(m[1]));
-    for (const m of html.matchAll(/>\s*([A-Za-z0-9_\-.~+/=]{24,})\s*</g)) candidates.add(m[1]);
+    // Any long token-like word of the text (e.g. "… ne sera plus affiché : rls_…").
+    const textOnly = html.replace(/<[^>]*>/g, ' ');
+    for (const m of textOnly.matchAll(/(?:^|[\s:«"'])([A-Za-z0-9_\-.~+/=]{24,})(?=$|[\s»"'<.,;])/g)) candidates.add(m[1]);
     for (const e of exclude) candidates.delete(e);
     const tried = [];
     for (const cand of [...candidates].filter((x) => !x.startsWith('/static/')).slice(0, 20)) {

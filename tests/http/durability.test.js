@@ -11,7 +11,7 @@ const h = require('./lib/harness');
 const N = Number(process.env.RELAIS_DURABILITY_WRITES || 200);
 
 h.forEachStore('durability', (ctx) => {
-    ctx.test(`${N} acknowledged writes survive kill -9`, async () => {
+    ctx.test(`${N} acknowledged writes survive kill -9`, async (t) => {
         const admin = await ctx.asRole('admin');
         const token = await admin.csrfToken();
         const acknowledged = [];
@@ -57,6 +57,7 @@ h.forEachStore('durability', (ctx) => {
         await Promise.all(writers);
         const acked = [...acknowledged];
         assert.ok(acked.length >= N);
+        t.diagnostic(`${acked.length} acknowledged, ${unacknowledged.length} in flight at the kill`);
 
         const restarted = await ctx.startServer({ db: ctx.db });
         ctx.server = restarted;

@@ -5,7 +5,7 @@
  * One row per route (several rows may share a route to test an example with another outcome, e.g.
  * a structure the user does not belong to). A row:
  *   method, pattern   exactly as `relais routes` prints them (parameter names do not matter)
- *   path(f)           a concrete path; f is the fixture { structure, other, users, spare, staticFile }
+ *   path(f)           a concrete path; f is the fixture { structure, other, users, spare }
  *   body(f, role)     for POST: a minimal body (form fields, or JSON when json: true); _csrf is added
  *   expect            { anonymous, mediateur, admin_structure, coordinateur, admin }: 'allow' | 'deny'
  *   accept            statuses that also count as 'allow' (a validation 400/422 for a minimal body,
@@ -39,14 +39,13 @@ const rows = [
     { method: 'GET', pattern: '/', path: () => '/', expect: PUBLIC },
     { method: 'GET', pattern: '/accessibilite', path: () => '/accessibilite', expect: PUBLIC },
     { method: 'GET', pattern: '/donnees-personnelles', path: () => '/donnees-personnelles', expect: PUBLIC },
-    { method: 'GET', pattern: '/static/{path*}', path: (f) => f.staticFile, expect: PUBLIC },
     { method: 'GET', pattern: '/connexion', path: () => '/connexion', expect: PUBLIC },
     {
         method: 'POST', pattern: '/connexion', path: () => '/connexion', expect: PUBLIC, accept: VALIDATION,
         // Wrong credentials on an address that exists nowhere: a failed login, not a role question.
         body: (f, role) => ({ email: `matrice-${role}@example.org`, password: 'pas-le-bon-mot-de-passe' }),
     },
-    { method: 'POST', pattern: '/deconnexion', path: () => '/deconnexion', expect: PUBLIC, fresh: true, body: () => ({}) },
+    { method: 'POST', pattern: '/deconnexion', path: () => '/deconnexion', expect: LOGGED_IN, fresh: true, body: () => ({}) },
     { method: 'GET', pattern: '/mot-de-passe-oublie', path: () => '/mot-de-passe-oublie', expect: PUBLIC },
     {
         method: 'POST', pattern: '/mot-de-passe-oublie', path: () => '/mot-de-passe-oublie', expect: PUBLIC,
@@ -60,7 +59,7 @@ const rows = [
     {
         method: 'POST', pattern: '/reinitialiser/{token}', path: () => '/reinitialiser/jeton-invente-0123456789',
         expect: PUBLIC, accept: [400, 404, 410, 422],
-        body: () => ({ password: 'Nouveau-mot-de-passe-2024', password_confirmation: 'Nouveau-mot-de-passe-2024' }),
+        body: () => ({ password: 'Nouveau-mot-de-passe-2024', confirmation: 'Nouveau-mot-de-passe-2024' }),
     },
     {
         method: 'GET', pattern: '/invitation/{token}', path: () => '/invitation/jeton-invente-0123456789',
@@ -69,7 +68,7 @@ const rows = [
     {
         method: 'POST', pattern: '/invitation/{token}', path: () => '/invitation/jeton-invente-0123456789',
         expect: PUBLIC, accept: [400, 404, 410, 422],
-        body: () => ({ name: 'Invitée', password: 'Nouveau-mot-de-passe-2024' }),
+        body: () => ({ password: 'Nouveau-mot-de-passe-2024', confirmation: 'Nouveau-mot-de-passe-2024' }),
     },
 
     // Any logged-in user.
@@ -79,7 +78,7 @@ const rows = [
         // A wrong current password: the form comes back with an error, nothing changes.
         method: 'POST', pattern: '/compte/mot-de-passe', path: () => '/compte/mot-de-passe', expect: LOGGED_IN,
         accept: VALIDATION,
-        body: () => ({ ancien: 'pas-le-bon-mot-de-passe', nouveau: 'Nouveau-mot-de-passe-2024', confirmation: 'Nouveau-mot-de-passe-2024' }),
+        body: () => ({ actuel: 'pas-le-bon-mot-de-passe', password: 'Nouveau-mot-de-passe-2024', confirmation: 'Nouveau-mot-de-passe-2024' }),
     },
 
     // Structures.
@@ -89,31 +88,27 @@ const rows = [
         method: 'POST', pattern: '/structures', path: () => '/structures', expect: COORDINATION, accept: VALIDATION,
         body: (f, role) => ({ nom: `Structure de la matrice (${role})`, departement: '53' }),
     },
-    // A structure's page: its members, the coordination and the admin.
-    {
-        method: 'GET', pattern: '/structures/{id}', path: (f) => `/structures/${f.structure}`,
-        expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin'),
-    },
-    { method: 'GET', pattern: '/structures/{id}', path: (f) => `/structures/${f.other}`, expect: COORDINATION, note: 'not a member' },
+    // A structure's page is public, like the API's directory of structures.
+    { method: 'GET', pattern: '/structures/{id}', path: (f) => `/structures/${f.structure}`, expect: PUBLIC },
     {
         method: 'POST', pattern: '/structures/{id}/membres', path: (f) => `/structures/${f.structure}/membres`,
         expect: STRUCTURE_ADMINS, accept: VALIDATION,
-        body: (f, role) => ({ email: `invite-${role}@example.org`, role: 'mediateur' }),
+        body: (f, role) => ({ email: `invite-${role}@example.org`, name: `Invité ${role}`, role: 'mediateur' }),
     },
     {
         method: 'POST', pattern: '/structures/{id}/membres', path: (f) => `/structures/${f.other}/membres`,
         expect: COORDINATION, accept: VALIDATION, note: 'not a member',
-        body: (f, role) => ({ email: `invite-autre-${role}@example.org`, role: 'mediateur' }),
+        body: (f, role) => ({ email: `invite-autre-${role}@example.org`, name: `Invité ${role}`, role: 'mediateur' }),
     },
     { method: 'GET', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.structure}/jetons`, expect: STRUCTURE_ADMINS },
     { method: 'GET', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.other}/jetons`, expect: COORDINATION, note: 'not a member' },
     {
         method: 'POST', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.structure}/jetons`,
-        expect: STRUCTURE_ADMINS, accept: VALIDATION, body: (f, role) => ({ nom: `Jeton de la matrice (${role})` }),
+        expect: STRUCTURE_ADMINS, accept: VALIDATION, body: (f, role) => ({ nom: `Jeton de la matrice (${role})`, portee: 'lecture' }),
     },
     {
         method: 'POST', pattern: '/structures/{id}/jetons', path: (f) => `/structures/${f.other}/jetons`,
-        expect: COORDINATION, accept: VALIDATION, note: 'not a member', body: (f, role) => ({ nom: `Jeton autre (${role})` }),
+        expect: COORDINATION, accept: VALIDATION, note: 'not a member', body: (f, role) => ({ nom: `Jeton autre (${role})`, portee: 'lecture' }),
     },
     {
         // No such token: allowed roles get 404, the others a refusal before the lookup.
@@ -126,7 +121,7 @@ const rows = [
     { method: 'GET', pattern: '/admin/utilisateurs', path: () => '/admin/utilisateurs', expect: ADMIN },
     {
         method: 'POST', pattern: '/admin/utilisateurs/{id}/role', path: (f) => `/admin/utilisateurs/${f.spare.id}/role`,
-        expect: ADMIN, accept: VALIDATION, body: () => ({ role: 'mediateur' }),
+        expect: ADMIN, accept: VALIDATION, body: (f) => ({ role: 'mediateur', structure: String(f.other) }),
     },
     {
         method: 'POST', pattern: '/admin/utilisateurs/{id}/desactiver', path: (f) => `/admin/utilisateurs/${f.spare.id}/desactiver`,
@@ -147,18 +142,16 @@ const rows = [
 ];
 
 /*
- * What an ACCESS word of `relais routes` implies for the five roles, assuming each role includes the
- * rights of those before it (mediateur < admin_structure < coordinateur < admin).
+ * What the ACCESS column of `relais routes` implies for the five roles: "public", "auth" (any
+ * signed-in user), or the list of roles allowed ("admin_structure,coordinateur,admin"), with an
+ * "api-" prefix on API routes and token scopes ("jeton-lecture") that do not concern sessions.
  */
-const ACCESS_ALLOWS = {
-    public: PUBLIC,
-    'api-public': PUBLIC,
-    auth: LOGGED_IN,
-    'api-auth': LOGGED_IN,
-    mediateur: LOGGED_IN,
-    admin_structure: STRUCTURE_ADMINS,
-    coordinateur: COORDINATION,
-    admin: ADMIN,
-};
+function accessAllows(access) {
+    const words = access.replace(/^api-/, '').split(',').filter((w) => !w.startsWith('jeton-'));
+    if (words.length === 1 && words[0] === 'public') return PUBLIC;
+    if (words.length === 1 && words[0] === 'auth') return LOGGED_IN;
+    for (const w of words) if (!ALL.includes(w) || w === 'anonymous') return null;
+    return only(...words);
+}
 
-module.exports = { rows, ROLES: ALL, ACCESS_ALLOWS };
+module.exports = { rows, ROLES: ALL, accessAllows };

@@ -67,36 +67,43 @@ describe('two processes, one PostgreSQL database', { skip: !h.stores().includes(
         assert.ok(api.text.includes(JSON.stringify(name).slice(1, -1)) || api.text.includes(name), 'B returns the name');
     }));
 
-    it('a structure created through B (API, bearer token) is read through A', withLogs(async () => {
-        // The token comes from the tokens page on A; the write goes through B's API.
+    it('a structure created through B (API) is read through A; a token made on A works on B', withLogs(async () => {
+        // POST /api/v1/structures is for coordinateurs and admins (sessions, not structure tokens):
+        // the write goes through B's API with a session cookie and its CSRF token.
+        const cb = new h.Client(b.base);
+        await cb.loginOk(fixture.admin);
+        const me = await cb.get('/api/v1/moi');
+        assert.equal(me.status, 200);
+        const name = `Créée par B ${Date.now()}`;
+        const res = await cb.request('POST', '/api/v1/structures', {
+            json: { nom: name, departement: '53' },
+            headers: { 'x-csrf-token': await cb.csrfToken() },
+        });
+        assert.ok([200, 201].includes(res.status), `POST /api/v1/structures on B: ${res.status} ${res.text}`);
+        const id = res.json().id;
+        assert.ok(id > 0);
+        const read = await new h.Client(a.base).get(`/api/v1/structures/${id}`);
+        assert.equal(read.status, 200);
+        assert.equal(read.json().nom, name);
+
+        // An API token created on A's tokens page authenticates on B.
         const ca = new h.Client(a.base);
         await ca.loginOk(fixture.admin);
         const page = await ca.get(`/structures/${fixture.structure}/jetons`);
         assert.equal(page.status, 200);
-        const created = await ca.post(`/structures/${fixture.structure}/jetons`, { _csrf: h.csrf(page.text), nom: 'Jeton deux processus' });
+        const created = await ca.post(`/structures/${fixture.structure}/jetons`,
+            { _csrf: h.csrf(page.text), nom: 'Jeton deux processus', portee: 'lecture' });
         assert.ok([200, 201, 303].includes(created.status), `token: ${created.status}`);
         const shown = created.status === 303 ? await ca.follow(created.location) : created;
-        const candidates = [...shown.text.matchAll(/<code[^>]*>\s*([^<\s]{20,})\s*<\/code>|value="([^"]{20,})"/g)].map((m) => h.decodeEntities(m[1] || m[2]));
-        const cb = new h.Client(b.base);
+        const candidates = [...shown.text.replace(/<[^>]*>/g, ' ').matchAll(/[A-Za-z0-9_\-]{24,}/g)].map((m) => m[0]);
         let token = null;
         for (const c of candidates) {
-            if ((await cb.get('/api/v1/moi', { headers: { authorization: `Bearer ${c}` } })).status === 200) {
+            if ((await new h.Client(b.base).get('/api/v1/moi', { headers: { authorization: `Bearer ${c}` } })).status === 200) {
                 token = c;
                 break;
             }
         }
         assert.ok(token, 'a token created on A authenticates on B');
-        const name = `Créée par B ${Date.now()}`;
-        const res = await cb.request('POST', '/api/v1/structures', {
-            json: { nom: name, departement: '53' },
-            headers: { authorization: `Bearer ${token}` },
-        });
-        assert.ok([200, 201].includes(res.status), `POST /api/v1/structures on B: ${res.status} ${res.text}`);
-        const id = res.json().id;
-        assert.ok(id > 0);
-        const read = await new h.Client(a.base).get(`/api/v1/structures/${id}`, { headers: { authorization: `Bearer ${token}` } });
-        assert.equal(read.status, 200);
-        assert.ok(read.text.includes(JSON.stringify(name).slice(1, -1)) || read.text.includes(name));
     }));
 
     it('a session opened on A is valid on B, and a logout on B ends it on A', withLogs(async () => {

@@ -510,8 +510,13 @@ class Client {
     /* Logs in through the form. Returns the POST response (expected: 303). */
     async login(user, { retour } = {}) {
         const page = await this.get(retour ? `/connexion?retour=${encodeURIComponent(retour)}` : '/connexion');
-        const f = forms(page.text).find((x) => x.fields._csrf !== undefined && 'password' in x.fields) ||
+        let f = forms(page.text).find((x) => x.fields._csrf !== undefined && 'password' in x.fields) ||
             forms(page.text).find((x) => x.fields._csrf !== undefined);
+        if (!f && page.status === 303 && this.cookies.has('relais_session')) {
+            // Already signed in: /connexion redirects; post the form with the session's token.
+            f = { fields: { _csrf: await this.csrfToken('/compte'), retour: retour } };
+            if (retour === undefined) delete f.fields.retour;
+        }
         if (!f) throw new Error(`GET /connexion: no login form with _csrf (status ${page.status})`);
         const res = await this.post('/connexion', { ...f.fields, email: user.email, password: user.password });
         return res;
@@ -526,12 +531,17 @@ class Client {
     }
 }
 
-/* Sends raw bytes on a socket and parses the response. Tolerates the server closing early. */
-function raw(port, data, { timeoutMs = 20000 } = {}) {
+/*
+ * Sends raw bytes on a socket and parses the response. Tolerates the server closing early.
+ * With body (a Buffer) set, data is the head only: body is sent after a "100 Continue", and not at
+ * all when the server answers with a final status first (Expect: 100-continue, as curl does).
+ */
+function raw(port, data, { timeoutMs = 20000, body = null } = {}) {
     return new Promise((resolve, reject) => {
         const sock = net.connect(port, '127.0.0.1');
-        const chunks = [];
+        let chunks = [];
         let finished = false;
+        let bodySent = body === null;
         const finish = (err) => {
             if (finished) return;
             finished = true;
@@ -550,18 +560,26 @@ function raw(port, data, { timeoutMs = 20000 } = {}) {
                 const i = l.indexOf(':');
                 if (i > 0) headers[l.slice(0, i).trim().toLowerCase()] = l.slice(i + 1).trim();
             }
-            const body = headEnd < 0 ? Buffer.alloc(0) : buf.subarray(Buffer.byteLength(s.slice(0, headEnd + 4), 'latin1'));
-            resolve({ status: Number(m[1]), headers, text: body.toString('utf8'), bytes: body });
+            const rest = headEnd < 0 ? Buffer.alloc(0) : buf.subarray(headEnd + 4);
+            resolve({ status: Number(m[1]), headers, text: rest.toString('utf8'), bytes: rest, bodySent });
         };
         const timer = setTimeout(() => finish(new Error('raw: timeout')), timeoutMs);
         sock.on('data', (d) => {
             chunks.push(d);
-            // With Connection: close the server closes; a full response with Content-Length also ends it.
-            const s = Buffer.concat(chunks).toString('latin1');
+            let all = Buffer.concat(chunks);
+            let s = all.toString('latin1');
+            // An interim "100 Continue": drop it and send the body.
+            if (!bodySent && /^HTTP\/1\.1 100 /.test(s) && s.includes('\r\n\r\n')) {
+                all = all.subarray(s.indexOf('\r\n\r\n') + 4);
+                chunks = all.length ? [all] : [];
+                s = all.toString('latin1');
+                bodySent = true;
+                sock.write(body, () => {});
+            }
             const he = s.indexOf('\r\n\r\n');
-            if (he >= 0) {
+            if (he >= 0 && !/^HTTP\/1\.1 100 /.test(s)) {
                 const cl = s.slice(0, he).match(/\r\ncontent-length:\s*(\d+)/i);
-                if (cl && Buffer.concat(chunks).length >= Buffer.byteLength(s.slice(0, he + 4), 'latin1') + Number(cl[1])) finish();
+                if (cl && all.length >= he + 4 + Number(cl[1])) finish();
             }
         });
         sock.on('end', () => finish());
@@ -569,21 +587,29 @@ function raw(port, data, { timeoutMs = 20000 } = {}) {
         sock.on('error', (e) => {
             // EPIPE/ECONNRESET while we were still writing: the server may have answered already.
             if (chunks.length) finish();
-            else if (e.code !== 'EPIPE') finish(e);
+            else finish(e);
         });
         sock.write(data, () => {});
     });
 }
 
-/* A raw HTTP/1.1 request with a body and Connection: close. */
-function rawRequest(port, method, p, { headers = {}, body = Buffer.alloc(0) } = {}) {
+/*
+ * A raw HTTP/1.1 request with a body and Connection: close. expectContinue: send the head with
+ * "Expect: 100-continue" and the body only if the server asks for it.
+ */
+function rawRequest(port, method, p, { headers = {}, body = Buffer.alloc(0), expectContinue = false } = {}) {
     const b = Buffer.isBuffer(body) ? body : Buffer.from(body);
     let head = `${method} ${p} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n`;
-    const hasCl = Object.keys(headers).some((k) => k.toLowerCase() === 'content-length');
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
-    if (!hasCl && (b.length || method === 'POST')) head += `Content-Length: ${b.length}\r\n`;
+    // A header set to null is left out; Transfer-Encoding replaces Content-Length.
+    const names = Object.keys(headers).map((k) => k.toLowerCase());
+    const hasLength = names.includes('content-length') || names.includes('transfer-encoding');
+    for (const [k, v] of Object.entries(headers)) if (v !== null && v !== undefined) head += `${k}: ${v}\r\n`;
+    if (!hasLength && (b.length || method === 'POST')) head += `Content-Length: ${b.length}\r\n`;
+    if (expectContinue) head += 'Expect: 100-continue\r\n';
     head += '\r\n';
-    return raw(port, Buffer.concat([Buffer.from(head, 'latin1'), b]));
+    const h = Buffer.from(head, 'latin1');
+    if (expectContinue) return raw(port, h, { body: b });
+    return raw(port, Buffer.concat([h, b]));
 }
 
 /* `relais routes`: [{ method, pattern, access }], one per method. */
