@@ -456,10 +456,13 @@ static size_t expression(struct tpl *t, const char *p, size_t n)
 }
 
 /* C code may stand between markup, between attributes and inside a quoted value; code right after
- * an attribute name ends that name. */
+ * a tag or attribute name ends that name. */
 static void check_statement_context(struct tpl *t)
 {
     switch (t->ctx) {
+    case CTX_TAG_NAME:
+        t->ctx = CTX_IN_TAG;
+        return;
     case CTX_ATTR_NAME:
         t->ctx = CTX_AFTER_ATTR_NAME;
         return;
@@ -516,10 +519,27 @@ static void literal_line(struct tpl *t, const char *p, size_t n)
 
 static bool is_ident(int c) { return isalnum(c) || c == '_'; }
 
+/* The blank lines that separate two functions in the template belong to neither: a function's
+ * output ends with its last line of markup and that line's newline. */
+static void trim_trailing_blank_lines(struct tpl *t)
+{
+    size_t n = t->lit.len;
+    while (n && (t->lit.p[n - 1] == '\n' || t->lit.p[n - 1] == '\r'))
+        n--;
+    if (n == 0) {
+        t->lit.len = 0;
+        return;
+    }
+    if (n < t->lit.len)
+        n += t->lit.p[n] == '\r' && n + 1 < t->lit.len ? 2 : 1;
+    t->lit.len = n;
+}
+
 static void end_function(struct tpl *t)
 {
     if (!t->in_function)
         return;
+    trim_trailing_blank_lines(t);
     flush_literal(t);
     if (t->ctx != CTX_TEXT)
         fail(t, "the function that starts on line %d ends inside a tag, an attribute or a comment",

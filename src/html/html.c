@@ -62,9 +62,12 @@ bool html_url_is_safe(const char *s)
     if (!s)
         return false;
     /* Browsers drop tabs and newlines anywhere in a URL and spaces or controls around it, so that
-     * "java\tscript:" is javascript:. Refuse them all rather than reproduce the URL parser. */
+     * "java\tscript:" is javascript:. Refuse controls anywhere and a leading space rather than
+     * reproduce the URL parser; a space inside stays (the browser encodes it). */
+    if (s[0] == ' ')
+        return false;
     for (const char *p = s; *p; p++)
-        if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
             return false;
     /* "//host" and "/\host" (a backslash counts as a slash) leave the site. */
     if ((s[0] == '/' || s[0] == '\\') && (s[1] == '/' || s[1] == '\\'))

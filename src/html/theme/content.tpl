@@ -104,7 +104,7 @@
 % if (kind == UI_NOTICE_WARNING) {
 <div class="govuk-warning-text">
 <span class="govuk-warning-text__icon" aria-hidden="true">!</span>
-<strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Attention :</span>
+<strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Attention :</span>
 %     if (heading) {
 {{ heading }}<br>
 %     }

@@ -51,7 +51,7 @@
 <div id="{{ f->name }}-hint" class="govuk-hint">{{ f->hint }}</div>
 % }
 % if (f->error) {
-<p id="{{ f->name }}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Erreur :</span> {{ f->error }}</p>
+<p id="{{ f->name }}-error" class="govuk-error-message"><span class="govuk-visually-hidden">Erreur :</span> {{ f->error }}</p>
 % }
 
 %% static void field_label(struct buf *b, const struct ui_field *f)

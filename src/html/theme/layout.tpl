@@ -13,7 +13,7 @@
 <head>
 <meta charset="utf-8">
 % if (page->has_errors) {
-<title>Erreur : {{ page->title }} – Relais</title>
+<title>Erreur : {{ page->title }} – Relais</title>
 % } else {
 <title>{{ page->title }} – Relais</title>
 % }
@@ -76,7 +76,7 @@ Relais</a>
 % if (page->demo) {
 <div class="govuk-phase-banner govuk-width-container relais-demo">
 <p class="govuk-phase-banner__content"><strong class="govuk-tag govuk-tag--yellow govuk-phase-banner__content__tag">démo</strong>
-<span class="govuk-phase-banner__text">Instance de démonstration : les comptes, l'activité et les orientations sont inventés.</span></p>
+<span class="govuk-phase-banner__text">Instance de démonstration : les comptes, l'activité et les orientations sont inventés.</span></p>
 </div>
 % }
 % if (page->wide) {
@@ -104,7 +104,7 @@ Relais</a>
 <div class="govuk-footer__meta-item govuk-footer__meta-item--grow">
 <h2 class="govuk-visually-hidden">Liens utiles</h2>
 <ul class="govuk-footer__inline-list">
-<li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibilite">Accessibilité : partiellement conforme</a></li>
+<li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/accessibilite">Accessibilité : partiellement conforme</a></li>
 <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/donnees-personnelles">Données personnelles</a></li>
 <li class="govuk-footer__inline-list-item"><a class="govuk-footer__link" href="/api/v1/openapi.json">API</a></li>
 </ul>
