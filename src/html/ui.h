@@ -29,7 +29,7 @@ struct ui_viewer {
 };
 
 struct ui_page {
-    const char *title;        /* the <title> and, unless no_h1, the page heading */
+    const char *title;        /* the <title>; content_html brings its own h1 (ui_h1) */
     const char *lang;         /* "fr" by default */
     const struct ui_nav_item *nav;
     size_t n_nav;
@@ -37,7 +37,6 @@ struct ui_page {
     const char *notice;       /* a one-line success message shown at the top ("flash"), or NULL */
     bool demo;                /* shows the "démo" banner: data in this instance is invented */
     bool wide;                /* full-width main column */
-    bool no_h1;               /* content_html brings its own h1 (the home page) */
     bool has_errors;          /* a form with errors: the <title> starts with "Erreur : " */
 };
 

@@ -3,20 +3,31 @@
 
 % struct site_error_text {
 %     int status;
+%     const char *title;
 %     const char *explanation;
 % };
 %
 % static const struct site_error_text error_texts[] = {
-%     {400, "La page n'a pas pu comprendre ce qui lui a été envoyé. Vérifiez l'adresse ou le formulaire, puis réessayez."},
-%     {401, "Cette page est réservée aux personnes connectées."},
-%     {403, "Votre compte ne permet pas d'ouvrir cette page. Si un formulaire a expiré, revenez en arrière, rechargez la page et recommencez. Si vous pensez devoir y accéder, demandez-le à la personne qui coordonne votre réseau."},
-%     {404, "Si vous avez saisi l'adresse, vérifiez qu'elle est correcte. Si vous l'avez copiée, vérifiez qu'elle est complète. La page a peut-être été supprimée."},
-%     {405, "Cette adresse existe, mais pas pour ce que le navigateur a demandé. Revenez en arrière et utilisez les boutons de la page."},
-%     {409, "Quelqu'un a modifié ces données en même temps que vous, ou elles existent déjà. Rechargez la page et vérifiez avant de recommencer."},
-%     {413, "Le fichier ou le formulaire dépasse la taille permise. Réduisez-le ou découpez-le, puis réessayez."},
-%     {415, "Ce type de fichier ou de contenu n'est pas accepté ici. Vérifiez le format demandé, puis réessayez."},
-%     {429, "Trop de demandes sont arrivées en peu de temps. Attendez quelques minutes avant de réessayer."},
-%     {500, "Le problème vient de Relais, pas de vous. Réessayez dans quelques instants : ce que vous veniez d'envoyer n'a peut-être pas été enregistré."},
+%     {400, "La demande est incorrecte",
+%      "La page n'a pas pu comprendre ce qui lui a été envoyé. Vérifiez l'adresse ou le formulaire, puis réessayez."},
+%     {401, "Connexion nécessaire",
+%      "Cette page est réservée aux personnes connectées."},
+%     {403, "Accès refusé",
+%      "Votre compte ne permet pas d'ouvrir cette page. Si un formulaire a expiré, revenez en arrière, rechargez la page et recommencez. Si vous pensez devoir y accéder, demandez-le à la personne qui coordonne votre réseau."},
+%     {404, "Page introuvable",
+%      "Si vous avez saisi l'adresse, vérifiez qu'elle est correcte. Si vous l'avez copiée, vérifiez qu'elle est complète. La page a peut-être été supprimée."},
+%     {405, "Action impossible sur cette page",
+%      "Cette adresse existe, mais pas pour ce que le navigateur a demandé. Revenez en arrière et utilisez les boutons de la page."},
+%     {409, "Modification impossible",
+%      "Quelqu'un a modifié ces données en même temps que vous, ou elles existent déjà. Rechargez la page et vérifiez avant de recommencer."},
+%     {413, "Envoi trop volumineux",
+%      "Le fichier ou le formulaire dépasse la taille permise. Réduisez-le ou découpez-le, puis réessayez."},
+%     {415, "Format non pris en charge",
+%      "Ce type de fichier ou de contenu n'est pas accepté ici. Vérifiez le format demandé, puis réessayez."},
+%     {429, "Trop de tentatives",
+%      "Trop de demandes sont arrivées en peu de temps. Attendez quelques minutes avant de réessayer."},
+%     {500, "Une erreur est survenue",
+%      "Le problème vient de Relais, pas de vous. Réessayez dans quelques instants : ce que vous veniez d'envoyer n'a peut-être pas été enregistré."},
 % };
 %
 % static const struct site_error_text *error_text(int status)
@@ -27,10 +38,16 @@
 %             return &error_texts[i];
 %     return &error_texts[n - 1];
 % }
+%
+% const char *site_error_title(int status)
+% {
+%     return error_text(status)->title;
+% }
 
 %% void site_error(struct buf *b, int status, const char *message)
 % const struct site_error_text *t = error_text(status);
 % ui_prose_begin(b);
+<h1>{{ t->title }}</h1>
 % if (message && message[0]) {
 <p class="relais-lead">{{ message }}</p>
 % }

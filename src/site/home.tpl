@@ -27,7 +27,8 @@
 % struct buf body;
 % buf_init(&body, b->arena, LIMIT_PAGE_BYTES);
 % ui_prose_begin(b);
-<p class="relais-lead">Se faire aider avec le numérique, près de chez soi : Relais rassemble les lieux où l'on vous aide avec le numérique, et les personnes qui y travaillent : conseillers numériques, médiateurs, associations, mairies, médiathèques, France Services.</p>
+<h1>Se faire aider avec le numérique, près de chez soi</h1>
+<p class="relais-lead">Relais rassemble les lieux où l'on vous aide avec le numérique, et les personnes qui y travaillent : conseillers numériques, médiateurs, associations, mairies, médiathèques, France Services.</p>
 % ui_prose_end(b);
 % ui_cards_begin(b);
 % person_body(&body);

@@ -3,6 +3,7 @@
 
 %% void site_accessibility(struct buf *b)
 % ui_prose_begin(b);
+<h1>Accessibilité</h1>
 <p class="relais-lead">Relais est partiellement conforme au Référentiel général d'amélioration de l'accessibilité (RGAA 4.1), qui reprend le niveau AA des règles internationales WCAG 2.1.</p>
 <h2>Ce qui est fait</h2>
 <ul>
@@ -24,6 +25,7 @@
 
 %% void site_privacy(struct buf *b)
 % ui_prose_begin(b);
+<h1>Données personnelles</h1>
 <p class="relais-lead">Relais enregistre le moins possible sur les personnes accompagnées, qui sont souvent dans des situations fragiles.</p>
 <h2>Ce qui est enregistré sur une personne accompagnée</h2>
 <ul>

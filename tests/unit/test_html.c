@@ -459,11 +459,12 @@ static void test_layout_anonymous(void **state)
     assert_contains(s, "<body class=\"govuk-template__body\">");
     assert_contains(s, "<a href=\"#contenu\" class=\"govuk-skip-link\" data-module=\"govuk-skip-link\">Aller au contenu principal</a>");
     assert_contains(s, "<main class=\"govuk-main-wrapper\" id=\"contenu\">");
-    assert_contains(s, "<h1 class=\"govuk-heading-l\">Lieux &lt;Mayenne&gt;</h1>");
+    assert_lacks(s, "<h1");
     assert_contains(s, "<p>Contenu</p>");
     assert_contains(s, "<a href=\"/\" class=\"govuk-generic-header__homepage-link relais-header__name\">");
     assert_contains(s, "Relais</a>");
     assert_contains(s, "href=\"/lieux\" aria-current=\"page\"");
+    assert_contains(s, "govuk-js-service-navigation-toggle");
     assert_int_equal(count(s, "aria-current"), 1);
     assert_contains(s, "<a href=\"/connexion\" class=\"relais-header__link\">Se connecter</a>");
     assert_lacks(s, "/deconnexion");
@@ -485,7 +486,7 @@ static void test_layout_signed_in_demo_notice(void **state)
     struct buf *b = fresh(state);
     struct ui_viewer v = {"Camille <Martin>", "Coordinatrice (53)", "tok123"};
     struct ui_page p = {.title = "Accueil", .nav = nav, .n_nav = 2, .viewer = &v,
-                        .notice = "Lieu enregistré.", .demo = true, .no_h1 = true,
+                        .notice = "Lieu enregistré.", .demo = true,
                         .has_errors = true, .wide = true};
     ui_layout(b, &p, "<h1>Maison</h1>");
     const char *s = buf_cstr(b);
@@ -510,6 +511,12 @@ static void test_layout_has_no_navigation_when_empty(void **state)
     struct ui_page p = {.title = "Connexion"};
     ui_layout(b, &p, NULL);
     assert_lacks(buf_cstr(b), "govuk-service-navigation");
+    b = fresh(state);
+    p.nav = nav;
+    p.n_nav = 1;
+    ui_layout(b, &p, NULL);
+    assert_contains(buf_cstr(b), "govuk-service-navigation__list");
+    assert_lacks(buf_cstr(b), "govuk-js-service-navigation-toggle");
     assert_contains(buf_cstr(b), "<html lang=\"fr\"");
 }
 
@@ -538,6 +545,9 @@ static void test_site_pages(void **state)
     b = fresh(state);
     site_error(b, 404, "La fiche <12> n'existe pas.");
     s = buf_cstr(b);
+    assert_contains(s, "<h1>Page introuvable</h1>");
+    assert_string_equal(site_error_title(404), "Page introuvable");
+    assert_string_equal(site_error_title(418), "Une erreur est survenue");
     assert_contains(s, "La fiche &lt;12&gt; n&#39;existe pas.");
     assert_contains(s, "vérifiez qu&#39;elle est correcte");
     assert_contains(s, "404");

@@ -56,7 +56,10 @@ Relais</a>
 <div class="govuk-width-container">
 <div class="govuk-service-navigation__container">
 <nav aria-label="Menu principal" class="govuk-service-navigation__wrapper">
+%     /* One link needs no menu button on a phone; more fold behind it once JavaScript runs. */
+%     if (page->n_nav > 1) {
 <button type="button" class="govuk-service-navigation__toggle govuk-js-service-navigation-toggle" aria-controls="navigation" hidden aria-hidden="true">Menu</button>
+%     }
 <ul class="govuk-service-navigation__list" id="navigation">
 %     for (size_t i = 0; i < page->n_nav; i++) {
 %         const struct ui_nav_item *item = &page->nav[i];
@@ -90,9 +93,6 @@ Relais</a>
 <div class="govuk-notification-banner__header"><h2 class="govuk-notification-banner__title" id="notice-flash-title">C'est fait</h2></div>
 <div class="govuk-notification-banner__content"><p class="govuk-notification-banner__heading">{{ page->notice }}</p></div>
 </div>
-% }
-% if (!page->no_h1) {
-%     ui_h1(b, page->title);
 % }
 {{{ html_safe_trusted(content_html) }}}
 </main>
