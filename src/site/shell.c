@@ -74,34 +74,19 @@ int shell_render(struct http_request *req, struct http_response *resp, const str
     return buf_finish(&resp->body);
 }
 
-static const char *error_title(int status)
-{
-    switch (status) {
-    case 400: return "Demande invalide";
-    case 401: return "Connexion requise";
-    case 403: return "Accès refusé";
-    case 404: return "Page introuvable";
-    case 405: return "Méthode non autorisée";
-    case 413: return "Envoi trop volumineux";
-    case 415: return "Format non pris en charge";
-    case 429: return "Trop de tentatives";
-    default: return "Une erreur est survenue";
-    }
-}
-
 void shell_error(struct http_request *req, struct http_response *resp, int err, const char *message,
                  const char *field, void *app)
 {
     (void)app;
     int status = err_http_status(err);
     if (req->is_api) {
-        http_json_error(resp, err, message ? message : error_title(status), field);
+        http_json_error(resp, err, message ? message : site_error_title(status), field);
         return;
     }
     struct buf content;
     buf_init(&content, req->arena, LIMIT_PAGE_BYTES);
     site_error(&content, status, message);
     buf_reset(&resp->body);
-    struct shell_page p = {.title = error_title(status), .status = status};
+    struct shell_page p = {.title = site_error_title(status), .status = status};
     shell_render(req, resp, &p, buf_cstr(&content));
 }
