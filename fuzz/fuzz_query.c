@@ -10,8 +10,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct arena a = ARENA_INIT;
     struct http_params ps;
     struct http_parse_error perr = {0};
-    int rc = http_parse_urlencoded(&a, (const char *)data, size, &http_parse_limits_query, &ps,
-                                   &perr);
+    int rc =
+        http_parse_urlencoded(&a, (const char *)data, size, &http_parse_limits_query, &ps, &perr);
     if (rc == 0) {
         fuzz_check_params(&ps, &http_parse_limits_query);
         /* Every field comes from a non-empty '&'-separated piece. */

@@ -108,7 +108,8 @@ int http_percent_decode(struct arena *a, const char *p, size_t len, bool plus_is
     return 0;
 }
 
-/* Decodes one name or value of an urlencoded input and checks it: NUL-free valid UTF-8 within max. */
+/* Decodes one name or value of an urlencoded input and checks it: NUL-free valid UTF-8 within max.
+ */
 static int decode_component(struct arena *a, const char *p, size_t len, size_t max,
                             const char *field, bool is_name, char **out,
                             struct http_parse_error *perr)
@@ -139,10 +140,10 @@ static int decode_component(struct arena *a, const char *p, size_t len, size_t m
             return fail(perr, ERR_TOO_BIG,
                         arena_printf(a, "Un nom de champ est trop long (%zu octets au plus).", max),
                         NULL);
-        return fail(perr, ERR_TOO_BIG,
-                    arena_printf(a, "Le champ « %s » est trop long (%zu octets au plus).", field,
-                                 max),
-                    field);
+        return fail(
+            perr, ERR_TOO_BIG,
+            arena_printf(a, "Le champ « %s » est trop long (%zu octets au plus).", field, max),
+            field);
     }
     return 0;
 }
@@ -378,10 +379,10 @@ int http_parse_json(struct arena *a, const char *p, size_t len, const struct htt
 {
     *out = NULL;
     if (len > lim->total_bytes)
-        return fail(perr, ERR_TOO_BIG,
-                    arena_printf(a, "Le JSON envoyé est trop long (%zu octets au plus).",
-                                 lim->total_bytes),
-                    NULL);
+        return fail(
+            perr, ERR_TOO_BIG,
+            arena_printf(a, "Le JSON envoyé est trop long (%zu octets au plus).", lim->total_bytes),
+            NULL);
     json_error_t jerr;
     json_t *v = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
     if (!v)
@@ -412,14 +413,14 @@ int http_parse_json(struct arena *a, const char *p, size_t len, const struct htt
 #define MULTIPART_BOUNDARY_MAX 70 /* RFC 2046 */
 
 enum mp_state {
-    MP_PREAMBLE,     /* before the first delimiter: discarded */
-    MP_AFTER_DELIM,  /* right after a delimiter: "--" closes, otherwise padding and CRLF */
-    MP_CLOSE_DASH,   /* saw one '-' after a delimiter */
-    MP_PADDING,      /* transport padding (spaces, tabs) before the CRLF */
-    MP_PADDING_CR,   /* saw the CR of that CRLF */
-    MP_HEADERS,      /* the headers of a part */
-    MP_BODY,         /* the content of a part */
-    MP_EPILOGUE,     /* after the closing delimiter: discarded */
+    MP_PREAMBLE,    /* before the first delimiter: discarded */
+    MP_AFTER_DELIM, /* right after a delimiter: "--" closes, otherwise padding and CRLF */
+    MP_CLOSE_DASH,  /* saw one '-' after a delimiter */
+    MP_PADDING,     /* transport padding (spaces, tabs) before the CRLF */
+    MP_PADDING_CR,  /* saw the CR of that CRLF */
+    MP_HEADERS,     /* the headers of a part */
+    MP_BODY,        /* the content of a part */
+    MP_EPILOGUE,    /* after the closing delimiter: discarded */
 };
 
 enum mp_part { PART_FIELD, PART_FILE, PART_SKIP };
@@ -452,7 +453,7 @@ struct http_multipart {
 static bool is_boundary_char(char c)
 {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           strchr("'()+_,-./:=? ", c);
+           (c != '\0' && strchr("'()+_,-./:=? ", c));
 }
 
 static int mp_fail(struct http_multipart *m, int err, const char *message, const char *field)
@@ -464,8 +465,9 @@ static int mp_fail(struct http_multipart *m, int err, const char *message, const
 }
 
 int http_multipart_begin(struct arena *a, const char *content_type,
-                         const struct http_parse_limits *lim, const struct http_multipart_sink *sink,
-                         struct http_multipart **out, struct http_parse_error *perr)
+                         const struct http_parse_limits *lim,
+                         const struct http_multipart_sink *sink, struct http_multipart **out,
+                         struct http_parse_error *perr)
 {
     *out = NULL;
     const char *boundary = http_media_type_param(a, content_type, "boundary");
@@ -490,11 +492,6 @@ int http_multipart_begin(struct arena *a, const char *content_type,
     buf_init(&m->value, a, lim->value_bytes);
     *out = m;
     return 0;
-}
-
-static const char *part_label(struct http_multipart *m)
-{
-    return m->name ? m->name : "";
 }
 
 /* Bytes of the current part's content. */
@@ -541,10 +538,10 @@ static int mp_part_end(struct http_multipart *m)
         const char *v = buf_cstr(&m->value);
         size_t n = m->value.len;
         if (!utf8_valid(v, n) || memchr(v, '\0', n))
-            return mp_fail(m, ERR_INVALID,
-                           arena_printf(m->arena, "Le champ « %s » n'est pas en UTF-8 valide.",
-                                        m->name),
-                           m->name);
+            return mp_fail(
+                m, ERR_INVALID,
+                arena_printf(m->arena, "Le champ « %s » n'est pas en UTF-8 valide.", m->name),
+                m->name);
         params_push(m->arena, &m->form, &m->form_cap, m->name, v);
         /* The value now belongs to the form; the next field gets a new buffer. */
         buf_init(&m->value, m->arena, m->lim->value_bytes);
@@ -625,21 +622,19 @@ static int mp_part_begin(struct http_multipart *m)
         return 0;
     }
     if (m->files == m->lim->files)
-        return mp_fail(m, ERR_TOO_BIG,
-                       arena_printf(m->arena, "Trop de fichiers envoyés (%zu au plus).",
-                                    m->lim->files),
-                       name);
+        return mp_fail(
+            m, ERR_TOO_BIG,
+            arena_printf(m->arena, "Trop de fichiers envoyés (%zu au plus).", m->lim->files), name);
     m->files++;
     m->part = PART_FILE;
     m->filename = filename;
     const char *ptype = m->part_type ? m->part_type : "application/octet-stream";
     int rc = m->sink.begin(m->sink.ctx, name, filename, ptype);
     if (rc < 0)
-        return mp_fail(m, rc,
-                       arena_printf(m->arena,
-                                    "Le fichier du champ « %s » n'a pas pu être enregistré.",
-                                    name),
-                       name);
+        return mp_fail(
+            m, rc,
+            arena_printf(m->arena, "Le fichier du champ « %s » n'a pas pu être enregistré.", name),
+            name);
     return 0;
 }
 
@@ -827,7 +822,7 @@ int http_multipart_end(struct http_multipart *m, struct http_params *form,
                     arena_printf(m->arena,
                                  "Le formulaire envoyé est incomplet : le champ « %s » est "
                                  "tronqué.",
-                                 part_label(m)),
+                                 m->name),
                     m->name);
         else
             mp_fail(m, ERR_INVALID, "Le formulaire envoyé est incomplet.", NULL);

@@ -1,13 +1,13 @@
 /*
- * parse: the request parsers of the HTTP layer, kept pure (no socket, no libmicrohttpd) so that they
- * can be unit-tested and fuzzed alone: percent-decoding, query strings and urlencoded forms, the
- * Cookie header, Content-Type parameters, multipart/form-data (a streaming state machine fed chunk by
- * chunk) and JSON bodies.
+ * parse: the request parsers of the HTTP layer, kept pure (no socket, no libmicrohttpd) so that
+ * they can be unit-tested and fuzzed alone: percent-decoding, query strings and urlencoded forms,
+ * the Cookie header, Content-Type parameters, multipart/form-data (a streaming state machine fed
+ * chunk by chunk) and JSON bodies.
  *
- * Every parser takes an arena and its limits, and returns 0 or a negative enum err. On error it fills
- * struct http_parse_error with a French message for the person who sent the request and the name of
- * the field concerned (or NULL). Everything a parser returns (names, values, messages) lives in the
- * arena it was given, except the json_t of http_parse_json, which the caller decrefs.
+ * Every parser takes an arena and its limits, and returns 0 or a negative enum err. On error it
+ * fills struct http_parse_error with a French message for the person who sent the request and the
+ * name of the field concerned (or NULL). Everything a parser returns (names, values, messages)
+ * lives in the arena it was given, except the json_t of http_parse_json, which the caller decrefs.
  */
 #ifndef RELAIS_HTTP_PARSE_H
 #define RELAIS_HTTP_PARSE_H
@@ -48,8 +48,8 @@ int http_percent_decode(struct arena *a, const char *p, size_t len, bool plus_is
                         size_t *out_len);
 
 /* A query string (without '?') or an application/x-www-form-urlencoded body: '&'-separated pairs,
- * '+' and %XX decoded; empty pairs are skipped, a name without '=' gets "". Names and values must be
- * valid UTF-8 without NUL (ERR_INVALID); too many fields or too long ones give ERR_TOO_BIG. */
+ * '+' and %XX decoded; empty pairs are skipped, a name without '=' gets "". Names and values must
+ * be valid UTF-8 without NUL (ERR_INVALID); too many fields or too long ones give ERR_TOO_BIG. */
 int http_parse_urlencoded(struct arena *a, const char *p, size_t len,
                           const struct http_parse_limits *lim, struct http_params *out,
                           struct http_parse_error *perr);
@@ -74,15 +74,16 @@ int http_parse_json(struct arena *a, const char *p, size_t len, const struct htt
                     json_t **out, struct http_parse_error *perr);
 
 /*
- * multipart/form-data, streamed: http_multipart_begin, then http_multipart_feed for each chunk of the
- * body as it arrives, then http_multipart_end. Non-file fields are collected in the arena; the bytes
- * of each file part go to the sink as they arrive, so that a large upload never sits in memory. A
- * file part with an empty filename (a file input left empty) is skipped. Errors are sticky: after
- * one, feed and end return it again and call the sink no more (the owner of the sink cleans up what
- * begin opened, since end is then never called).
+ * multipart/form-data, streamed: http_multipart_begin, then http_multipart_feed for each chunk of
+ * the body as it arrives, then http_multipart_end. Non-file fields are collected in the arena; the
+ * bytes of each file part go to the sink as they arrive, so that a large upload never sits in
+ * memory. A file part with an empty filename (a file input left empty) is skipped. Errors are
+ * sticky: after one, feed and end return it again and call the sink no more (the owner of the sink
+ * cleans up what begin opened, since end is then never called).
  */
 struct http_multipart_sink {
-    /* A file part starts. 0 to go on, or an error that stops the parse. Strings live in the arena. */
+    /* A file part starts. 0 to go on, or an error that stops the parse. Strings live in the arena.
+     */
     int (*begin)(void *ctx, const char *field, const char *filename, const char *content_type);
     /* Some bytes of the current file part. */
     int (*data)(void *ctx, const char *p, size_t n);
@@ -96,8 +97,9 @@ struct http_multipart;
 /* Reads the boundary from content_type (the whole Content-Type header). The parser is arena memory;
  * the sink is copied; lim must outlive the parser. */
 int http_multipart_begin(struct arena *a, const char *content_type,
-                         const struct http_parse_limits *lim, const struct http_multipart_sink *sink,
-                         struct http_multipart **out, struct http_parse_error *perr);
+                         const struct http_parse_limits *lim,
+                         const struct http_multipart_sink *sink, struct http_multipart **out,
+                         struct http_parse_error *perr);
 int http_multipart_feed(struct http_multipart *m, const char *p, size_t n,
                         struct http_parse_error *perr);
 /* The body is complete: checks that the closing boundary was seen and gives the non-file fields. */

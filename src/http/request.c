@@ -128,8 +128,8 @@ void http_request_add_header(struct http_request *req, const char *name, const c
     struct http_request_internal *in = req->internal;
     if (in->headers.n == in->headers_cap) {
         size_t cap = in->headers_cap ? in->headers_cap * 2 : 8;
-        in->headers.items =
-            arena_grow(req->arena, in->headers.items, in->headers.n, cap, sizeof(struct http_param));
+        in->headers.items = arena_grow(req->arena, in->headers.items, in->headers.n, cap,
+                                       sizeof(struct http_param));
         in->headers_cap = cap;
     }
     in->headers.items[in->headers.n++] =

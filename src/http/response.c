@@ -41,12 +41,12 @@ void http_resp_header(struct http_response *resp, const char *name, const char *
         return;
     if (resp->n_headers == resp->cap_headers) {
         size_t cap = resp->cap_headers ? resp->cap_headers * 2 : 8;
-        resp->headers = arena_grow(resp->arena, resp->headers, resp->n_headers, cap,
-                                   sizeof(*resp->headers));
+        resp->headers =
+            arena_grow(resp->arena, resp->headers, resp->n_headers, cap, sizeof(*resp->headers));
         resp->cap_headers = cap;
     }
-    resp->headers[resp->n_headers++] = (struct http_header_line){
-        arena_strdup(resp->arena, name), arena_strdup(resp->arena, value)};
+    resp->headers[resp->n_headers++] = (struct http_header_line){arena_strdup(resp->arena, name),
+                                                                 arena_strdup(resp->arena, value)};
 }
 
 const char *http_resp_get_header(const struct http_response *resp, const char *name)

@@ -173,8 +173,8 @@ static bool method_allowed(unsigned methods, enum http_method m)
     return m == HTTP_HEAD && (methods & HTTP_GET);
 }
 
-static void fill_params(const struct route_entry *e, const struct path_segs *ps,
-                        struct arena *a, struct http_params *params)
+static void fill_params(const struct route_entry *e, const struct path_segs *ps, struct arena *a,
+                        struct http_params *params)
 {
     params->n = 0;
     params->items = NULL;

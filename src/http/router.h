@@ -35,8 +35,8 @@ void router_add(struct router *r, const struct route *route);
  * most specific wins: at the first segment where they differ, literal > {param} > {rest*}. */
 const struct route *router_match(const struct router *r, enum http_method method, const char *path,
                                  struct arena *arena, struct http_params *params, int *err);
-/* The methods of every pattern that matches path (HEAD added to GET), for the Allow header of a 405;
- * 0 when none does. */
+/* The methods of every pattern that matches path (HEAD added to GET), for the Allow header of a
+ * 405; 0 when none does. */
 unsigned router_methods(const struct router *r, const char *path, struct arena *arena);
 
 /* Every route, in the order added (for the OpenAPI test and `relais routes`). */

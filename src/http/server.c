@@ -52,11 +52,11 @@ struct http_server {
     struct MHD_Daemon *daemon;
     const struct router *router;
     struct http_hooks hooks;
-    char *web_dir;    /* NULL: no static files */
+    char *web_dir; /* NULL: no static files */
     char *upload_dir;
     bool https, access_log;
     unsigned port;
-    atomic_int in_flight; /* requests between the URI callback and completion */
+    atomic_int in_flight;     /* requests between the URI callback and completion */
     pthread_key_t thread_key; /* frees the worker threads' contexts when they end */
 };
 
@@ -78,7 +78,7 @@ struct conn_state {
     const char *raw_path;  /* as received, without the query string */
     const char *raw_query; /* after '?', or NULL */
     struct timespec start;
-    bool started;  /* the first call of the access handler has run */
+    bool started; /* the first call of the access handler has run */
     bool is_static;
 
     /* An error found before the handler runs (bad path or query, no route, body too big, bad
@@ -87,9 +87,9 @@ struct conn_state {
     const char *err_message, *err_field;
 
     enum body_kind body_kind;
-    bool text_body;      /* BODY_RAW of a text/ type: must be UTF-8 */
-    struct buf body;     /* BODY_FORM, BODY_JSON, BODY_RAW */
-    uint64_t received;   /* body bytes received */
+    bool text_body;         /* BODY_RAW of a text/ type: must be UTF-8 */
+    struct buf body;        /* BODY_FORM, BODY_JSON, BODY_RAW */
+    uint64_t received;      /* body bytes received */
     uint64_t discard_until; /* BODY_DISCARD: past this many bytes, the connection is dropped */
     struct http_multipart *multipart;
 
@@ -167,7 +167,8 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *con)
     st->upload_fd = -1;
     st->response_fd = -1;
     const char *q = strchr(uri, '?');
-    st->raw_path = q ? arena_strndup(&st->arena, uri, (size_t)(q - uri)) : arena_strdup(&st->arena, uri);
+    st->raw_path =
+        q ? arena_strndup(&st->arena, uri, (size_t)(q - uri)) : arena_strdup(&st->arena, uri);
     st->raw_query = q ? arena_strdup(&st->arena, q + 1) : NULL;
     atomic_fetch_add(&srv->in_flight, 1);
     return st;
@@ -233,8 +234,8 @@ static int upload_begin(void *ctx, const char *field, const char *filename,
     }
     if (st->n_upload_files == st->cap_uploads) {
         size_t cap = st->cap_uploads ? st->cap_uploads * 2 : 4;
-        st->uploads = arena_grow(&st->arena, st->uploads, st->n_upload_files, cap,
-                                 sizeof(*st->uploads));
+        st->uploads =
+            arena_grow(&st->arena, st->uploads, st->n_upload_files, cap, sizeof(*st->uploads));
         st->cap_uploads = cap;
     }
     st->uploads[st->n_upload_files++] =
@@ -336,9 +337,8 @@ static void request_route(struct conn_state *st)
         return;
     }
     struct http_parse_error perr;
-    if (st->raw_query &&
-        http_parse_urlencoded(a, st->raw_query, strlen(st->raw_query), &http_parse_limits_query,
-                              &req->query, &perr) < 0) {
+    if (st->raw_query && http_parse_urlencoded(a, st->raw_query, strlen(st->raw_query),
+                                               &http_parse_limits_query, &req->query, &perr) < 0) {
         set_error(st, ERR_INVALID, perr.message, perr.field);
         return;
     }
@@ -451,8 +451,7 @@ static bool body_consume(struct conn_state *st, const char *p, size_t n)
     struct http_parse_error perr;
     switch (st->body_kind) {
     case BODY_DISCARD: return st->received <= st->discard_until;
-    case BODY_MULTIPART:
-    {
+    case BODY_MULTIPART: {
         int rc = http_multipart_feed(st->multipart, p, n, &perr);
         if (rc < 0)
             set_error(st, rc, perr.message, perr.field);
@@ -525,8 +524,8 @@ static void render_error(struct conn_state *st, int err, const char *message, co
     struct http_response *resp = &st->resp;
     struct http_server *srv = st->srv;
     if (err_http_status(err) >= 500)
-        log_error("http: %s %s %s: %s (%s)", st->request_id, st->req.method_name,
-                  log_path(st), err_name(err), message ? message : "-");
+        log_error("http: %s %s %s: %s (%s)", st->request_id, st->req.method_name, log_path(st),
+                  err_name(err), message ? message : "-");
     resp->status = 0;
     resp->content_type = NULL;
     resp->file_path = NULL;
@@ -655,9 +654,9 @@ static int serve_static(struct conn_state *st)
         arena_printf(&st->arena, "\"%" PRIx64 "-%" PRIx64 "\"", (uint64_t)sb.st_size,
                      (uint64_t)sb.st_mtim.tv_sec * 1000000000u + (uint64_t)sb.st_mtim.tv_nsec);
     http_resp_header(resp, "ETag", etag);
-    http_resp_header(resp, "Cache-Control", http_static_fingerprinted(rel)
-                                                ? "public, max-age=31536000, immutable"
-                                                : "no-cache");
+    http_resp_header(resp, "Cache-Control",
+                     http_static_fingerprinted(rel) ? "public, max-age=31536000, immutable"
+                                                    : "no-cache");
     const char *inm = http_header(req, "If-None-Match");
     if (inm && etag_matches(inm, etag)) {
         close(fd);
@@ -766,9 +765,8 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)cls;
     (void)url; /* the raw URI from on_uri is used instead */
@@ -815,8 +813,8 @@ int http_server_start(const struct http_server_opts *opts, const struct router *
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)opts->port)};
     struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_port = htons((uint16_t)opts->port)};
     const struct sockaddr *sa;
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO |
-                     MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
     if (inet_pton(AF_INET, bind, &sin.sin_addr) == 1) {
         sa = (const struct sockaddr *)&sin;
     } else if (inet_pton(AF_INET6, bind, &sin6.sin6_addr) == 1) {
@@ -846,14 +844,13 @@ int http_server_start(const struct http_server_opts *opts, const struct router *
         log_fatal("http: pthread_key_create failed");
     srv->daemon = MHD_start_daemon(
         flags, (uint16_t)opts->port, NULL, NULL, on_request, srv, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)LIMIT_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)LIMIT_CONNECTION_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)LIMIT_CONNECTIONS, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)LIMIT_CONNECTIONS_PER_IP, MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-        MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv, MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes,
-        NULL, MHD_OPTION_END);
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_CONNECTION_MEMORY,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_CONNECTION_TIMEOUT_S,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIMIT_CONNECTIONS_PER_IP,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv, MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+        MHD_OPTION_UNESCAPE_CALLBACK, keep_escapes, NULL, MHD_OPTION_END);
     if (!srv->daemon) {
         log_error("http: cannot listen on %s port %u", bind, opts->port);
         pthread_key_delete(srv->thread_key);
@@ -876,8 +873,8 @@ void http_server_stop(struct http_server *srv)
         return;
     MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
     /* Idle keep-alive connections are not waited for: only requests being handled or sent. */
-    for (int waited_ms = 0; atomic_load(&srv->in_flight) > 0 &&
-                            waited_ms < LIMIT_SHUTDOWN_GRACE_S * 1000;
+    for (int waited_ms = 0;
+         atomic_load(&srv->in_flight) > 0 && waited_ms < LIMIT_SHUTDOWN_GRACE_S * 1000;
          waited_ms += 10) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         nanosleep(&ts, NULL);

@@ -38,9 +38,8 @@ static void test_urlencoded_basic(void **state)
     (void)state;
     struct http_params ps;
     struct http_parse_error perr;
-    assert_int_equal(form("nom=Caf%C3%A9+des+%C3%A9coles&&vide=&seul&x=1&x=2&=orphelin", &ps,
-                          &perr),
-                     0);
+    assert_int_equal(
+        form("nom=Caf%C3%A9+des+%C3%A9coles&&vide=&seul&x=1&x=2&=orphelin", &ps, &perr), 0);
     assert_int_equal(ps.n, 5);
     assert_string_equal(http_param(&ps, "nom"), "Café des écoles");
     assert_string_equal(http_param(&ps, "vide"), "");
@@ -94,8 +93,8 @@ static void test_urlencoded_limits(void **state)
     (void)state;
     struct http_params ps;
     struct http_parse_error perr = {0};
-    struct http_parse_limits lim = {.total_bytes = 100, .fields = 3, .name_bytes = 4,
-                                    .value_bytes = 5};
+    struct http_parse_limits lim = {
+        .total_bytes = 100, .fields = 3, .name_bytes = 4, .value_bytes = 5};
     const char *s = "a=1&b=2&c=3";
     assert_int_equal(http_parse_urlencoded(&arena, s, strlen(s), &lim, &ps, &perr), 0);
     s = "a=1&b=2&c=3&d=4";
@@ -126,9 +125,8 @@ static void test_cookies(void **state)
     struct http_params ps;
     struct http_parse_error perr;
     const char *h = "session=abc.def; theme=\"sombre\";  malforme ; =x; vide=; lang=fr";
-    assert_int_equal(http_parse_cookies(&arena, h, strlen(h), &http_parse_limits_cookies, &ps,
-                                        &perr),
-                     0);
+    assert_int_equal(
+        http_parse_cookies(&arena, h, strlen(h), &http_parse_limits_cookies, &ps, &perr), 0);
     assert_int_equal(ps.n, 4);
     assert_string_equal(http_param(&ps, "session"), "abc.def");
     assert_string_equal(http_param(&ps, "theme"), "sombre");
@@ -136,9 +134,8 @@ static void test_cookies(void **state)
     assert_string_equal(http_param(&ps, "lang"), "fr");
     /* Not UTF-8, or a control character: that cookie is skipped, the others stay. */
     h = "a=\xff; b=x\x01y; c=ok";
-    assert_int_equal(http_parse_cookies(&arena, h, strlen(h), &http_parse_limits_cookies, &ps,
-                                        &perr),
-                     0);
+    assert_int_equal(
+        http_parse_cookies(&arena, h, strlen(h), &http_parse_limits_cookies, &ps, &perr), 0);
     assert_int_equal(ps.n, 1);
     assert_string_equal(http_param(&ps, "c"), "ok");
     struct http_parse_limits lim = http_parse_limits_cookies;
@@ -279,8 +276,8 @@ static int multipart(const char *ct, const char *body, size_t len, size_t chunk,
 {
     struct http_multipart_sink sink = {sink_begin, sink_data, sink_end, files};
     struct http_multipart *m;
-    int rc = http_multipart_begin(&arena, ct, lim ? lim : &http_parse_limits_multipart, &sink, &m,
-                                  perr);
+    int rc =
+        http_multipart_begin(&arena, ct, lim ? lim : &http_parse_limits_multipart, &sink, &m, perr);
     if (rc < 0)
         return rc;
     if (!chunk)
@@ -304,7 +301,9 @@ static const char tricky_body[] =
     "content-disposition: form-data; name=\"piece\"; filename=\"liste des lieux.csv\"\r\n"
     "Content-Type: text/csv\r\n"
     "\r\n"
-    "a;b\r\n\r\r\n--\r\n--" "----relaisB0undarX\r\n-" BOUNDARY "\r\r\n--" "----relaisB0undar\r\n"
+    "a;b\r\n\r\r\n--\r\n--"
+    "----relaisB0undarX\r\n-" BOUNDARY "\r\r\n--"
+    "----relaisB0undar\r\n"
     "--" BOUNDARY "  \r\n"
     "Content-Disposition: form-data; name=\"vide\"; filename=\"\"\r\n"
     "Content-Type: application/octet-stream\r\n"
@@ -317,8 +316,9 @@ static const char tricky_body[] =
     "--" BOUNDARY "--\r\n"
     "epilogue";
 
-static const char tricky_file[] =
-    "a;b\r\n\r\r\n--\r\n--" "----relaisB0undarX\r\n-" BOUNDARY "\r\r\n--" "----relaisB0undar";
+static const char tricky_file[] = "a;b\r\n\r\r\n--\r\n--"
+                                  "----relaisB0undarX\r\n-" BOUNDARY "\r\r\n--"
+                                  "----relaisB0undar";
 
 static void test_multipart_chunked(void **state)
 {
@@ -347,7 +347,8 @@ static void test_multipart_chunked(void **state)
 static void test_multipart_starts_with_boundary(void **state)
 {
     (void)state;
-    const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--" BOUNDARY "--";
+    const char body[] =
+        "--" BOUNDARY "\r\nContent-Disposition: form-data; name=a\r\n\r\n1\r\n--" BOUNDARY "--";
     struct files files = {0};
     struct http_params ps;
     struct http_parse_error perr;
@@ -366,12 +367,14 @@ static void test_multipart_malformed(void **state)
                      ERR_INVALID);
     assert_non_null(strstr(perr.message, "boundary"));
     /* Truncated inside a field: the field is named. */
-    const char trunc[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nx@";
+    const char trunc[] =
+        "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\nx@";
     assert_int_equal(multipart(CT, trunc, sizeof(trunc) - 1, 0, NULL, &files, &ps, &perr),
                      ERR_INVALID);
     assert_string_equal(perr.field, "email");
     /* A part without a name. */
-    const char noname[] = "--" BOUNDARY "\r\nContent-Disposition: form-data\r\n\r\nx\r\n--" BOUNDARY "--";
+    const char noname[] =
+        "--" BOUNDARY "\r\nContent-Disposition: form-data\r\n\r\nx\r\n--" BOUNDARY "--";
     assert_int_equal(multipart(CT, noname, sizeof(noname) - 1, 0, NULL, &files, &ps, &perr),
                      ERR_INVALID);
     /* Garbage after a delimiter. */
@@ -379,7 +382,9 @@ static void test_multipart_malformed(void **state)
     assert_int_equal(multipart(CT, garbage, sizeof(garbage) - 1, 0, NULL, &files, &ps, &perr),
                      ERR_INVALID);
     /* A field that is not UTF-8. */
-    const char latin1[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"ville\"\r\n\r\nLaval \xe9\r\n--" BOUNDARY "--";
+    const char latin1[] =
+        "--" BOUNDARY
+        "\r\nContent-Disposition: form-data; name=\"ville\"\r\n\r\nLaval \xe9\r\n--" BOUNDARY "--";
     assert_int_equal(multipart(CT, latin1, sizeof(latin1) - 1, 0, NULL, &files, &ps, &perr),
                      ERR_INVALID);
     assert_string_equal(perr.field, "ville");
@@ -394,7 +399,9 @@ static void test_multipart_limits(void **state)
     struct http_parse_limits lim = http_parse_limits_multipart;
     lim.value_bytes = 4;
     lim.files = 1;
-    const char longv[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n12345\r\n--" BOUNDARY "--";
+    const char longv[] =
+        "--" BOUNDARY
+        "\r\nContent-Disposition: form-data; name=\"code\"\r\n\r\n12345\r\n--" BOUNDARY "--";
     struct files files = {0};
     assert_int_equal(multipart(CT, longv, sizeof(longv) - 1, 0, &lim, &files, &ps, &perr),
                      ERR_TOO_BIG);

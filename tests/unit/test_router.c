@@ -61,8 +61,8 @@ static int setup(void **state)
     router_add(f->router, &(struct route){HTTP_GET | HTTP_POST, "/lieux/{id}", h_show, 0, NULL});
     router_add(f->router, &(struct route){HTTP_GET, "/lieux/nouveau", h_new, 0, NULL});
     router_add(f->router, &(struct route){HTTP_GET, "/lieux", h_list, 0, NULL});
-    router_add(f->router, &(struct route){HTTP_PUT, "/lieux/{id}/horaires/{jour}", h_update, 0,
-                                          NULL});
+    router_add(f->router,
+               &(struct route){HTTP_PUT, "/lieux/{id}/horaires/{jour}", h_update, 0, NULL});
     router_add(f->router, &(struct route){HTTP_GET, "/fichiers/{chemin*}", h_files, 0, NULL});
     router_add(f->router, &(struct route){HTTP_GET, "/café", h_root, 0, NULL});
     router_add(f->router, &(struct route){HTTP_GET, "/", h_root, 0, NULL});

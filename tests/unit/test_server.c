@@ -1,11 +1,12 @@
-/* Unit tests of src/http/server.c: a server on a free port with a small router, driven by libcurl. */
+/* Unit tests of src/http/server.c: a server on a free port with a small router, driven by libcurl.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -231,7 +232,7 @@ struct request {
     size_t body_len;
     const char *header; /* one extra request header */
     curl_mime *mime;
-    CURL *handle;       /* reuse a connection */
+    CURL *handle; /* reuse a connection */
     struct http_server *srv;
 };
 
@@ -319,7 +320,8 @@ static void assert_security_headers(const struct reply *r)
     assert_string_equal(header(r, "X-Content-Type-Options"), "nosniff");
     assert_string_equal(header(r, "Referrer-Policy"), "strict-origin-when-cross-origin");
     assert_string_equal(header(r, "X-Frame-Options"), "DENY");
-    assert_string_equal(header(r, "Permissions-Policy"), "geolocation=(self), camera=(), microphone=()");
+    assert_string_equal(header(r, "Permissions-Policy"),
+                        "geolocation=(self), camera=(), microphone=()");
     assert_string_equal(header(r, "Cross-Origin-Opener-Policy"), "same-origin");
     const char *id = header(r, "X-Request-Id");
     assert_non_null(id);
@@ -400,15 +402,19 @@ static void test_invalid_utf8(void **state)
     r = get("/lieux/a%00b");
     assert_int_equal(r.status, 400);
     const char body[] = "nom=Espace+num%E9rique";
-    send_request(&(struct request){.method = "POST", .path = "/formulaire",
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/formulaire",
                                    .content_type = "application/x-www-form-urlencoded",
-                                   .body = body, .body_len = sizeof(body) - 1},
+                                   .body = body,
+                                   .body_len = sizeof(body) - 1},
                  &r);
     assert_int_equal(r.status, 400);
     assert_string_equal(buf_cstr(&r.body),
                         "ERREUR invalid|Le champ « nom » n'est pas en UTF-8 valide.|nom");
-    send_request(&(struct request){.method = "POST", .path = "/texte",
-                                   .content_type = "text/plain", .body = "\xe9t\xe9",
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/texte",
+                                   .content_type = "text/plain",
+                                   .body = "\xe9t\xe9",
                                    .body_len = 3},
                  &r);
     assert_int_equal(r.status, 400);
@@ -419,15 +425,19 @@ static void test_form_and_raw_body(void **state)
     (void)state;
     struct reply r;
     const char body[] = "nom=Espace+num%C3%A9rique&autre=1";
-    send_request(&(struct request){.method = "POST", .path = "/formulaire",
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/formulaire",
                                    .content_type = "application/x-www-form-urlencoded",
-                                   .body = body, .body_len = sizeof(body) - 1},
+                                   .body = body,
+                                   .body_len = sizeof(body) - 1},
                  &r);
     assert_int_equal(r.status, 201);
     assert_string_equal(buf_cstr(&r.body), "nom=Espace numérique");
-    send_request(&(struct request){.method = "POST", .path = "/texte",
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/texte",
                                    .content_type = "text/csv; charset=utf-8",
-                                   .body = "a;b\n1;2\n", .body_len = 8},
+                                   .body = "a;b\n1;2\n",
+                                   .body_len = 8},
                  &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(buf_cstr(&r.body), "8:a;b\n1;2\n");
@@ -441,18 +451,23 @@ static void test_too_big(void **state)
     memset(big, 'a', n);
     struct reply r;
     /* Refused on the Content-Length, before the body is read. */
-    send_request(&(struct request){.method = "POST", .path = "/formulaire",
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/formulaire",
                                    .content_type = "application/x-www-form-urlencoded",
-                                   .body = big, .body_len = n},
+                                   .body = big,
+                                   .body_len = n},
                  &r);
     assert_int_equal(r.status, 413);
     assert_non_null(strstr(buf_cstr(&r.body), "trop volumineuses (1 Mo au plus)"));
     assert_security_headers(&r);
     /* Without a Content-Length (chunked), refused once the limit is passed. */
     size_t chunked = LIMIT_BODY_BYTES + 1000;
-    send_request(&(struct request){.method = "POST", .path = "/texte",
-                                   .content_type = "text/plain", .body = big,
-                                   .body_len = chunked, .header = "Transfer-Encoding: chunked"},
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/texte",
+                                   .content_type = "text/plain",
+                                   .body = big,
+                                   .body_len = chunked,
+                                   .header = "Transfer-Encoding: chunked"},
                  &r);
     assert_int_equal(r.status, 413);
     free(big);
@@ -488,9 +503,8 @@ static void test_cache_control_and_redirect(void **state)
     (void)state;
     struct reply r = get("/cache");
     assert_string_equal(header(&r, "Cache-Control"), "private, max-age=60");
-    send_request(&(struct request){.method = "POST", .path = "/redirection", .body = "",
-                                   .body_len = 0},
-                 &r);
+    send_request(
+        &(struct request){.method = "POST", .path = "/redirection", .body = "", .body_len = 0}, &r);
     assert_int_equal(r.status, 303);
     assert_string_equal(header(&r, "Location"), "/bonjour");
 }
@@ -500,16 +514,20 @@ static void test_json_body(void **state)
     (void)state;
     struct reply r;
     const char *ok = "{\"a\": 1, \"b\": [true]}";
-    send_request(&(struct request){.method = "POST", .path = "/api/json",
-                                   .content_type = "application/json", .body = ok,
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/api/json",
+                                   .content_type = "application/json",
+                                   .body = ok,
                                    .body_len = strlen(ok)},
                  &r);
     assert_int_equal(r.status, 200);
     assert_string_equal(header(&r, "Content-Type"), "application/json; charset=utf-8");
     assert_string_equal(buf_cstr(&r.body), "{\"type\":\"objet\",\"taille\":2}");
     const char *bad = "{\"a\": 1,\n\"a\": 2}";
-    send_request(&(struct request){.method = "POST", .path = "/api/json",
-                                   .content_type = "application/json", .body = bad,
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/api/json",
+                                   .content_type = "application/json",
+                                   .body = bad,
                                    .body_len = strlen(bad)},
                  &r);
     assert_int_equal(r.status, 400);
@@ -547,19 +565,23 @@ static void test_static(void **state)
     r = get("/static/sub/note.txt");
     assert_string_equal(buf_cstr(&r.body), "note");
 
-    static const char *refused[] = {"/static/.secret",     "/static/../static/app.js",
-                                    "/static/sub/../app.js", "/static/sub%2F..%2F.secret",
-                                    "/static/sub%5Cnote.txt", "/static/absent.css",
-                                    "/static/sub",         "/static/"};
+    static const char *refused[] = {"/static/.secret",
+                                    "/static/../static/app.js",
+                                    "/static/sub/../app.js",
+                                    "/static/sub%2F..%2F.secret",
+                                    "/static/sub%5Cnote.txt",
+                                    "/static/absent.css",
+                                    "/static/sub",
+                                    "/static/"};
     for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
         r = get(refused[i]);
         if (r.status != 404)
             fail_msg("%s: %ld", refused[i], r.status);
         assert_security_headers(&r);
     }
-    send_request(&(struct request){.method = "POST", .path = "/static/app.js", .body = "x",
-                                   .body_len = 1},
-                 &r);
+    send_request(
+        &(struct request){.method = "POST", .path = "/static/app.js", .body = "x", .body_len = 1},
+        &r);
     assert_int_equal(r.status, 405);
     assert_string_equal(header(&r, "Allow"), "GET, HEAD");
 }
@@ -570,10 +592,10 @@ static void test_static_names(void **state)
     assert_true(http_static_fingerprinted("relais.3fa2b91c.css"));
     assert_true(http_static_fingerprinted("js/leaflet.0123456789abcdef.min.js"));
     assert_false(http_static_fingerprinted("relais.3fa2b91.css"));  /* 7 digits */
-    assert_false(http_static_fingerprinted("relais.3fa2b91g.css"));  /* not hex */
-    assert_false(http_static_fingerprinted("3fa2b91c.css"));         /* no name before */
+    assert_false(http_static_fingerprinted("relais.3fa2b91g.css")); /* not hex */
+    assert_false(http_static_fingerprinted("3fa2b91c.css"));        /* no name before */
     assert_false(http_static_fingerprinted("relais.css"));
-    assert_false(http_static_fingerprinted("relais.3fa2b91c"));      /* it is the extension */
+    assert_false(http_static_fingerprinted("relais.3fa2b91c")); /* it is the extension */
     assert_true(http_static_path_ok("a/b.css"));
     assert_false(http_static_path_ok("a/../b.css"));
     assert_false(http_static_path_ok("a//b.css"));
@@ -618,8 +640,10 @@ static void test_multipart_upload(void **state)
 
     /* A truncated multipart body names nothing but is refused. */
     const char *bad = "--x\r\nContent-Disposition: form-data; name=\"nom\"\r\n\r\nabc";
-    send_request(&(struct request){.method = "POST", .path = "/envoi",
-                                   .content_type = "multipart/form-data; boundary=x", .body = bad,
+    send_request(&(struct request){.method = "POST",
+                                   .path = "/envoi",
+                                   .content_type = "multipart/form-data; boundary=x",
+                                   .body = bad,
                                    .body_len = strlen(bad)},
                  &r);
     assert_int_equal(r.status, 400);
@@ -677,20 +701,13 @@ int main(void)
 {
     arena_init(&client_arena);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hello),
-        cmocka_unit_test(test_keep_alive),
-        cmocka_unit_test(test_path_and_query),
-        cmocka_unit_test(test_not_found_and_method),
-        cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_form_and_raw_body),
-        cmocka_unit_test(test_too_big),
-        cmocka_unit_test(test_handler_fail_and_guard),
-        cmocka_unit_test(test_head),
-        cmocka_unit_test(test_cache_control_and_redirect),
-        cmocka_unit_test(test_json_body),
-        cmocka_unit_test(test_static),
-        cmocka_unit_test(test_static_names),
-        cmocka_unit_test(test_multipart_upload),
+        cmocka_unit_test(test_hello),          cmocka_unit_test(test_keep_alive),
+        cmocka_unit_test(test_path_and_query), cmocka_unit_test(test_not_found_and_method),
+        cmocka_unit_test(test_invalid_utf8),   cmocka_unit_test(test_form_and_raw_body),
+        cmocka_unit_test(test_too_big),        cmocka_unit_test(test_handler_fail_and_guard),
+        cmocka_unit_test(test_head),           cmocka_unit_test(test_cache_control_and_redirect),
+        cmocka_unit_test(test_json_body),      cmocka_unit_test(test_static),
+        cmocka_unit_test(test_static_names),   cmocka_unit_test(test_multipart_upload),
         cmocka_unit_test(test_https_and_stop),
     };
     int failed = cmocka_run_group_tests(tests, group_setup, group_teardown);
