@@ -500,23 +500,28 @@ static int mp_emit(struct http_multipart *m, const char *p, size_t n)
     if (!n || m->state != MP_BODY)
         return 0;
     switch (m->part) {
-    case PART_FIELD:
-        buf_add(&m->value, p, n);
-        if (buf_finish(&m->value))
+    case PART_FIELD: {
+        /* Of the two limits, report the one the bytes cross first, so that the answer does not
+         * depend on how the body was cut into chunks on its way. */
+        size_t field_room = m->lim->value_bytes - m->value.len;
+        size_t form_room = m->lim->form_bytes - m->form_bytes;
+        if (n > field_room && field_room <= form_room)
             return mp_fail(m, ERR_TOO_BIG,
                            arena_printf(m->arena,
                                         "Le champ « %s » est trop long (%zu octets au plus).",
                                         m->name, m->lim->value_bytes),
                            m->name);
-        m->form_bytes += n;
-        if (m->form_bytes > m->lim->form_bytes)
+        if (n > form_room)
             return mp_fail(m, ERR_TOO_BIG,
                            arena_printf(m->arena,
                                         "Les champs du formulaire sont trop longs "
                                         "(%zu octets au plus en tout).",
                                         m->lim->form_bytes),
                            m->name);
+        buf_add(&m->value, p, n);
+        m->form_bytes += n;
         return 0;
+    }
     case PART_FILE: {
         int rc = m->sink.data(m->sink.ctx, p, n);
         if (rc < 0)
@@ -752,15 +757,14 @@ static void mp_start_headers(struct http_multipart *m)
 int http_multipart_feed(struct http_multipart *m, const char *p, size_t n,
                         struct http_parse_error *perr)
 {
-    if (!m->err) {
-        m->total += n;
-        if (m->total > m->lim->total_bytes)
-            mp_fail(m, ERR_TOO_BIG,
-                    arena_printf(m->arena,
-                                 "Le formulaire envoyé est trop volumineux (%zu Mo au plus).",
-                                 m->lim->total_bytes / (1024 * 1024)),
-                    NULL);
+    /* Only the bytes within the limit are parsed, then the limit fails: an error earlier in the
+     * body is found whatever the size of the chunks. */
+    bool over = false;
+    if (!m->err && n > m->lim->total_bytes - m->total) {
+        n = m->lim->total_bytes - m->total;
+        over = true;
     }
+    m->total += n;
     size_t i = 0;
     while (i < n && !m->err) {
         char c = p[i];
@@ -802,6 +806,18 @@ int http_multipart_feed(struct http_multipart *m, const char *p, size_t n,
             break;
         case MP_EPILOGUE: i = n; break;
         }
+    }
+    if (over && !m->err) {
+        size_t max = m->lim->total_bytes;
+        mp_fail(m, ERR_TOO_BIG,
+                max >= 1024 * 1024
+                    ? arena_printf(m->arena,
+                                   "Le formulaire envoyé est trop volumineux (%zu Mo au plus).",
+                                   max / (1024 * 1024))
+                    : arena_printf(m->arena,
+                                   "Le formulaire envoyé est trop volumineux (%zu octets au plus).",
+                                   max),
+                NULL);
     }
     if (m->err) {
         if (perr)

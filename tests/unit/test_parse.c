@@ -421,6 +421,40 @@ static void test_multipart_limits(void **state)
                      ERR_TOO_BIG);
 }
 
+/* When a body breaks two limits, the error does not depend on how it was cut into chunks. */
+static void test_multipart_limit_order(void **state)
+{
+    (void)state;
+    struct http_parse_limits lim = http_parse_limits_multipart;
+    lim.value_bytes = 8;
+    lim.form_bytes = 10;
+    const char body[] =
+        "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n123456\r\n"
+        "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\n123456789\r\n"
+        "--" BOUNDARY "--";
+    for (size_t chunk = 0; chunk <= 20; chunk++) {
+        struct files files = {0};
+        struct http_params ps;
+        struct http_parse_error perr = {0};
+        assert_int_equal(multipart(CT, body, sizeof(body) - 1, chunk, &lim, &files, &ps, &perr),
+                         ERR_TOO_BIG);
+        /* The form total (10) is passed at the 5th byte of b, before b's own limit (8). */
+        assert_non_null(strstr(perr.message, "en tout"));
+        assert_string_equal(perr.field, "b");
+    }
+    /* The size cap: a malformed start is reported, however the body is cut. */
+    lim = http_parse_limits_multipart;
+    lim.total_bytes = 30;
+    const char bad[] = "--" BOUNDARY "zz and then a long tail of bytes";
+    for (size_t chunk = 0; chunk <= 8; chunk++) {
+        struct files files = {0};
+        struct http_params ps;
+        struct http_parse_error perr = {0};
+        assert_int_equal(multipart(CT, bad, sizeof(bad) - 1, chunk, &lim, &files, &ps, &perr),
+                         ERR_INVALID);
+    }
+}
+
 static void test_multipart_sink_error(void **state)
 {
     (void)state;
@@ -449,6 +483,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_multipart_starts_with_boundary, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multipart_malformed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multipart_limits, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multipart_limit_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multipart_sink_error, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
