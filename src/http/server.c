@@ -337,9 +337,11 @@ static void request_route(struct conn_state *st)
         return;
     }
     struct http_parse_error perr;
-    if (st->raw_query && http_parse_urlencoded(a, st->raw_query, strlen(st->raw_query),
-                                               &http_parse_limits_query, &req->query, &perr) < 0) {
-        set_error(st, ERR_INVALID, perr.message, perr.field);
+    int rc = st->raw_query ? http_parse_urlencoded(a, st->raw_query, strlen(st->raw_query),
+                                                   &http_parse_limits_query, &req->query, &perr)
+                           : 0;
+    if (rc < 0) {
+        set_error(st, rc, perr.message, perr.field);
         return;
     }
     int err;
@@ -362,7 +364,7 @@ static void request_route(struct conn_state *st)
         set_error(st, err, NULL, NULL);
         return;
     }
-    int rc = http_request_parse_cookies(req, &perr);
+    rc = http_request_parse_cookies(req, &perr);
     if (rc < 0)
         set_error(st, rc, perr.message, perr.field);
 }

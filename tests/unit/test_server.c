@@ -401,6 +401,15 @@ static void test_invalid_utf8(void **state)
                         "ERREUR invalid|Le champ « ville » n'est pas en UTF-8 valide.|ville");
     r = get("/lieux/a%00b");
     assert_int_equal(r.status, 400);
+    /* One field more than LIMIT_FIELDS in the query string. */
+    struct buf url;
+    buf_init(&url, &client_arena, LIMIT_URL_BYTES);
+    buf_addlit(&url, "/bonjour?");
+    for (int i = 0; i <= LIMIT_FIELDS; i++)
+        buf_addlit(&url, "a=1&");
+    r = get(buf_cstr(&url));
+    assert_int_equal(r.status, 413);
+    assert_non_null(strstr(buf_cstr(&r.body), "ERREUR too_big|Trop de champs"));
     const char body[] = "nom=Espace+num%E9rique";
     send_request(&(struct request){.method = "POST",
                                    .path = "/formulaire",
