@@ -85,6 +85,8 @@ start_relais() {
     mkfifo "$fifo"
     set -- serve --database "$db" --bind 127.0.0.1 --port 0 --data-dir "$tmp/data-$name" --web-dir "$ROOT/web/dist"
     [ -n "${RELAIS_THREADS:-}" ] && set -- "$@" --threads "$RELAIS_THREADS"
+    # Like nginx here, no access log (relais writes one line per request to stderr by default).
+    if "$BIN" serve --help 2>/dev/null | grep -q -- --no-access-log; then set -- "$@" --no-access-log; fi
     mkdir -p "$tmp/data-$name"
     "$BIN" "$@" >"$fifo" 2>"$out-$name.relais.log" &
     relais_pid=$!
@@ -174,7 +176,7 @@ done
 md="$out.md"
 {
     echo "HTTP benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)),"
-    echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on the same machine (loopback), relais $("$BIN" version 2>/dev/null | head -n 1), $(nginx -v 2>&1 | sed 's/.*: //')."
+    echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION on the same machine (loopback), $("$BIN" version 2>/dev/null | head -n 1), $(nginx -v 2>&1 | sed 's/.*: //')."
     echo
     echo "| store | target | req/s | p50 (ms) | p99 (ms) | errors |"
     echo "|---|---|---:|---:|---:|---:|"
