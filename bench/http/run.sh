@@ -92,12 +92,9 @@ start_relais() {
     relais_pid=$!
     pids="$pids $relais_pid"
     exec 3<"$fifo"
-    # A watchdog, so that a server that never says it listens does not hang the benchmark.
-    (sleep 60 && kill "$relais_pid" 2>/dev/null) &
-    watchdog=$!
-    line=
-    IFS= read -r line <&3 || true
-    kill "$watchdog" 2>/dev/null || true
+    # read(1) takes one byte at a time from a pipe, so nothing after the line is consumed; the
+    # timeout keeps a server that never says it listens from hanging the benchmark.
+    line=$(timeout 60 sh -c 'IFS= read -r l; printf "%s" "$l"' <&3 || true)
     case "$line" in
     "relais: listening on http://127.0.0.1:"*) relais_base=${line#relais: listening on } ;;
     *) echo "bench: relais did not start: $line" >&2; cat "$out-$name.relais.log" >&2; exit 1 ;;
