@@ -17,13 +17,7 @@ logs=build/test-logs
 mkdir -p "$logs"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/relais-run-all.XXXXXX")
-chmod 755 "$tmp"
-pgdir="$tmp/pg"
-cleanup() {
-    sh tests/pg.sh stop "$pgdir" >/dev/null 2>&1 || true
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
+trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
@@ -32,15 +26,8 @@ total_failed=0
 summary=""
 t_all=$(date +%s)
 
-# One PostgreSQL server for the HTTP and browser tests: each server they start gets a fresh database
-# in it (tests/http/lib/harness.js). The unit tests start their own (tests/run-unit.sh).
-if url=$(sh tests/pg.sh start "$pgdir" 2>"$tmp/pg.err"); then
-    RELAIS_TEST_PG_URL=$url
-    export RELAIS_TEST_PG_URL
-else
-    echo "run-all: could not start PostgreSQL (the tests will start their own):"
-    cat "$tmp/pg.err"
-fi
+# PostgreSQL: tests/run-unit.sh starts one for the unit tests; each HTTP or browser test process
+# starts its own (tests/http/lib/harness.js), or uses RELAIS_TEST_PG_URL when set.
 
 # counts LOG: prints "passed failed" read from a stage's output.
 counts() {
