@@ -290,6 +290,18 @@ static struct reply get(const char *path)
     return out;
 }
 
+static struct reply post(const char *path, const char *content_type, const char *body)
+{
+    struct reply out;
+    send_request(&(struct request){.method = "POST",
+                                   .path = path,
+                                   .content_type = content_type,
+                                   .body = body,
+                                   .body_len = strlen(body)},
+                 &out);
+    return out;
+}
+
 /* The value of the last header called name (case-insensitive), or NULL. */
 static const char *header(const struct reply *r, const char *name)
 {
@@ -411,12 +423,7 @@ static void test_invalid_utf8(void **state)
     assert_int_equal(r.status, 413);
     assert_non_null(strstr(buf_cstr(&r.body), "ERREUR too_big|Trop de champs"));
     const char body[] = "nom=Espace+num%E9rique";
-    send_request(&(struct request){.method = "POST",
-                                   .path = "/formulaire",
-                                   .content_type = "application/x-www-form-urlencoded",
-                                   .body = body,
-                                   .body_len = sizeof(body) - 1},
-                 &r);
+    r = post("/formulaire", "application/x-www-form-urlencoded", body);
     assert_int_equal(r.status, 400);
     assert_string_equal(buf_cstr(&r.body),
                         "ERREUR invalid|Le champ « nom » n'est pas en UTF-8 valide.|nom");
@@ -434,12 +441,7 @@ static void test_form_and_raw_body(void **state)
     (void)state;
     struct reply r;
     const char body[] = "nom=Espace+num%C3%A9rique&autre=1";
-    send_request(&(struct request){.method = "POST",
-                                   .path = "/formulaire",
-                                   .content_type = "application/x-www-form-urlencoded",
-                                   .body = body,
-                                   .body_len = sizeof(body) - 1},
-                 &r);
+    r = post("/formulaire", "application/x-www-form-urlencoded", body);
     assert_int_equal(r.status, 201);
     assert_string_equal(buf_cstr(&r.body), "nom=Espace numérique");
     send_request(&(struct request){.method = "POST",
@@ -523,22 +525,12 @@ static void test_json_body(void **state)
     (void)state;
     struct reply r;
     const char *ok = "{\"a\": 1, \"b\": [true]}";
-    send_request(&(struct request){.method = "POST",
-                                   .path = "/api/json",
-                                   .content_type = "application/json",
-                                   .body = ok,
-                                   .body_len = strlen(ok)},
-                 &r);
+    r = post("/api/json", "application/json", ok);
     assert_int_equal(r.status, 200);
     assert_string_equal(header(&r, "Content-Type"), "application/json; charset=utf-8");
     assert_string_equal(buf_cstr(&r.body), "{\"type\":\"objet\",\"taille\":2}");
     const char *bad = "{\"a\": 1,\n\"a\": 2}";
-    send_request(&(struct request){.method = "POST",
-                                   .path = "/api/json",
-                                   .content_type = "application/json",
-                                   .body = bad,
-                                   .body_len = strlen(bad)},
-                 &r);
+    r = post("/api/json", "application/json", bad);
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(buf_cstr(&r.body), "JSON invalide à la ligne 2, colonne"));
 }
@@ -649,12 +641,7 @@ static void test_multipart_upload(void **state)
 
     /* A truncated multipart body names nothing but is refused. */
     const char *bad = "--x\r\nContent-Disposition: form-data; name=\"nom\"\r\n\r\nabc";
-    send_request(&(struct request){.method = "POST",
-                                   .path = "/envoi",
-                                   .content_type = "multipart/form-data; boundary=x",
-                                   .body = bad,
-                                   .body_len = strlen(bad)},
-                 &r);
+    r = post("/envoi", "multipart/form-data; boundary=x", bad);
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(buf_cstr(&r.body), "|nom"));
 }
