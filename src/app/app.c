@@ -108,6 +108,26 @@ static void *thread_context(void *app)
     return ctx;
 }
 
+static void thread_context_free(void *ctx_, void *app)
+{
+    (void)app;
+    struct ctx *ctx = ctx_;
+    if (ctx->db)
+        db_close(ctx->db);
+    free(ctx);
+}
+
+/* A statement left on a row would keep an old SQLite snapshot open for the next request. */
+static void after(struct http_request *req, void *app)
+{
+    (void)app;
+    struct ctx *ctx = req->ctx;
+    if (ctx && ctx->db) {
+        db_rollback(ctx->db);
+        db_reset_all(ctx->db);
+    }
+}
+
 static int guard(struct http_request *req, struct http_response *resp, void *app)
 {
     const struct ctx *ctx = req->ctx;
@@ -120,6 +140,8 @@ struct http_hooks app_hooks(const struct config *cfg)
 {
     return (struct http_hooks){
         .thread_context = thread_context,
+        .thread_context_free = thread_context_free,
+        .after = after,
         .guard = guard,
         .render_error = shell_error,
         .app = (void *)cfg,

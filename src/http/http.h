@@ -170,6 +170,9 @@ struct http_hooks {
     void *(*thread_context)(void *app);
     /* Frees a context made by thread_context, when its worker thread ends. NULL: not freed. */
     void (*thread_context_free)(void *ctx, void *app);
+    /* Runs once the response is built, whatever happened (errors and static files included), on
+     * the worker thread: the place to release per-request state held in the thread's context. */
+    void (*after)(struct http_request *req, void *app);
     /* Runs before the handler of a matched route: authentication, role check, CSRF check. Returns 0
      * to go on, or an error (then the handler is not called and render_error runs). May fill resp
      * (e.g. a redirect to the login page) and return 1 to send it as is. */

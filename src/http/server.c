@@ -720,6 +720,8 @@ static enum MHD_Result respond(struct conn_state *st, struct MHD_Connection *con
 {
     struct http_response *resp = &st->resp;
     dispatch(st);
+    if (st->srv->hooks.after)
+        st->srv->hooks.after(&st->req, st->srv->hooks.app);
     if (resp->file_path && st->response_fd < 0) {
         /* A handler's file (an export): opened here, sent by libmicrohttpd, which closes it. */
         st->response_fd = open(resp->file_path, O_RDONLY | O_CLOEXEC);
