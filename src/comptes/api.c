@@ -121,50 +121,92 @@ int api_structure_get(struct http_request *req, struct http_response *resp)
     return 0;
 }
 
-/* A string member of the body, NULL when absent; ERR_INVALID when present with another type. */
-static int json_field(struct http_request *req, const char *name, const char **out)
-{
-    json_t *v = json_object_get(req->json, name);
-    *out = NULL;
-    if (!v || json_is_null(v))
-        return 0;
-    if (!json_is_string(v))
-        return http_fail(req, ERR_INVALID,
-                         arena_printf(req->arena, "%s doit être une chaîne de caractères.", name),
-                         name);
-    *out = json_string_value(v);
-    return 0;
-}
-
-int api_structure_create(struct http_request *req, struct http_response *resp)
+/* Copies the members of the JSON body that are present into s; unknown members are refused, so
+ * that a misspelt field is not silently ignored. */
+static int structure_from_json(struct http_request *req, struct structure *s, bool with_departement)
 {
     if (!req->json || !json_is_object(req->json))
         return http_fail(req, ERR_INVALID,
                          "Le corps doit être un objet JSON (Content-Type: application/json).",
                          NULL);
-    struct structure s = {0};
     struct {
         const char *name;
         const char **dst;
-    } fields[] = {{"nom", &s.nom},
-                  {"siret", &s.siret},
-                  {"rna", &s.rna},
-                  {"adresse", &s.adresse},
-                  {"code_postal", &s.code_postal},
-                  {"commune", &s.commune},
-                  {"departement", &s.departement}};
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        int rc = json_field(req, fields[i].name, fields[i].dst);
-        if (rc)
-            return rc;
+    } fields[] = {{"nom", &s->nom},
+                  {"siret", &s->siret},
+                  {"rna", &s->rna},
+                  {"adresse", &s->adresse},
+                  {"code_postal", &s->code_postal},
+                  {"commune", &s->commune},
+                  {"departement", &s->departement}};
+    size_t n_fields = sizeof(fields) / sizeof(fields[0]) - (with_departement ? 0 : 1);
+    const char *key;
+    json_t *value;
+    json_object_foreach(req->json, key, value) {
+        size_t i = 0;
+        while (i < n_fields && strcmp(fields[i].name, key) != 0)
+            i++;
+        if (i == n_fields)
+            return http_fail(req, ERR_INVALID,
+                             arena_printf(req->arena, "Le champ « %s » n'est pas modifiable ici.",
+                                          key),
+                             arena_strdup(req->arena, key));
+        if (!json_is_string(value) && !json_is_null(value))
+            return http_fail(req, ERR_INVALID,
+                             arena_printf(req->arena, "%s doit être une chaîne de caractères.",
+                                          key),
+                             fields[i].name);
+        *fields[i].dst = json_is_null(value) ? NULL : json_string_value(value);
     }
+    return 0;
+}
+
+int api_structure_update(struct http_request *req, struct http_response *resp)
+{
+    const struct ctx *ctx = req->ctx;
+    const struct auth *a = auth_of(req);
+    int64_t id;
+    struct structure s;
+    if (cstr_to_int64(http_path_param(req, "id"), &id))
+        return http_fail(req, ERR_NOT_FOUND, "Aucune structure n'a cet identifiant.", "id");
+    int rc = structure_get(ctx->db, req->arena, id, &s);
+    if (rc == ERR_NOT_FOUND)
+        return http_fail(req, ERR_NOT_FOUND, "Aucune structure n'a cet identifiant.", "id");
+    if (rc)
+        return rc;
+    bool allowed = a->token_id ? a->token_structure_id == id
+                               : auth_can_manage_structure(a, s.id, s.departement);
+    if (!allowed)
+        return http_fail(req, ERR_FORBIDDEN, "Vous ne gérez pas cette structure.", NULL);
+    if ((rc = structure_from_json(req, &s, false)))
+        return rc;
+    struct ui_errors errs = {0};
+    rc = structure_update(ctx->db, req->arena, &s, &errs);
+    if (rc == ERR_INVALID || rc == ERR_CONFLICT)
+        return http_fail(req, rc, errs.items[0].message, errs.items[0].field);
+    if (rc)
+        return rc;
+    audit_record(ctx->db, a->user_id, s.departement, "structure_modifiee",
+                 arena_printf(req->arena, "structure:%lld", (long long)s.id),
+                 a->token_id ? arena_printf(req->arena, "jeton:%lld", (long long)a->token_id)
+                             : NULL);
+    http_json(resp, 200, structure_json(&s));
+    return 0;
+}
+
+int api_structure_create(struct http_request *req, struct http_response *resp)
+{
+    struct structure s = {0};
+    int rc = structure_from_json(req, &s, true);
+    if (rc)
+        return rc;
     const struct ctx *ctx = req->ctx;
     const struct auth *a = auth_of(req);
     if (s.departement && !auth_in_departement(a, s.departement) && departement_valid(s.departement))
         return http_fail(req, ERR_FORBIDDEN, "Vous ne coordonnez pas ce département.",
                          "departement");
     struct ui_errors errs = {0};
-    int rc = structure_create(ctx->db, req->arena, &s, &errs);
+    rc = structure_create(ctx->db, req->arena, &s, &errs);
     if (rc == ERR_INVALID || rc == ERR_CONFLICT)
         return http_fail(req, rc, errs.items[0].message, errs.items[0].field);
     if (rc)

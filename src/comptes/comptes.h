@@ -90,6 +90,8 @@ bool siret_valid(const char *siret);
 /* Validates (French messages per field into errs; fields trimmed, empty optional fields set to
  * NULL) and inserts; ERR_INVALID with errs filled, ERR_CONFLICT when the SIRET exists. */
 int structure_create(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs);
+/* Validates and stores every field of s but its département (which decides who manages it). */
+int structure_update(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs);
 int structure_get(struct db *db, struct arena *a, int64_t id, struct structure *out);
 /* Structures with id > after (cursor), by id, optionally restricted to departements (NULL: all). */
 int structure_list(struct db *db, struct arena *a, const char *const *departements,

@@ -160,15 +160,10 @@ int auth_guard(struct http_request *req, struct http_response *resp, void *app)
     if (!auth_signed_in(a))
         anonymous_csrf(req, resp, a, ctx);
 
-    if (unsafe_method(req->method) && !csrf_ok(req, a))
-        return http_fail(req, ERR_FORBIDDEN,
-                         "Le formulaire a expiré ou ne vient pas de Relais. Rechargez la page et "
-                         "recommencez.",
-                         "_csrf");
-
-    if ((access & (ACCESS_AUTH | 0xFF)) == 0)
-        return 0;
-    if (!auth_signed_in(a)) {
+    /* Who may come is decided before the CSRF token is checked, so that an anonymous request to a
+     * protected route is told to sign in (401 or the login page), not that its form expired. */
+    bool needs_account = (access & (ACCESS_AUTH | 0xFF)) != 0;
+    if (needs_account && !auth_signed_in(a)) {
         if (req->is_api)
             return http_fail(req, ERR_UNAUTHORIZED,
                              "Authentification requise : connectez-vous ou fournissez un jeton "
@@ -179,7 +174,13 @@ int auth_guard(struct http_request *req, struct http_response *resp, void *app)
                                          url_encode(req->arena, back)));
         return 1;
     }
-    if ((access & ACCESS_AUTH) || (a->roles & ROLE_ADMIN) || (a->roles & access & 0xFF))
+    if (unsafe_method(req->method) && !csrf_ok(req, a))
+        return http_fail(req, ERR_FORBIDDEN,
+                         "Le formulaire a expiré ou ne vient pas de Relais. Rechargez la page et "
+                         "recommencez.",
+                         "_csrf");
+    if (!needs_account || (access & ACCESS_AUTH) || (a->roles & ROLE_ADMIN) ||
+        (a->roles & access & 0xFF))
         return 0;
     return http_fail(req, ERR_FORBIDDEN, "Votre rôle ne donne pas accès à cette page.", NULL);
 }

@@ -40,6 +40,7 @@ int api_me(struct http_request *req, struct http_response *resp);
 int api_structures_list(struct http_request *req, struct http_response *resp);
 int api_structure_get(struct http_request *req, struct http_response *resp);
 int api_structure_create(struct http_request *req, struct http_response *resp);
+int api_structure_update(struct http_request *req, struct http_response *resp);
 
 /* Invites name/email into a structure with a role: creates the account when it does not exist and
  * returns the invitation link (NULL when the account already had a password). Shared by the page

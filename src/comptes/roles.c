@@ -60,21 +60,25 @@ const char *auth_role_label(const struct auth *a, struct arena *arena)
 
 const char *access_describe(unsigned access, struct arena *arena)
 {
-    const char *api = (access & ACCESS_API) ? "api-" : "";
-    if ((access & 0xFF) == 0)
-        return arena_printf(arena, "%s%s", api, (access & ACCESS_AUTH) ? "auth" : "public");
     struct buf b;
     buf_init(&b, arena, 256);
-    buf_adds(&b, api);
-    static const enum role order[] = {ROLE_MEDIATEUR, ROLE_ADMIN_STRUCTURE, ROLE_COORDINATEUR,
-                                      ROLE_ADMIN};
-    bool first = true;
-    for (size_t i = 0; i < 4; i++)
-        if ((access & order[i]) || order[i] == ROLE_ADMIN) {
-            buf_addf(&b, "%s%s", first ? "" : ",", role_value(order[i]));
-            first = false;
-        }
-    if (access & (ACCESS_TOKEN_READ | ACCESS_TOKEN_WRITE))
-        buf_adds(&b, (access & ACCESS_TOKEN_WRITE) ? ",jeton-ecriture" : ",jeton-lecture");
+    if (access & ACCESS_API)
+        buf_adds(&b, "api-");
+    if ((access & 0xFF) == 0) {
+        buf_adds(&b, (access & ACCESS_AUTH) ? "auth" : "public");
+    } else {
+        static const enum role order[] = {ROLE_MEDIATEUR, ROLE_ADMIN_STRUCTURE, ROLE_COORDINATEUR,
+                                          ROLE_ADMIN};
+        bool first = true;
+        for (size_t i = 0; i < 4; i++)
+            if ((access & order[i]) || order[i] == ROLE_ADMIN) {
+                buf_addf(&b, "%s%s", first ? "" : ",", role_value(order[i]));
+                first = false;
+            }
+    }
+    if (access & ACCESS_TOKEN_WRITE)
+        buf_adds(&b, ",jeton-ecriture");
+    else if (access & ACCESS_TOKEN_READ)
+        buf_adds(&b, ",jeton-lecture");
     return buf_cstr(&b);
 }

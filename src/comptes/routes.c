@@ -38,6 +38,9 @@ static const struct route comptes_routes[] = {
      "Une structure par son identifiant."},
     {HTTP_POST, "/api/v1/structures", api_structure_create, ACCESS_API | ROLE_COORDINATEUR,
      "Crée une structure (coordinateur du département ou administrateur)."},
+    {HTTP_PATCH, "/api/v1/structures/{id}", api_structure_update,
+     ACCESS_API | MANAGERS | ACCESS_TOKEN_WRITE,
+     "Modifie une structure : ses gestionnaires, ou un jeton d'écriture de cette structure."},
 };
 
 void comptes_add_routes(struct router *r)

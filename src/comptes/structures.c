@@ -12,6 +12,9 @@
 static const char SQL_STRUCTURE_INSERT[] =
     "INSERT INTO structures (nom, siret, rna, adresse, code_postal, commune, departement, demo, "
     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id";
+static const char SQL_STRUCTURE_UPDATE[] =
+    "UPDATE structures SET nom = $2, siret = $3, rna = $4, adresse = $5, code_postal = $6, "
+    "commune = $7, updated_at = $8 WHERE id = $1";
 static const char SQL_STRUCTURE_GET[] =
     "SELECT id, nom, siret, rna, adresse, code_postal, commune, departement, demo, created_at "
     "FROM structures WHERE id = $1";
@@ -153,6 +156,31 @@ int structure_create(struct db *db, struct arena *a, struct structure *s, struct
         rc = ERR_DB;
     }
     db_reset(st);
+    return rc;
+}
+
+int structure_update(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs)
+{
+    structure_clean(s, errs, a);
+    if (errs->n)
+        return ERR_INVALID;
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_STRUCTURE_UPDATE, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, s->id);
+    db_bind_text(st, 2, s->nom);
+    db_bind_text(st, 3, s->siret);
+    db_bind_text(st, 4, s->rna);
+    db_bind_text(st, 5, s->adresse);
+    db_bind_text(st, 6, s->code_postal);
+    db_bind_text(st, 7, s->commune);
+    db_bind_int64(st, 8, (int64_t)time(NULL));
+    rc = db_exec_stmt(st);
+    if (rc == ERR_CONFLICT)
+        ui_errors_add(errs, "siret", "Une structure existe déjà avec ce SIRET.");
+    else if (rc == 0 && db_changes(st) == 0)
+        rc = ERR_NOT_FOUND;
     return rc;
 }
 

@@ -439,8 +439,15 @@ static enum MHD_Result request_begin(struct conn_state *st, struct MHD_Connectio
         if ((uint64_t)length > cap && !st->err)
             set_error(st, ERR_TOO_BIG, too_big_message(a, cap), NULL);
     }
-    if (st->err && has_body)
+    if (st->err && has_body) {
+        /* A client still sending its body when the connection closes gets a reset and never reads
+         * the answer: a body of reasonable announced size is read and dropped first. */
+        if (length > 0 && (uint64_t)length <= LIMIT_DRAIN_BYTES) {
+            st->discard_until = (uint64_t)length;
+            return MHD_YES;
+        }
         return respond(st, con);
+    }
     return MHD_YES;
 }
 

@@ -80,6 +80,8 @@ void shell_error(struct http_request *req, struct http_response *resp, int err, 
     (void)app;
     int status = err_http_status(err);
     if (req->is_api) {
+        if (err == ERR_UNAUTHORIZED)
+            http_resp_header(resp, "WWW-Authenticate", "Bearer realm=\"relais\"");
         http_json_error(resp, err, message ? message : site_error_title(status), field);
         return;
     }

@@ -6,7 +6,7 @@
  * a structure the user does not belong to). A row:
  *   method, pattern   exactly as `relais routes` prints them (parameter names do not matter)
  *   path(f)           a concrete path; f is the fixture { structure, other, users, spare }
- *   body(f, role)     for POST: a minimal body (form fields, or JSON when json: true); _csrf is added
+ *   body(f, role)     for POST and PATCH: a minimal body (form fields, or JSON when json: true); _csrf is added
  *   expect            { anonymous, mediateur, admin_structure, coordinateur, admin }: 'allow' | 'deny'
  *   accept            statuses that also count as 'allow' (a validation 400/422 for a minimal body,
  *                     a 404 for a made-up token): the request got past the role check
@@ -138,6 +138,16 @@ const rows = [
     {
         method: 'POST', pattern: '/api/v1/structures', path: () => '/api/v1/structures', expect: COORDINATION,
         accept: VALIDATION, json: true, body: (f, role) => ({ nom: `Structure API de la matrice (${role})`, departement: '53' }),
+    },
+    // Its managers may change a structure; an administrator of another structure may not.
+    {
+        method: 'PATCH', pattern: '/api/v1/structures/{id}', path: (f) => `/api/v1/structures/${f.structure}`,
+        expect: STRUCTURE_ADMINS, json: true, body: () => ({ commune: 'Laval' }),
+    },
+    {
+        method: 'PATCH', pattern: '/api/v1/structures/{id}', path: (f) => `/api/v1/structures/${f.other}`,
+        expect: COORDINATION, json: true, body: () => ({ commune: 'Mayenne' }),
+        note: 'the route lets administrators of structures in; the handler refuses another structure',
     },
 ];
 

@@ -91,7 +91,7 @@ h.forEachStore('roles', (ctx) => {
                 const expect = row.expect[role];
                 const s = row.fresh ? await session(role) : sessions[role];
                 const opts = { headers: {} };
-                if (row.method === 'POST') {
+                if (row.method !== 'GET') {
                     const body = row.body ? row.body(f, role) : {};
                     if (row.json) {
                         opts.json = body;
