@@ -14,7 +14,7 @@
 #define LIMIT_FIELD_VALUE_BYTES (64 * 1024)   /* one non-file field */
 /* A refused body announced up to this size is read and dropped before the error is sent, so that
  * the client sees the error instead of a reset connection; a larger one closes the connection. */
-#define LIMIT_DRAIN_BYTES (64 * 1024 * 1024)
+#define LIMIT_DRAIN_BYTES (2 * LIMIT_UPLOAD_BYTES)
 #define LIMIT_UPLOAD_FILES 8                  /* files in one multipart body */
 #define LIMIT_COOKIES 50
 #define LIMIT_JSON_DEPTH 32
