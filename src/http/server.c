@@ -882,7 +882,11 @@ void http_server_stop(struct http_server *srv)
 {
     if (!srv)
         return;
+    /* Closing the listening socket at once makes new clients get a refusal (they can retry on
+     * another process) instead of waiting in the kernel's queue of a server that will not accept. */
     MHD_socket listen_fd = MHD_quiesce_daemon(srv->daemon);
+    if (listen_fd != MHD_INVALID_SOCKET)
+        close(listen_fd);
     /* Idle keep-alive connections are not waited for: only requests being handled or sent. */
     for (int waited_ms = 0;
          atomic_load(&srv->in_flight) > 0 && waited_ms < LIMIT_SHUTDOWN_GRACE_S * 1000;
@@ -891,8 +895,6 @@ void http_server_stop(struct http_server *srv)
         nanosleep(&ts, NULL);
     }
     MHD_stop_daemon(srv->daemon);
-    if (listen_fd != MHD_INVALID_SOCKET)
-        close(listen_fd);
     pthread_key_delete(srv->thread_key);
     free(srv->web_dir);
     free(srv->upload_dir);
