@@ -67,6 +67,8 @@ int shell_render(struct http_request *req, struct http_response *resp, const str
         .notice = p->notice,
         .demo = ctx && ctx->cfg && ctx->cfg->demo,
         .wide = p->wide,
+        /* A page sent back because of what was typed says so first in its title. */
+        .has_errors = p->status == 400 || p->status == 409 || p->status == 429,
     };
     resp->status = p->status ? p->status : 200;
     resp->content_type = "text/html; charset=utf-8";

@@ -104,6 +104,27 @@ h.forEachStore('browser', (ctx) => {
         }
     });
 
+    ctx.test('a structure form with errors keeps what was typed, links each error to its field, passes axe', async () => {
+        const { context, page } = await contextFor('coordinateur', { viewport: { width: 1280, height: 800 } });
+        try {
+            await page.goto(`${ctx.server.base}/structures/nouvelle`);
+            await page.fill('input[name="nom"]', 'Centre social des Pommeraies');
+            await page.fill('input[name="siret"]', '12345678901234');
+            await page.fill('input[name="departement"]', '53');
+            await Promise.all([page.waitForNavigation(), page.click('form[action="/structures"] [type="submit"]')]);
+            assert.equal(await page.inputValue('input[name="nom"]'), 'Centre social des Pommeraies');
+            assert.equal(await page.inputValue('input[name="siret"]'), '12345678901234');
+            const summaryLinks = await page.$$eval('.govuk-error-summary a', (as) => as.map((a) => a.getAttribute('href')));
+            assert.deepEqual(summaryLinks, ['#siret']);
+            const described = await page.getAttribute('input[name="siret"]', 'aria-describedby');
+            assert.ok(described && described.includes('siret'), `aria-describedby=${described}`);
+            assert.match(await page.title(), /^Erreur/);
+            assert.deepEqual(await b.axeViolations(page), []);
+        } finally {
+            await context.close();
+        }
+    });
+
     for (const role of h.ROLES) {
         ctx.test(`${role}: no horizontal scrolling at 360×640`, async () => {
             const { context, page } = await contextFor(role, { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
