@@ -37,6 +37,9 @@ LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
+# Generated sources are kept between runs, so that a second `make` rebuilds nothing.
+.SECONDARY: $(GEN_C) $(GEN_H)
+
 .PHONY: all deps build run test test-unit test-http test-browser test-asan fuzz fuzz-smoke bench \
         clean format assets
 
