@@ -81,10 +81,9 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
     };
     const struct cli_cmd cmd = {"relais serve [options]",
                                 "Sert l'interface web et l'API JSON de Relais.", opts, N(opts)};
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, NULL, 0, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
     int64_t port, threads;
     if (cstr_to_int64(cfg->port, &port) || port < 0 || port > 65535) {
         fprintf(stderr, "relais : --port doit être un entier entre 0 et 65535\n");
@@ -152,10 +151,9 @@ static int cmd_migrate(int argc, char **argv, struct config *cfg)
     const struct cli_opt opts[] = {OPT_DATABASE};
     const struct cli_cmd cmd = {"relais migrate [options]",
                                 "Applique les migrations de schéma qui manquent.", opts, N(opts)};
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, NULL, 0, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
     struct db *db;
     if (open_db(cfg, &db))
         return 1;
@@ -230,14 +228,9 @@ static int cmd_user(int argc, char **argv, struct config *cfg)
         "mot de passe, désactivation.",
         opts, N(opts)};
     const char *pos[1];
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, pos, 1, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
-    if (npos != 1) {
-        cli_usage(&cmd);
-        return 2;
-    }
+    int rc;
+    if (cli_stop(&cmd, argc, argv, pos, 1, &rc))
+        return rc;
     const char *action = pos[0];
     struct db *db;
     if (open_db(cfg, &db))
@@ -335,11 +328,10 @@ static int cmd_structure(int argc, char **argv, struct config *cfg)
     const struct cli_cmd cmd = {"relais structure create [options]",
                                 "Crée une structure et imprime son numéro.", opts, N(opts)};
     const char *pos[1];
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, pos, 1, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
-    if (npos != 1 || strcmp(pos[0], "create") != 0) {
+    int rc;
+    if (cli_stop(&cmd, argc, argv, pos, 1, &rc))
+        return rc;
+    if (strcmp(pos[0], "create") != 0) {
         cli_usage(&cmd);
         return 2;
     }
@@ -387,10 +379,9 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
         "comptes inventés, marqués « démo ». Ne fait rien si la base contient déjà des "
         "structures.",
         opts, N(opts)};
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, NULL, 0, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
     struct db *db;
     if (open_db(cfg, &db))
         return 1;
@@ -475,14 +466,9 @@ static int cmd_backup(int argc, char **argv, struct config *cfg)
                                 "chaud) ; avec PostgreSQL, imprime la commande pg_dump.",
                                 opts, N(opts)};
     const char *pos[1];
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, pos, 1, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
-    if (npos != 1) {
-        cli_usage(&cmd);
-        return 2;
-    }
+    int rc;
+    if (cli_stop(&cmd, argc, argv, pos, 1, &rc))
+        return rc;
     struct db *db;
     if (open_db(cfg, &db))
         return 1;
@@ -508,10 +494,9 @@ static int cmd_routes(int argc, char **argv, struct config *cfg)
     (void)cfg;
     const struct cli_cmd cmd = {"relais routes",
                                 "Imprime chaque route : méthode, chemin et accès.", NULL, 0};
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, NULL, 0, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
     struct router *r = app_router();
     struct arena a = ARENA_INIT;
     for (size_t i = 0; i < router_count(r); i++) {
@@ -530,10 +515,9 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
 {
     (void)cfg;
     const struct cli_cmd cmd = {"relais version", "Imprime la version de Relais.", NULL, 0};
-    size_t npos;
-    int rc = cli_parse(&cmd, argc, argv, NULL, 0, &npos);
-    if (rc)
-        return rc > 0 ? 0 : 2;
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
     printf("relais %s\n", RELAIS_VERSION);
     return 0;
 }

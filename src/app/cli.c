@@ -72,3 +72,16 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const char **pos
     }
     return 0;
 }
+
+bool cli_stop(const struct cli_cmd *cmd, int argc, char **argv, const char **pos, size_t n_pos,
+              int *status)
+{
+    size_t got;
+    int rc = cli_parse(cmd, argc, argv, pos, n_pos, &got);
+    if (rc == 0 && got != n_pos) {
+        cli_usage(cmd);
+        rc = ERR_INVALID;
+    }
+    *status = rc > 0 ? 0 : 2;
+    return rc != 0;
+}

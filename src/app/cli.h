@@ -28,5 +28,9 @@ struct cli_cmd {
 int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const char **pos, size_t max_pos,
               size_t *n_pos);
 void cli_usage(const struct cli_cmd *cmd);
+/* cli_parse with exactly n_pos positional arguments. Returns true when the command must stop now,
+ * with *status its exit status (0 after --help, 2 after a usage error, usage printed). */
+bool cli_stop(const struct cli_cmd *cmd, int argc, char **argv, const char **pos, size_t n_pos,
+              int *status);
 
 #endif

@@ -171,13 +171,9 @@ int link_lookup(struct db *db, struct arena *a, const char *token, enum link_kin
     db_bind_text(st, 1, crypto_sha256_hex(a, token));
     db_bind_text(st, 2, link_kind_value(kind));
     db_bind_int64(st, 3, now());
-    rc = db_step(st);
-    if (rc == 1) {
+    rc = db_step_one(st);
+    if (rc == 0)
         *user_id = db_col_int64(st, 0);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = ERR_NOT_FOUND;
-    }
     db_reset(st);
     return rc;
 }
@@ -285,13 +281,10 @@ int api_token_create(struct db *db, struct arena *a, int64_t structure_id, const
     else
         db_bind_null(st, 6);
     db_bind_int64(st, 7, now());
-    rc = db_step(st);
-    if (rc == 1) {
+    rc = db_step_one(st);
+    if (rc == 0) {
         *id = db_col_int64(st, 0);
         *secret = tok;
-        rc = 0;
-    } else if (rc == 0) {
-        rc = ERR_NOT_FOUND;
     }
     db_reset(st);
     return rc;
@@ -351,11 +344,7 @@ int api_token_list(struct db *db, struct arena *a, int64_t structure_id, struct 
     *out = NULL;
     *n = 0;
     while ((rc = db_step(st)) == 1) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            *out = arena_grow(a, *out, cap, ncap, sizeof(**out));
-            cap = ncap;
-        }
+        *out = arena_push(a, *out, *n, &cap, sizeof(**out));
         read_token(st, a, &(*out)[(*n)++]);
     }
     db_reset(st);

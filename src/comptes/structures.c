@@ -146,15 +146,13 @@ int structure_create(struct db *db, struct arena *a, struct structure *s, struct
     db_bind_int64(st, 8, s->demo);
     s->created_at = (int64_t)time(NULL);
     db_bind_int64(st, 9, s->created_at);
-    rc = db_step(st);
-    if (rc == 1) {
+    rc = db_step_one(st);
+    if (rc == 0)
         s->id = db_col_int64(st, 0);
-        rc = 0;
-    } else if (rc == ERR_CONFLICT) {
+    else if (rc == ERR_CONFLICT)
         ui_errors_add(errs, "siret", "Une structure existe déjà avec ce SIRET.");
-    } else if (rc == 0) {
-        rc = ERR_DB;
-    }
+    else if (rc == ERR_NOT_FOUND)
+        rc = ERR_DB; /* RETURNING gave no row */
     db_reset(st);
     return rc;
 }
@@ -205,13 +203,9 @@ int structure_get(struct db *db, struct arena *a, int64_t id, struct structure *
     if (rc)
         return rc;
     db_bind_int64(st, 1, id);
-    rc = db_step(st);
-    if (rc == 1) {
+    rc = db_step_one(st);
+    if (rc == 0)
         read_structure(st, a, out);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = ERR_NOT_FOUND;
-    }
     db_reset(st);
     return rc;
 }
@@ -270,11 +264,7 @@ int structure_members(struct db *db, struct arena *a, int64_t structure_id, stru
     *out = NULL;
     *n = 0;
     while ((rc = db_step(st)) == 1) {
-        if (*n == cap) {
-            size_t ncap = cap ? cap * 2 : 8;
-            *out = arena_grow(a, *out, cap, ncap, sizeof(**out));
-            cap = ncap;
-        }
+        *out = arena_push(a, *out, *n, &cap, sizeof(**out));
         struct member *m = &(*out)[(*n)++];
         m->user_id = db_col_int64(st, 0);
         m->name = db_col_dup(st, 1, a);

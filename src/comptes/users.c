@@ -162,15 +162,13 @@ int user_create(struct db *db, struct arena *a, const char *email, const char *n
     db_bind_text(st, 3, hash);
     db_bind_int64(st, 4, demo);
     db_bind_int64(st, 5, (int64_t)time(NULL));
-    rc = db_step(st);
-    if (rc == 1) {
+    rc = db_step_one(st);
+    if (rc == 0)
         *id = db_col_int64(st, 0);
-        rc = 0;
-    } else if (rc == ERR_CONFLICT) {
+    else if (rc == ERR_CONFLICT)
         ui_errors_add(errs, "email", "Un compte existe déjà avec cette adresse e-mail.");
-    } else if (rc == 0) {
-        rc = ERR_DB;
-    }
+    else if (rc == ERR_NOT_FOUND)
+        rc = ERR_DB; /* RETURNING gave no row */
     db_reset(st);
     return rc;
 }
@@ -186,13 +184,9 @@ static int user_get_by(struct db *db, struct arena *a, const char *sql, const ch
         db_bind_text(st, 1, text);
     else
         db_bind_int64(st, 1, id);
-    rc = db_step(st);
-    if (rc == 1) {
+    rc = db_step_one(st);
+    if (rc == 0)
         read_user(st, a, out);
-        rc = 0;
-    } else if (rc == 0) {
-        rc = ERR_NOT_FOUND;
-    }
     db_reset(st);
     return rc;
 }
@@ -313,11 +307,8 @@ int auth_load_roles(struct db *db, struct arena *arena, struct auth *a)
     db_bind_int64(st, 1, a->user_id);
     size_t cap = 0;
     while ((rc = db_step(st)) == 1) {
-        if (a->n_memberships == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            a->memberships = arena_grow(arena, a->memberships, cap, ncap, sizeof(*a->memberships));
-            cap = ncap;
-        }
+        a->memberships = arena_push(arena, a->memberships, a->n_memberships, &cap,
+                                    sizeof(*a->memberships));
         struct auth_membership *m = &a->memberships[a->n_memberships++];
         m->structure_id = db_col_int64(st, 0);
         m->structure_nom = db_col_dup(st, 1, arena);
@@ -334,11 +325,8 @@ int auth_load_roles(struct db *db, struct arena *arena, struct auth *a)
     db_bind_int64(st, 1, a->user_id);
     cap = 0;
     while ((rc = db_step(st)) == 1) {
-        if (a->n_departements == cap) {
-            size_t ncap = cap ? cap * 2 : 4;
-            a->departements = arena_grow(arena, a->departements, cap, ncap, sizeof(char *));
-            cap = ncap;
-        }
+        a->departements = arena_push(arena, a->departements, a->n_departements, &cap,
+                                     sizeof(char *));
         a->departements[a->n_departements++] = db_col_dup(st, 0, arena);
         a->roles |= ROLE_COORDINATEUR;
     }

@@ -106,3 +106,13 @@ void *arena_grow(struct arena *a, void *old, size_t old_n, size_t new_n, size_t 
         memcpy(p, old, (old_n < new_n ? old_n : new_n) * size);
     return p;
 }
+
+void *arena_push(struct arena *a, void *items, size_t n, size_t *cap, size_t size)
+{
+    if (n < *cap)
+        return items;
+    size_t ncap = *cap ? *cap * 2 : 8;
+    items = arena_grow(a, items, n, ncap, size);
+    *cap = ncap;
+    return items;
+}

@@ -33,5 +33,9 @@ char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Grows an array allocated in the arena: returns a new block of new_n * size with the old content. */
 void *arena_grow(struct arena *a, void *old, size_t old_n, size_t new_n, size_t size);
+/* Makes room for one more element in an array of n elements with capacity *cap (both 0 for a new
+ * array): returns the array, moved when it had to grow. Append with: list = arena_push(a, list, n,
+ * &cap, sizeof(*list)); list[n++] = item; */
+void *arena_push(struct arena *a, void *items, size_t n, size_t *cap, size_t size);
 
 #endif

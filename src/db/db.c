@@ -289,6 +289,12 @@ int db_step(struct db_stmt *st)
     return rc;
 }
 
+int db_step_one(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    return rc == 1 ? 0 : rc == 0 ? ERR_NOT_FOUND : rc;
+}
+
 int db_exec_stmt(struct db_stmt *st)
 {
     int rc;

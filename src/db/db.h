@@ -66,6 +66,9 @@ void db_bind_null(struct db_stmt *st, int idx);
  * ERR_INVALID for a bad binding: an index with no $n, non-UTF-8 text, a non-finite double).
  * Stepping a statement that is done or failed is ERR_INTERNAL: db_reset it first. */
 int db_step(struct db_stmt *st);
+/* Steps a statement that returns at most one row: 0 with the row available, ERR_NOT_FOUND when there
+ * is none, or the error. The caller reads the columns, then calls db_reset. */
+int db_step_one(struct db_stmt *st);
 /* Convenience: steps until done, for statements that return no rows. */
 int db_exec_stmt(struct db_stmt *st);
 void db_reset(struct db_stmt *st);
