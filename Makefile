@@ -17,7 +17,7 @@ OPT := -O2
 endif
 
 CC ?= gcc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -25,7 +25,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes -Wmi
 CFLAGS := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Isrc -I$(B)/gen \
           -include src/core/prelude.h $(PKG_CFLAGS) -MMD -MP
 LDFLAGS := $(SANFLAGS) -pthread
-LDLIBS := $(PKG_LIBS) -lm
+LDLIBS := $(PKG_LIBS) -lcsv -lm
 
 SRCS := $(shell find src -name '*.c' | sort)
 TPLS := $(shell find src -name '*.tpl' | sort)
