@@ -66,4 +66,7 @@ struct lieu_row {
     size_t n_extra;
 };
 
+/* The standard's name of each field ("id", "pivot", … "prise_rdv"), in column order. */
+extern const char *const lieu_field_names[LIEU_N_FIELDS];
+
 #endif
