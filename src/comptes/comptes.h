@@ -112,9 +112,15 @@ int structure_members(struct db *db, struct arena *a, int64_t structure_id, stru
 
 /* Opens a session; *token is the cookie value (arena). */
 int session_create(struct db *db, struct arena *a, int64_t user_id, char **token);
-/* The user of a live session (and its stored hash), or ERR_NOT_FOUND when unknown or expired. */
-int session_lookup(struct db *db, struct arena *a, const char *token, int64_t *user_id,
-                   char **hash);
+struct session_user {
+    int64_t user_id;
+    const char *name;
+    const char *email;
+    bool is_admin;
+    const char *hash; /* the stored hash of the session's token */
+};
+/* The user of a live session, or ERR_NOT_FOUND when unknown, expired or the account disabled. */
+int session_lookup(struct db *db, struct arena *a, const char *token, struct session_user *out);
 int session_destroy(struct db *db, const char *hash);
 int sessions_destroy_user(struct db *db, int64_t user_id);
 

@@ -79,25 +79,22 @@ static int load_session(struct http_request *req, struct ctx *ctx, struct auth *
     const char *cookie = http_cookie(req, COOKIE_SESSION);
     if (!cookie)
         return 0;
-    int64_t uid;
-    char *hash;
-    int rc = session_lookup(ctx->db, req->arena, cookie, &uid, &hash);
+    struct session_user su;
+    int rc = session_lookup(ctx->db, req->arena, cookie, &su);
     if (rc == ERR_NOT_FOUND)
         return 0;
     if (rc)
         return rc;
-    struct user u;
-    if ((rc = user_get(ctx->db, req->arena, uid, &u)))
-        return rc == ERR_NOT_FOUND ? 0 : rc;
-    a->user_id = u.id;
-    a->name = u.name;
-    a->email = u.email;
-    a->session_hash = hash;
-    if (u.is_admin)
+    a->user_id = su.user_id;
+    a->name = su.name;
+    a->email = su.email;
+    a->session_hash = su.hash;
+    if (su.is_admin)
         a->roles |= ROLE_ADMIN;
     if ((rc = auth_load_roles(ctx->db, req->arena, a)))
         return rc;
-    a->csrf_token = crypto_hmac(req->arena, comptes_secret(), arena_printf(req->arena, "s:%s", hash));
+    a->csrf_token =
+        crypto_hmac(req->arena, comptes_secret(), arena_printf(req->arena, "s:%s", su.hash));
     return 0;
 }
 

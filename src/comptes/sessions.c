@@ -12,9 +12,10 @@
 static const char SQL_SESSION_INSERT[] =
     "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at) "
     "VALUES ($1, $2, $3, $3, $4)";
+/* The session and its user in one round trip: every signed-in request starts with it. */
 static const char SQL_SESSION_GET[] =
-    "SELECT s.user_id, s.last_seen_at, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id "
-    "WHERE s.token_hash = $1 AND u.disabled = 0";
+    "SELECT s.user_id, s.last_seen_at, s.expires_at, u.name, u.email, u.is_admin FROM sessions s "
+    "JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1 AND u.disabled = 0";
 static const char SQL_SESSION_TOUCH[] = "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1";
 static const char SQL_SESSION_DELETE[] = "DELETE FROM sessions WHERE token_hash = $1";
 static const char SQL_SESSION_DELETE_USER[] = "DELETE FROM sessions WHERE user_id = $1";
@@ -73,7 +74,7 @@ int session_create(struct db *db, struct arena *a, int64_t user_id, char **token
     return rc;
 }
 
-int session_lookup(struct db *db, struct arena *a, const char *token, int64_t *user_id, char **hash)
+int session_lookup(struct db *db, struct arena *a, const char *token, struct session_user *out)
 {
     if (!token || strlen(token) != 43)
         return ERR_NOT_FOUND;
@@ -88,7 +89,11 @@ int session_lookup(struct db *db, struct arena *a, const char *token, int64_t *u
         db_reset(st);
         return rc == 0 ? ERR_NOT_FOUND : rc;
     }
-    int64_t uid = db_col_int64(st, 0), seen = db_col_int64(st, 1), expires = db_col_int64(st, 2);
+    int64_t seen = db_col_int64(st, 1), expires = db_col_int64(st, 2);
+    out->user_id = db_col_int64(st, 0);
+    out->name = db_col_dup(st, 3, a);
+    out->email = db_col_dup(st, 4, a);
+    out->is_admin = db_col_int64(st, 5) != 0;
     db_reset(st);
     int64_t t = now();
     if (expires <= t || seen + SESSION_IDLE_S <= t) {
@@ -105,8 +110,7 @@ int session_lookup(struct db *db, struct arena *a, const char *token, int64_t *u
         if ((rc = db_exec_stmt(st)))
             return rc;
     }
-    *user_id = uid;
-    *hash = h;
+    out->hash = h;
     return 0;
 }
 

@@ -41,11 +41,12 @@ static const char SQL_MEMBERSHIP_INSERT[] =
 static const char SQL_SCOPE_INSERT[] =
     "INSERT INTO coordinator_scopes (user_id, departement) VALUES ($1, $2) "
     "ON CONFLICT (user_id, departement) DO NOTHING";
-static const char SQL_ROLES_MEMBERSHIPS[] =
+/* Memberships and coordination scopes in one round trip (a scope is a row without structure). */
+static const char SQL_ROLES[] =
     "SELECT m.structure_id, s.nom, s.departement, m.role FROM memberships m "
-    "JOIN structures s ON s.id = m.structure_id WHERE m.user_id = $1 ORDER BY s.nom, m.role";
-static const char SQL_ROLES_SCOPES[] =
-    "SELECT departement FROM coordinator_scopes WHERE user_id = $1 ORDER BY departement";
+    "JOIN structures s ON s.id = m.structure_id WHERE m.user_id = $1 "
+    "UNION ALL SELECT 0, CAST(NULL AS TEXT), departement, 'coordinateur' FROM coordinator_scopes "
+    "WHERE user_id = $1 ORDER BY 2, 3, 1";
 static const char SQL_AUDIT_INSERT[] =
     "INSERT INTO audit_log (at, user_id, departement, action, object, detail) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
@@ -301,34 +302,28 @@ int user_add_coordinator_scope(struct db *db, int64_t user_id, const char *depar
 int auth_load_roles(struct db *db, struct arena *arena, struct auth *a)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_ROLES_MEMBERSHIPS, &st);
+    int rc = db_prepare(db, SQL_ROLES, &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, a->user_id);
-    size_t cap = 0;
+    size_t cap_m = 0, cap_d = 0;
     while ((rc = db_step(st)) == 1) {
-        a->memberships = arena_push(arena, a->memberships, a->n_memberships, &cap,
+        int64_t structure_id = db_col_int64(st, 0);
+        if (structure_id == 0) {
+            a->departements = arena_push(arena, a->departements, a->n_departements, &cap_d,
+                                         sizeof(char *));
+            a->departements[a->n_departements++] = db_col_dup(st, 2, arena);
+            a->roles |= ROLE_COORDINATEUR;
+            continue;
+        }
+        a->memberships = arena_push(arena, a->memberships, a->n_memberships, &cap_m,
                                     sizeof(*a->memberships));
         struct auth_membership *m = &a->memberships[a->n_memberships++];
-        m->structure_id = db_col_int64(st, 0);
+        m->structure_id = structure_id;
         m->structure_nom = db_col_dup(st, 1, arena);
         m->departement = db_col_dup(st, 2, arena);
         m->role = role_parse(db_col_text(st, 3));
         a->roles |= m->role;
-    }
-    db_reset(st);
-    if (rc < 0)
-        return rc;
-    rc = db_prepare(db, SQL_ROLES_SCOPES, &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, a->user_id);
-    cap = 0;
-    while ((rc = db_step(st)) == 1) {
-        a->departements = arena_push(arena, a->departements, a->n_departements, &cap,
-                                     sizeof(char *));
-        a->departements[a->n_departements++] = db_col_dup(st, 0, arena);
-        a->roles |= ROLE_COORDINATEUR;
     }
     db_reset(st);
     return rc < 0 ? rc : 0;

@@ -166,14 +166,16 @@ static void test_users_roles_and_sessions(void **state)
     assert_false(auth_in_departement(&au, "53"));
     assert_false(auth_can_manage_structure(&au, s.id + 1000, "72"));
 
-    char *token, *hash;
-    int64_t found;
+    char *token;
+    struct session_user su;
     assert_int_equal(session_create(f->db, &a, uid, &token), 0);
-    assert_int_equal(session_lookup(f->db, &a, token, &found, &hash), 0);
-    assert_int_equal(found, uid);
-    assert_int_equal(session_lookup(f->db, &a, "x", &found, &hash), ERR_NOT_FOUND);
+    assert_int_equal(session_lookup(f->db, &a, token, &su), 0);
+    assert_int_equal(su.user_id, uid);
+    assert_string_equal(su.name, "Camille");
+    assert_false(su.is_admin);
+    assert_int_equal(session_lookup(f->db, &a, "x", &su), ERR_NOT_FOUND);
     assert_int_equal(user_set_disabled(f->db, uid, true), 0);
-    assert_int_equal(session_lookup(f->db, &a, token, &found, &hash), ERR_NOT_FOUND);
+    assert_int_equal(session_lookup(f->db, &a, token, &su), ERR_NOT_FOUND);
     arena_release(&a);
 }
 
