@@ -69,4 +69,23 @@ struct lieu_row {
 /* The standard's name of each field ("id", "pivot", … "prise_rdv"), in column order. */
 extern const char *const lieu_field_names[LIEU_N_FIELDS];
 
+/* What the enumerated fields of a row hold, as bit sets, and its parsed coordinates: search and
+ * statistics test these instead of the text. Bit i of a set is value i of the field's vocabulary
+ * in the standard's order (lieu_vocab() in standard.h); a value outside the vocabulary sets no bit.
+ * lieu_facts_from_row (standard.h) fills it; the struct owns nothing. */
+struct lieu_facts {
+    uint16_t services;
+    uint8_t publics_specifiquement_adresses;
+    uint8_t prise_en_charge_specifique;
+    uint8_t frais_a_charge;
+    uint8_t itinerance;
+    uint16_t dispositif_programmes_nationaux;
+    uint16_t formations_labels;
+    uint8_t modalites_acces;
+    uint8_t modalites_accompagnement;
+    uint64_t typologie[2]; /* 92 data·inclusion codes: bit i in typologie[i / 64] */
+    bool has_coordinates;  /* both latitude and longitude parse as WGS84 numbers in range */
+    double latitude, longitude;
+};
+
 #endif
