@@ -1,9 +1,8 @@
 /*
- * `relais couverture --departement NN`: the coverage report of couverture.h, in
- * French, on standard output. Until the lieux are read from the store, the
- * points come from a file of the standard v1 in JSON (--lieux), of which only
- * latitude, longitude and services are read; a lieu without coordinates is
- * placed at its commune's centroid.
+ * `relais couverture --departement NN`: the coverage report of couverture.h, in French, on standard
+ * output. Until the lieux are read from the store, the points come from a file of the standard v1
+ * in JSON (--lieux), of which only latitude, longitude and services are read; a lieu without
+ * coordinates is placed at its commune's centroid.
  */
 #include "lieux/couverture.h"
 
@@ -21,260 +20,248 @@
 #define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 struct points_read {
-  struct couverture_point *items;
-  size_t n, cap;
-  size_t located;       /* placed at their commune's centroid */
-  size_t without_place; /* neither coordinates nor a known commune */
-  size_t outside;       /* coordinates outside France */
+    struct couverture_point *items;
+    size_t n, cap;
+    size_t located;       /* placed at their commune's centroid */
+    size_t without_place; /* neither coordinates nor a known commune */
+    size_t outside;       /* coordinates outside France */
 };
 
-static bool number_of(json_t *v, double *out) {
-  if (json_is_number(v)) {
-    *out = json_number_value(v);
-    return true;
-  }
-  if (json_is_string(v) && json_string_length(v) > 0 &&
-      json_string_length(v) < 64) {
-    char *end;
-    *out = strtod(json_string_value(v), &end);
-    return *end == '\0';
-  }
-  return false;
-}
-
-static uint32_t services_of(json_t *v) {
-  const char *s = json_string_value(v);
-  uint32_t bits = 0;
-  while (s && *s) {
-    const char *bar = strchr(s, '|');
-    size_t len = bar ? (size_t)(bar - s) : strlen(s);
-    bits |= couverture_service_bit(s, len);
-    s = bar ? bar + 1 : s + len;
-  }
-  return bits;
-}
-
-static int read_points(const char *path, const struct communes *c,
-                       struct arena *a, struct points_read *pr) {
-  struct stat st;
-  if (stat(path, &st) != 0) {
-    fprintf(stderr, "relais : impossible de lire %s\n", path);
-    return 1;
-  }
-  if (st.st_size > LIMIT_UPLOAD_BYTES) {
-    fprintf(stderr, "relais : %s dépasse %d Mo\n", path,
-            LIMIT_UPLOAD_BYTES >> 20);
-    return 1;
-  }
-  json_error_t jerr;
-  json_t *root = json_load_file(path, 0, &jerr);
-  if (!root || !json_is_array(root)) {
-    fprintf(stderr,
-            "relais : %s n'est pas un tableau JSON de lieux (ligne %d : %s)\n",
-            path, root ? 1 : jerr.line,
-            root ? "un tableau est attendu" : jerr.text);
-    json_decref(root);
-    return 1;
-  }
-  size_t i;
-  json_t *row;
-  json_array_foreach(root, i, row) {
-    if (!json_is_object(row))
-      continue;
-    struct couverture_point pt = {
-        0, 0, services_of(json_object_get(row, "services"))};
-    if (!number_of(json_object_get(row, "latitude"), &pt.lat) ||
-        !number_of(json_object_get(row, "longitude"), &pt.lon)) {
-      bool approximate;
-      if (geo_locate_lieu(
-              c, json_string_value(json_object_get(row, "code_insee")),
-              json_string_value(json_object_get(row, "code_postal")),
-              json_string_value(json_object_get(row, "commune")), &pt.lat,
-              &pt.lon, &approximate) != 0) {
-        pr->without_place++;
-        continue;
-      }
-      pr->located++;
-    } else if (!geo_in_france(pt.lat, pt.lon)) {
-      pr->outside++;
-      continue;
+static bool number_of(json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return true;
     }
-    pr->items = arena_push(a, pr->items, pr->n, &pr->cap, sizeof(*pr->items));
-    pr->items[pr->n++] = pt;
-  }
-  json_decref(root);
-  return 0;
+    if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 64) {
+        char *end;
+        *out = strtod(json_string_value(v), &end);
+        return *end == '\0';
+    }
+    return false;
+}
+
+static uint32_t services_of(json_t *v)
+{
+    const char *s = json_string_value(v);
+    uint32_t bits = 0;
+    while (s && *s) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        bits |= couverture_service_bit(s, len);
+        s = bar ? bar + 1 : s + len;
+    }
+    return bits;
+}
+
+static int read_points(const char *path, const struct communes *c, struct arena *a,
+                       struct points_read *pr)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "relais : impossible de lire %s\n", path);
+        return 1;
+    }
+    if (st.st_size > LIMIT_UPLOAD_BYTES) {
+        fprintf(stderr, "relais : %s dépasse %d Mo\n", path, LIMIT_UPLOAD_BYTES >> 20);
+        return 1;
+    }
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    if (!root || !json_is_array(root)) {
+        fprintf(stderr, "relais : %s n'est pas un tableau JSON de lieux (ligne %d : %s)\n", path,
+                root ? 1 : jerr.line, root ? "un tableau est attendu" : jerr.text);
+        json_decref(root);
+        return 1;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(root, i, row)
+    {
+        if (!json_is_object(row))
+            continue;
+        struct couverture_point pt = {0, 0, services_of(json_object_get(row, "services"))};
+        if (!number_of(json_object_get(row, "latitude"), &pt.lat) ||
+            !number_of(json_object_get(row, "longitude"), &pt.lon)) {
+            bool approximate;
+            if (geo_locate_lieu(c, json_string_value(json_object_get(row, "code_insee")),
+                                json_string_value(json_object_get(row, "code_postal")),
+                                json_string_value(json_object_get(row, "commune")), &pt.lat,
+                                &pt.lon, &approximate) != 0) {
+                pr->without_place++;
+                continue;
+            }
+            pr->located++;
+        } else if (!geo_in_france(pt.lat, pt.lon)) {
+            pr->outside++;
+            continue;
+        }
+        pr->items = arena_push(a, pr->items, pr->n, &pr->cap, sizeof(*pr->items));
+        pr->items[pr->n++] = pt;
+    }
+    json_decref(root);
+    return 0;
 }
 
 /* 352015 as "352 015" (narrow no-break space, as French typography wants). */
-static const char *fr_int(struct arena *a, uint64_t v) {
-  char digits[32];
-  int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
-  struct buf b;
-  buf_init(&b, a, 64);
-  for (int i = 0; i < n; i++) {
-    if (i > 0 && (n - i) % 3 == 0)
-      buf_addlit(&b, "\u202f");
-    buf_addch(&b, digits[i]);
-  }
-  return buf_cstr(&b);
+static const char *fr_int(struct arena *a, uint64_t v)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v);
+    struct buf b;
+    buf_init(&b, a, 64);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            buf_addlit(&b, "\u202f");
+        buf_addch(&b, digits[i]);
+    }
+    return buf_cstr(&b);
 }
 
 /* 0.1234 as "12,3 %". */
-static const char *fr_percent(struct arena *a, double share) {
-  char *s = arena_printf(a, "%.1f\u00a0%%", share * 100.0);
-  char *dot = strchr(s, '.');
-  if (dot)
-    *dot = ',';
-  return s;
+static const char *fr_percent(struct arena *a, double share)
+{
+    char *s = arena_printf(a, "%.1f\u00a0%%", share * 100.0);
+    char *dot = strchr(s, '.');
+    if (dot)
+        *dot = ',';
+    return s;
 }
 
-static const char *fr_minutes(struct arena *a,
-                              const struct couverture_commune *cc, int k) {
-  if (isinf(cc->minutes[k]))
-    return "aucun lieu";
-  char *s = arena_printf(a, "≈ %.0f min (%.1f km à vol d'oiseau)",
-                         cc->minutes[k], cc->km[k]);
-  for (char *p = strchr(s, '('); p && *p; p++)
-    if (*p == '.')
-      *p = ',';
-  return s;
+static const char *fr_minutes(struct arena *a, const struct couverture_commune *cc, int k)
+{
+    if (isinf(cc->minutes[k]))
+        return "aucun lieu";
+    char *s = arena_printf(a, "≈ %.0f min (%.1f km à vol d'oiseau)", cc->minutes[k], cc->km[k]);
+    for (char *p = strchr(s, '('); p && *p; p++)
+        if (*p == '.')
+            *p = ',';
+    return s;
 }
 
 /* "0 commune", "1 commune", "2 communes": French keeps the singular below 2. */
-static const char *plural(size_t n, const char *one, const char *many,
-                          struct arena *a) {
-  return arena_printf(a, "%zu %s", n, n >= 2 ? many : one);
+static const char *plural(size_t n, const char *one, const char *many, struct arena *a)
+{
+    return arena_printf(a, "%zu %s", n, n >= 2 ? many : one);
 }
 
-static void print_communes(struct arena *a,
-                           const struct couverture_commune *const *list,
-                           size_t n, size_t max, int k) {
-  if (!n)
-    printf("    aucune\n");
-  for (size_t i = 0; i < n && i < max; i++)
-    printf("    %s (%s) : %s hab., %s\n", list[i]->zone->nom,
-           list[i]->zone->code_insee, fr_int(a, list[i]->zone->population),
-           fr_minutes(a, list[i], k));
-  if (n > max)
-    printf("    … et %s\n", plural(n - max, "autre", "autres", a));
+static void print_communes(struct arena *a, const struct couverture_commune *const *list, size_t n,
+                           size_t max, int k)
+{
+    if (!n)
+        printf("    aucune\n");
+    for (size_t i = 0; i < n && i < max; i++)
+        printf("    %s (%s) : %s hab., %s\n", list[i]->zone->nom, list[i]->zone->code_insee,
+               fr_int(a, list[i]->zone->population), fr_minutes(a, list[i], k));
+    if (n > max)
+        printf("    … et %s\n", plural(n - max, "autre", "autres", a));
 }
 
-static void print_report(struct arena *a, const struct communes *c,
-                         const char *dep, const struct couverture *cv,
-                         const struct points_read *pr) {
-  printf("Couverture de %s (%s) — temps de trajet estimés en voiture\n\n",
-         communes_departement_nom(c, dep), dep);
-  printf("Population : %s habitants dans %zu communes",
-         fr_int(a, cv->population), cv->n_communes);
-  if (cv->n_without_centre)
-    printf(" (%zu communes sans coordonnées laissées de côté, %s habitants)",
-           cv->n_without_centre, fr_int(a, cv->population_without_centre));
-  printf(".\nLieux pris en compte : %zu", cv->n_points);
-  if (pr->located)
-    printf(", dont %zu placés au centre de leur commune", pr->located);
-  printf(".");
-  if (pr->without_place)
-    printf(" %zu lieux sans coordonnées ni commune connue ignorés.",
-           pr->without_place);
-  if (pr->outside)
-    printf(" %zu lieux aux coordonnées hors de France ignorés.", pr->outside);
-  printf("\n\n%s\n\n", geo_travel_model_fr);
+static void print_report(struct arena *a, const struct communes *c, const char *dep,
+                         const struct couverture *cv, const struct points_read *pr)
+{
+    printf("Couverture de %s (%s) — temps de trajet estimés en voiture\n\n",
+           communes_departement_nom(c, dep), dep);
+    printf("Population : %s habitants dans %zu communes", fr_int(a, cv->population),
+           cv->n_communes);
+    if (cv->n_without_centre)
+        printf(" (%zu communes sans coordonnées laissées de côté, %s habitants)",
+               cv->n_without_centre, fr_int(a, cv->population_without_centre));
+    printf(".\nLieux pris en compte : %zu", cv->n_points);
+    if (pr->located)
+        printf(", dont %zu placés au centre de leur commune", pr->located);
+    printf(".");
+    if (pr->without_place)
+        printf(" %zu lieux sans coordonnées ni commune connue ignorés.", pr->without_place);
+    if (pr->outside)
+        printf(" %zu lieux aux coordonnées hors de France ignorés.", pr->outside);
+    printf("\n\n%s\n\n", geo_travel_model_fr);
 
-  printf("Part de la population à plus de 15 et de 30 minutes du lieu le plus "
-         "proche :\n");
-  for (int k = 0; k < COUVERTURE_N_CATEGORIES; k++) {
-    const struct couverture_service *s = &cv->services[k];
-    printf("  %s (%s) :\n", couverture_service_labels[k],
-           plural(s->n_points, "lieu", "lieux", a));
-    if (!s->n_points) {
-      printf(
-          "    aucun lieu ne le propose : toute la population est concernée\n");
-      continue;
+    printf("Part de la population à plus de 15 et de 30 minutes du lieu le plus proche :\n");
+    for (int k = 0; k < COUVERTURE_N_CATEGORIES; k++) {
+        const struct couverture_service *s = &cv->services[k];
+        printf("  %s (%s) :\n", couverture_service_labels[k],
+               plural(s->n_points, "lieu", "lieux", a));
+        if (!s->n_points) {
+            printf("    aucun lieu ne le propose : toute la population est concernée\n");
+            continue;
+        }
+        printf("    plus de 15 min : %s (%s) ; plus de 30 min : %s (%s)\n",
+               fr_percent(a, s->share_over_near), plural(s->n_over_near, "commune", "communes", a),
+               fr_percent(a, s->share_over_far), plural(s->n_over_far, "commune", "communes", a));
     }
-    printf("    plus de 15 min : %s (%s) ; plus de 30 min : %s (%s)\n",
-           fr_percent(a, s->share_over_near),
-           plural(s->n_over_near, "commune", "communes", a),
-           fr_percent(a, s->share_over_far),
-           plural(s->n_over_far, "commune", "communes", a));
-  }
 
-  const struct couverture_service *any = &cv->services[COUVERTURE_ANY];
-  printf("\nCommunes les plus peuplées à plus de 30 minutes de tout lieu :\n");
-  print_communes(a, any->over_far, any->n_over_far, TOP_COMMUNES,
-                 COUVERTURE_ANY);
-  printf("\nCommunes les plus peuplées à plus de 15 minutes de tout lieu :\n");
-  print_communes(a, any->over_near, any->n_over_near, TOP_COMMUNES,
-                 COUVERTURE_ANY);
+    const struct couverture_service *any = &cv->services[COUVERTURE_ANY];
+    printf("\nCommunes les plus peuplées à plus de 30 minutes de tout lieu :\n");
+    print_communes(a, any->over_far, any->n_over_far, TOP_COMMUNES, COUVERTURE_ANY);
+    printf("\nCommunes les plus peuplées à plus de 15 minutes de tout lieu :\n");
+    print_communes(a, any->over_near, any->n_over_near, TOP_COMMUNES, COUVERTURE_ANY);
 
-  for (int k = 0; k < COUVERTURE_N_SERVICES; k++) {
-    const struct couverture_service *s = &cv->services[k];
-    if (!s->n_over_far || !s->n_points)
-      continue;
-    printf("\n%s — communes les plus peuplées à plus de 30 minutes :\n",
-           couverture_service_labels[k]);
-    print_communes(a, s->over_far, s->n_over_far, TOP_PER_SERVICE, k);
-  }
+    for (int k = 0; k < COUVERTURE_N_SERVICES; k++) {
+        const struct couverture_service *s = &cv->services[k];
+        if (!s->n_over_far || !s->n_points)
+            continue;
+        printf("\n%s — communes les plus peuplées à plus de 30 minutes :\n",
+               couverture_service_labels[k]);
+        print_communes(a, s->over_far, s->n_over_far, TOP_PER_SERVICE, k);
+    }
 }
 
-static int write_geojson(const char *path, const struct couverture *cv) {
-  json_t *layer =
-      couverture_geojson(cv, COUVERTURE_ANY, COUVERTURE_NEAR_MINUTES);
-  int rc = layer ? json_dump_file(layer, path, JSON_COMPACT) : -1;
-  json_decref(layer);
-  if (rc) {
-    fprintf(stderr, "relais : impossible d'écrire %s\n", path);
-    return 1;
-  }
-  return 0;
+static int write_geojson(const char *path, const struct couverture *cv)
+{
+    json_t *layer = couverture_geojson(cv, COUVERTURE_ANY, COUVERTURE_NEAR_MINUTES);
+    int rc = layer ? json_dump_file(layer, path, JSON_COMPACT) : -1;
+    json_decref(layer);
+    if (rc) {
+        fprintf(stderr, "relais : impossible d'écrire %s\n", path);
+        return 1;
+    }
+    return 0;
 }
 
-int couverture_cli(int argc, char **argv) {
-  const char *dep = NULL, *dir = "ref/data/communes", *lieux = NULL,
-             *geojson = NULL;
-  const struct cli_opt opts[] = {
-      {"departement", "NN", "code du département (16, 2A, 974…)", &dep},
-      {"communes", "DOSSIER",
-       "dossier des fichiers de communes (ref/data/communes)", &dir},
-      {"lieux", "FICHIER",
-       "lieux au standard v1 en JSON (en attendant la base des lieux)", &lieux},
-      {"geojson", "FICHIER",
-       "écrit aussi les communes à plus de 15 minutes en GeoJSON", &geojson},
-  };
-  const struct cli_cmd cmd = {
-      "relais couverture --departement NN --lieux FICHIER.json [options]",
-      "Part de la population d'un département à plus de 15 et 30 minutes "
-      "(estimées) d'un lieu, "
-      "par service, et communes les moins bien desservies.",
-      opts, N_ITEMS(opts)};
-  int status;
-  if (cli_stop(&cmd, argc, argv, NULL, 0, &status))
-    return status;
-  if (!dep || !lieux) {
-    fprintf(stderr, "relais : --departement et --lieux sont obligatoires\n");
-    cli_usage(&cmd);
-    return 2;
-  }
-  struct communes *c;
-  if (communes_load(dir, &c)) {
-    fprintf(stderr, "relais : impossible de charger les communes depuis %s\n",
-            dir);
-    return 1;
-  }
-  struct arena a = ARENA_INIT;
-  struct points_read pr = {0};
-  struct couverture cv;
-  int rc = read_points(lieux, c, &a, &pr);
-  if (!rc && couverture_departement(c, dep, pr.items, pr.n, &a, &cv) != 0) {
-    fprintf(stderr, "relais : département inconnu : %s\n", dep);
-    rc = 1;
-  }
-  if (!rc) {
-    print_report(&a, c, dep, &cv, &pr);
-    if (geojson)
-      rc = write_geojson(geojson, &cv);
-  }
-  arena_release(&a);
-  communes_free(c);
-  return rc;
+int couverture_cli(int argc, char **argv)
+{
+    const char *dep = NULL, *dir = "ref/data/communes", *lieux = NULL, *geojson = NULL;
+    const struct cli_opt opts[] = {
+        {"departement", "NN", "code du département (16, 2A, 974…)", &dep},
+        {"communes", "DOSSIER", "dossier des fichiers de communes (ref/data/communes)", &dir},
+        {"lieux", "FICHIER", "lieux au standard v1 en JSON (en attendant la base des lieux)",
+         &lieux},
+        {"geojson", "FICHIER", "écrit aussi les communes à plus de 15 minutes en GeoJSON",
+         &geojson},
+    };
+    const struct cli_cmd cmd = {
+        "relais couverture --departement NN --lieux FICHIER.json [options]",
+        "Part de la population d'un département à plus de 15 et 30 minutes (estimées) d'un lieu, "
+        "par service, et communes les moins bien desservies.",
+        opts, N_ITEMS(opts)};
+    int status;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &status))
+        return status;
+    if (!dep || !lieux) {
+        fprintf(stderr, "relais : --departement et --lieux sont obligatoires\n");
+        cli_usage(&cmd);
+        return 2;
+    }
+    struct communes *c;
+    if (communes_load(dir, &c)) {
+        fprintf(stderr, "relais : impossible de charger les communes depuis %s\n", dir);
+        return 1;
+    }
+    struct arena a = ARENA_INIT;
+    struct points_read pr = {0};
+    struct couverture cv;
+    int rc = read_points(lieux, c, &a, &pr);
+    if (!rc && couverture_departement(c, dep, pr.items, pr.n, &a, &cv) != 0) {
+        fprintf(stderr, "relais : département inconnu : %s\n", dep);
+        rc = 1;
+    }
+    if (!rc) {
+        print_report(&a, c, dep, &cv, &pr);
+        if (geojson)
+            rc = write_geojson(geojson, &cv);
+    }
+    arena_release(&a);
+    communes_free(c);
+    return rc;
 }
