@@ -103,6 +103,23 @@ int couverture_departement(const struct communes *c, const char *departement,
  * minutes (rounded, null when no point offers the service) and km. NULL for a bad category. */
 json_t *couverture_geojson(const struct couverture *cv, int category, double over_minutes);
 
+/* The points of a JSON file in the standard v1 (an array of flat objects), until the lieux are
+ * read from the store: latitude, longitude and services only; a lieu without coordinates is placed
+ * at its commune's centroid (geo_locate_lieu), one with coordinates outside France is left out.
+ * items lives in the arena. */
+struct couverture_lieux {
+    struct couverture_point *items;
+    size_t n, cap;
+    size_t located;       /* placed at their commune's centroid */
+    size_t without_place; /* neither coordinates nor a known commune: left out */
+    size_t outside;       /* coordinates outside France: left out */
+};
+
+/* ERR_IO (unreadable), ERR_TOO_BIG (over LIMIT_UPLOAD_BYTES) or ERR_INVALID (not a JSON array),
+ * the reason logged in French. */
+int couverture_lieux_from_json(const char *path, const struct communes *c, struct arena *a,
+                               struct couverture_lieux *out);
+
 /* `relais couverture`: the report of a département in French on standard output (couverture_cli.c).
  * argv[0] is "couverture". Returns the exit status. */
 int couverture_cli(int argc, char **argv);

@@ -1,8 +1,7 @@
 /*
  * `relais couverture --departement NN`: the coverage report of couverture.h, in French, on standard
  * output. Until the lieux are read from the store, the points come from a file of the standard v1
- * in JSON (--lieux), of which only latitude, longitude and services are read; a lieu without
- * coordinates is placed at its commune's centroid.
+ * in JSON (--lieux, read by couverture_lieux_from_json, also here).
  */
 #include "lieux/couverture.h"
 
@@ -12,20 +11,14 @@
 #include "app/cli.h"
 #include "core/arena.h"
 #include "core/buf.h"
+#include "core/err.h"
 #include "core/limits.h"
+#include "core/log.h"
 #include "lieux/communes.h"
 
 #define TOP_COMMUNES 10   /* communes listed for "any service" */
 #define TOP_PER_SERVICE 5 /* communes listed for each service */
 #define N_ITEMS(a) (sizeof(a) / sizeof((a)[0]))
-
-struct points_read {
-    struct couverture_point *items;
-    size_t n, cap;
-    size_t located;       /* placed at their commune's centroid */
-    size_t without_place; /* neither coordinates nor a known commune */
-    size_t outside;       /* coordinates outside France */
-};
 
 static bool number_of(json_t *v, double *out)
 {
@@ -54,25 +47,26 @@ static uint32_t services_of(json_t *v)
     return bits;
 }
 
-static int read_points(const char *path, const struct communes *c, struct arena *a,
-                       struct points_read *pr)
+int couverture_lieux_from_json(const char *path, const struct communes *c, struct arena *a,
+                               struct couverture_lieux *out)
 {
+    memset(out, 0, sizeof(*out));
     struct stat st;
     if (stat(path, &st) != 0) {
-        fprintf(stderr, "relais : impossible de lire %s\n", path);
-        return 1;
+        log_error("couverture : impossible de lire %s", path);
+        return ERR_IO;
     }
     if (st.st_size > LIMIT_UPLOAD_BYTES) {
-        fprintf(stderr, "relais : %s dépasse %d Mo\n", path, LIMIT_UPLOAD_BYTES >> 20);
-        return 1;
+        log_error("couverture : %s dépasse %d Mo", path, LIMIT_UPLOAD_BYTES >> 20);
+        return ERR_TOO_BIG;
     }
     json_error_t jerr;
     json_t *root = json_load_file(path, 0, &jerr);
     if (!root || !json_is_array(root)) {
-        fprintf(stderr, "relais : %s n'est pas un tableau JSON de lieux (ligne %d : %s)\n", path,
-                root ? 1 : jerr.line, root ? "un tableau est attendu" : jerr.text);
+        log_error("couverture : %s n'est pas un tableau JSON de lieux (ligne %d : %s)", path,
+                  root ? 1 : jerr.line, root ? "un tableau est attendu" : jerr.text);
         json_decref(root);
-        return 1;
+        return ERR_INVALID;
     }
     size_t i;
     json_t *row;
@@ -88,16 +82,16 @@ static int read_points(const char *path, const struct communes *c, struct arena 
                                 json_string_value(json_object_get(row, "code_postal")),
                                 json_string_value(json_object_get(row, "commune")), &pt.lat,
                                 &pt.lon, &approximate) != 0) {
-                pr->without_place++;
+                out->without_place++;
                 continue;
             }
-            pr->located++;
+            out->located++;
         } else if (!geo_in_france(pt.lat, pt.lon)) {
-            pr->outside++;
+            out->outside++;
             continue;
         }
-        pr->items = arena_push(a, pr->items, pr->n, &pr->cap, sizeof(*pr->items));
-        pr->items[pr->n++] = pt;
+        out->items = arena_push(a, out->items, out->n, &out->cap, sizeof(*out->items));
+        out->items[out->n++] = pt;
     }
     json_decref(root);
     return 0;
@@ -158,7 +152,7 @@ static void print_communes(struct arena *a, const struct couverture_commune *con
 }
 
 static void print_report(struct arena *a, const struct communes *c, const char *dep,
-                         const struct couverture *cv, const struct points_read *pr)
+                         const struct couverture *cv, const struct couverture_lieux *pr)
 {
     printf("Couverture de %s (%s) — temps de trajet estimés en voiture\n\n",
            communes_departement_nom(c, dep), dep);
@@ -249,11 +243,20 @@ int couverture_cli(int argc, char **argv)
         return 1;
     }
     struct arena a = ARENA_INIT;
-    struct points_read pr = {0};
+    struct couverture_lieux pr;
     struct couverture cv;
-    int rc = read_points(lieux, c, &a, &pr);
-    if (!rc && couverture_departement(c, dep, pr.items, pr.n, &a, &cv) != 0) {
-        fprintf(stderr, "relais : département inconnu : %s\n", dep);
+    int rc = 0;
+    if (couverture_lieux_from_json(lieux, c, &a, &pr) != 0) {
+        fprintf(stderr, "relais : impossible de lire les lieux de %s\n", lieux);
+        rc = 1;
+    } else if ((rc = couverture_departement(c, dep, pr.items, pr.n, &a, &cv)) != 0) {
+        if (rc == ERR_NOT_FOUND)
+            fprintf(stderr, "relais : département inconnu : %s\n", dep);
+        else
+            fprintf(stderr,
+                    "relais : aucune commune du département %s n'a de coordonnées dans les "
+                    "fichiers de communes\n",
+                    dep);
         rc = 1;
     }
     if (!rc) {

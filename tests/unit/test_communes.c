@@ -8,7 +8,10 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -463,6 +466,49 @@ static void test_coverage_departement(void **state)
     arena_release(&a);
 }
 
+static void test_lieux_from_json(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    struct couverture_lieux l;
+    assert_int_equal(
+        couverture_lieux_from_json("ref/data/lieux/charente-2023-v1.json", table, &a, &l), 0);
+    assert_int_equal(l.n, 188);
+    assert_int_equal(l.outside + l.without_place + l.located, 0);
+    const char *mdq = "Maîtrise des outils numériques du quotidien";
+    uint32_t bit = couverture_service_bit(mdq, strlen(mdq));
+    size_t with_bit = 0;
+    for (size_t i = 0; i < l.n; i++)
+        with_bit += (l.items[i].services & bit) != 0;
+    assert_int_equal(with_bit, 111);
+
+    /* One lieu placed by its commune, one with swapped coordinates, one nowhere. */
+    char path[] = "/tmp/relais-test-lieux-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("[{\"code_postal\": \"53200\", \"commune\": \"Château-Gontier-sur-Mayenne\", "
+          "\"services\": \"Aide aux démarches administratives|Inconnu\"},"
+          " {\"latitude\": \"-0.74\", \"longitude\": \"47.83\"},"
+          " {\"commune\": \"Nulle-Part\"}, 3]",
+          f);
+    fclose(f);
+    assert_int_equal(couverture_lieux_from_json(path, table, &a, &l), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(l.located, 1);
+    assert_int_equal(l.outside, 1);
+    assert_int_equal(l.without_place, 1);
+    assert_int_equal(l.items[0].services, 1u << 0);
+    assert_true(fabs(l.items[0].lat - 47.829) < 0.01);
+    f = fopen(path, "w");
+    fputs("{\"pas\": \"un tableau\"}", f);
+    fclose(f);
+    assert_int_equal(couverture_lieux_from_json(path, table, &a, &l), ERR_INVALID);
+    unlink(path);
+    assert_int_equal(couverture_lieux_from_json(path, table, &a, &l), ERR_IO);
+    arena_release(&a);
+}
+
 static void test_service_bits(void **state)
 {
     (void)state;
@@ -495,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_travel_time_model),
         cmocka_unit_test(test_locate_lieu),
         cmocka_unit_test(test_coverage_departement),
+        cmocka_unit_test(test_lieux_from_json),
     };
     int failed = cmocka_run_group_tests_name("communes", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("communes-table", with_table, load_table, free_table);
