@@ -55,6 +55,9 @@ struct communes {
     size_t n_postcodes;
     struct name_entry *names; /* sorted by key */
     size_t n_names;
+    /* The first 4 bytes of each key (zero-padded), beside names: the typo scan reads this compact
+     * array and follows a key pointer only when its head could match (see head_may_match). */
+    char (*heads)[4];
     struct departement *deps;
     size_t n_deps;
     double load_ms;
@@ -749,6 +752,10 @@ static void build_names(struct build *b)
         index_name(c, &cap, p->norm, p->commune, true);
     }
     qsort(c->names, c->n_names, sizeof(*c->names), cmp_names);
+    c->heads = xcalloc(c->n_names + 1, sizeof(*c->heads));
+    for (size_t i = 0; i < c->n_names; i++)
+        for (size_t k = 0; k < 4 && c->names[i].key[k]; k++)
+            c->heads[i][k] = c->names[i].key[k];
 }
 
 /*
@@ -887,6 +894,7 @@ void communes_free(struct communes *c)
     free(c->slots);
     free(c->postcodes);
     free(c->names);
+    free(c->heads);
     free(c);
 }
 
@@ -1101,19 +1109,66 @@ static bool all_words_match(const char *q, const char *name)
     return true;
 }
 
+/* A necessary condition for prefix_within_one_edit(q, key) read from the key's first 4 bytes h,
+ * for a query of 4 characters or more: where the first difference is (position 0, 1, 2 or later),
+ * each kind of edit requires some of these bytes to be equal. */
+static bool head_may_match(const char *h, const char *q)
+{
+    if (h[0] != q[0])
+        return (h[1] == q[1] && h[2] == q[2]) || (h[0] == q[1] && h[1] == q[2]) ||
+               (h[1] == q[0] && h[2] == q[1]);
+    if (h[1] != q[1])
+        return h[2] == q[2] || h[1] == q[2] || h[2] == q[1];
+    return h[2] == q[2] || h[3] == q[3] || h[2] == q[3] || h[3] == q[2];
+}
+
+/* The longest word of q that an index entry can start with (not the last, which may be
+ * incomplete, and not a stop word); its length, 0 when there is none. */
+static size_t anchor_word(const char *q, const char **word)
+{
+    size_t best = 0;
+    for (const char *w = q; *w;) {
+        const char *end = strchr(w, ' ');
+        if (!end)
+            break;
+        size_t len = (size_t)(end - w);
+        if (len > best && !is_stop_word(w, len)) {
+            best = len;
+            *word = w;
+        }
+        w = end + 1;
+    }
+    return best;
+}
+
 static void search_tolerant(struct topk *t, const char *q)
 {
     const struct communes *c = t->c;
-    if (strchr(q, ' '))
-        for (size_t i = 0; i < c->n; i++)
-            if (c->items[i].current && all_words_match(q, c->items[i].nom_norm))
-                offer(t, &c->items[i], 3, NULL);
+    /* Every word, in any order: the names holding the query's longest complete word are the only
+     * candidates, and the index lists them together. */
+    const char *anchor = NULL;
+    size_t alen = anchor_word(q, &anchor);
+    if (alen && alen < NORM_MAX) {
+        char word[NORM_MAX];
+        memcpy(word, anchor, alen);
+        word[alen] = '\0';
+        for (size_t i = names_lower_bound(c, word);
+             i < c->n_names && strncmp(c->names[i].key, word, alen) == 0; i++) {
+            const struct name_entry *e = &c->names[i];
+            const struct commune *m = &c->items[e->commune];
+            if ((e->key[alen] == ' ' || e->key[alen] == '\0') && e->kind != NAME_ALIAS &&
+                all_words_match(q, m->nom_norm))
+                offer(t, m, 3, NULL);
+        }
+    }
     if (t->n == t->max && t->r[t->n - 1].rank <= 3)
         return;
     for (size_t i = 0; i < c->n_names; i++) {
+        if (!head_may_match(c->heads[i], q))
+            continue;
         const struct name_entry *e = &c->names[i];
         if (e->kind != NAME_ALIAS && prefix_within_one_edit(q, e->key))
-            offer(t, &c->items[e->commune], 4, NULL);
+            offer(t, &c->items[e->commune], e->kind == NAME_START ? 4 : 5, NULL);
     }
 }
 
@@ -1195,7 +1250,9 @@ size_t communes_search(const struct communes *c, const char *query, const char *
         search_prefix(&t, q, qlen);
         if (raw_len)
             search_prefix(&t, q_raw, raw_len);
-        if (t.n < t.max && qlen >= 4)
+        /* Tolerance only when the query is the start of no name: a person typing a real name
+         * wants its completions, not its misspellings. */
+        if (t.n < t.max && qlen >= 4 && (t.n == 0 || t.r[0].rank > 1))
             search_tolerant(&t, q);
     }
     return t.n;
@@ -1248,7 +1305,7 @@ size_t communes_suggest(const struct communes *c, const char *unknown_name, cons
             continue;
         size_t d = edit_distance(q, qlen, m->nom_norm, strlen(m->nom_norm), limit);
         if (d <= limit)
-            offer(&t, m, 5 + (int)d, NULL);
+            offer(&t, m, 6 + (int)d, NULL);
     }
     /* Then communes named after any long word of the query ("Angoulême-sur-Charente"). */
     for (const char *w = q; *w && t.n < t.max;) {
@@ -1261,7 +1318,7 @@ size_t communes_suggest(const struct communes *c, const char *unknown_name, cons
             struct communes_result r[COMMUNES_RESULTS_MAX];
             size_t nr = communes_search(c, word, dep_filter, t.max, r);
             for (size_t k = 0; k < nr; k++)
-                offer(&t, r[k].commune, 5 + (int)limit + 1 + r[k].rank, NULL);
+                offer(&t, r[k].commune, 6 + (int)limit + 1 + r[k].rank, NULL);
         }
         w = end ? end + 1 : w + len;
     }

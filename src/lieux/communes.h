@@ -80,8 +80,9 @@ uint64_t communes_departement_population(const struct communes *c, const char *d
 struct communes_result {
     const struct commune *commune;
     const char *code_postal; /* the postcode that matched, else the main one ("" if none) */
-    int rank; /* 0 exact, 1 name prefix, 2 word of the name, 3 locality or every word, 4 one typo,
-               * 5 and more: suggestion by edit distance (5 + distance) */
+    /* 0 exact, 1 name prefix, 2 word of the name, 3 locality or every word, 4 one typo at the
+     * start of the name, 5 one typo in a word of it, 6 and more: suggestion (6 + edit distance) */
+    int rank;
 };
 
 #define COMMUNES_RESULTS_MAX 50

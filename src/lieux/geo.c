@@ -142,7 +142,7 @@ static const struct commune *pick_by_name(const struct communes *c, const struct
         /* The best-ranked search answer that shares the postcode. */
         for (size_t i = 0; i < nr && !best; i++)
             for (size_t j = 0; j < n && !best; j++)
-                if (r[i].commune == cands[j] && r[i].rank <= 4)
+                if (r[i].commune == cands[j] && r[i].rank <= 5)
                     best = cands[j];
     }
     if (!best)
