@@ -8,6 +8,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "lieux/horaires.h"
 #include "lieux/lieu.h"
 #include "lieux/standard.h"
 #include "lieux/store.h"
@@ -58,6 +59,7 @@ static const struct rgb C_MUTED = {0x4a / 255.0, 0x55 / 255.0, 0x54 / 255.0};
 
 /* ---- Names and dates ------------------------------------------------------------------------ */
 
+/* clang-format off */
 static const struct {
     const char *code, *nom;
 } DEPARTEMENTS[] = {
@@ -90,6 +92,7 @@ static const struct {
     {"976", "Mayotte"}, {"977", "Saint-Barthélemy"}, {"978", "Saint-Martin"},
     {"986", "Wallis-et-Futuna"}, {"987", "Polynésie française"}, {"988", "Nouvelle-Calédonie"},
 };
+/* clang-format on */
 
 const char *guide_departement_nom(const char *code)
 {
@@ -101,8 +104,8 @@ const char *guide_departement_nom(const char *code)
     return NULL;
 }
 
-static const char *const MOIS[12] = {"janvier", "février", "mars",      "avril",
-                                     "mai",     "juin",    "juillet",   "août",
+static const char *const MOIS[12] = {"janvier",   "février", "mars",     "avril",
+                                     "mai",       "juin",    "juillet",  "août",
                                      "septembre", "octobre", "novembre", "décembre"};
 
 /* "26 novembre 2026", "1er mars 2024". Lifetime: arena. */
@@ -144,10 +147,9 @@ static bool iso_date_valid(const char *s)
 static char *fold(struct arena *a, const char *s)
 {
     utf8proc_uint8_t *m = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)(s ? s : ""), 0, &m,
-                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                         UTF8PROC_STRIPMARK);
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)(s ? s : ""), 0, &m,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                          UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
     const char *src = n >= 0 ? (const char *)m : (s ? s : "");
     size_t len = strlen(src);
     char *out = arena_alloc(a, 2 * len + 1);
@@ -232,9 +234,8 @@ static bool has_lowercase(const char *s)
 
 static bool is_particle(const char *w, size_t n)
 {
-    static const char *const PARTICLES[] = {"le", "la",  "les",  "de", "du", "des",
-                                            "d",  "l",   "en",   "sur", "sous", "aux",
-                                            "au", "et",  "lès",  "lez"};
+    static const char *const PARTICLES[] = {"le", "la",  "les",  "de",  "du", "des", "d",   "l",
+                                            "en", "sur", "sous", "aux", "au", "et",  "lès", "lez"};
     for (size_t i = 0; i < sizeof(PARTICLES) / sizeof(PARTICLES[0]); i++)
         if (strlen(PARTICLES[i]) == n && memcmp(PARTICLES[i], w, n) == 0)
             return true;
@@ -268,8 +269,8 @@ static char *title_case(struct arena *a, const char *s)
             utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)lower + i,
                                                   (utf8proc_ssize_t)(j - i), &cp);
             if (cap && k > 0) {
-                w += (size_t)utf8proc_encode_char(utf8proc_toupper(cp),
-                                                  (utf8proc_uint8_t *)out + w);
+                w +=
+                    (size_t)utf8proc_encode_char(utf8proc_toupper(cp), (utf8proc_uint8_t *)out + w);
                 memcpy(out + w, lower + i + k, j - i - (size_t)k);
                 w += j - i - (size_t)k;
             } else {
@@ -305,13 +306,24 @@ static int spelling_score(const char *s)
 
 /* The fields that the guide prints; the others are not copied out of the store's row arena. */
 static const enum lieu_field PRINTED[] = {
-    LF_NOM,           LF_COMMUNE,       LF_CODE_POSTAL,
-    LF_ADRESSE,       LF_COMPLEMENT_ADRESSE,
-    LF_TELEPHONE,     LF_COURRIELS,     LF_SITE_WEB,
-    LF_HORAIRES,      LF_SOURCE,        LF_ITINERANCE,
-    LF_DATE_MAJ,      LF_SERVICES,      LF_PUBLICS_SPECIFIQUEMENT_ADRESSES,
-    LF_PRISE_EN_CHARGE_SPECIFIQUE,      LF_FRAIS_A_CHARGE,
-    LF_MODALITES_ACCES, LF_PRISE_RDV,
+    LF_NOM,
+    LF_COMMUNE,
+    LF_CODE_POSTAL,
+    LF_ADRESSE,
+    LF_COMPLEMENT_ADRESSE,
+    LF_TELEPHONE,
+    LF_COURRIELS,
+    LF_SITE_WEB,
+    LF_HORAIRES,
+    LF_SOURCE,
+    LF_ITINERANCE,
+    LF_DATE_MAJ,
+    LF_SERVICES,
+    LF_PUBLICS_SPECIFIQUEMENT_ADRESSES,
+    LF_PRISE_EN_CHARGE_SPECIFIQUE,
+    LF_FRAIS_A_CHARGE,
+    LF_MODALITES_ACCES,
+    LF_PRISE_RDV,
 };
 
 struct block;
@@ -408,7 +420,7 @@ static struct commune *group_communes(struct arena *a, struct lieu *lieux, size_
             j++;
         }
         cs = arena_push(a, cs, nc, &cap, sizeof(*cs));
-        cs[nc].nom = !*best ? "Commune non renseignée"
+        cs[nc].nom = !*best                ? "Commune non renseignée"
                      : has_lowercase(best) ? best
                                            : title_case(a, best);
         cs[nc].first = i;
@@ -456,8 +468,9 @@ static void attr_add(struct rich *r, PangoAttribute *at, size_t start, size_t en
 
 static void attr_color(struct rich *r, struct rgb c, size_t start, size_t end)
 {
-    attr_add(r, pango_attr_foreground_new((guint16)(c.r * 65535), (guint16)(c.g * 65535),
-                                          (guint16)(c.b * 65535)),
+    attr_add(r,
+             pango_attr_foreground_new((guint16)(c.r * 65535), (guint16)(c.g * 65535),
+                                       (guint16)(c.b * 65535)),
              start, end);
 }
 
@@ -520,14 +533,13 @@ static void rich_link(struct rich *r, enum style st, const char *text, const cha
     unsigned start = (unsigned)r->text.len;
     rich_adds(r, st, text);
     r->links = arena_push(r->a, r->links, r->n_links, &r->cap_links, sizeof(*r->links));
-    r->links[r->n_links++] =
-        (struct link){start, (unsigned)r->text.len, uri ? arena_strdup(r->a, uri) : NULL, page, x,
-                      y};
+    r->links[r->n_links++] = (struct link){
+        start, (unsigned)r->text.len, uri ? arena_strdup(r->a, uri) : NULL, page, x, y};
 }
 
 /* ---- Blocks and the column flow ------------------------------------------------------------- */
 
-enum block_kind { BK_COMMUNE, BK_LIEU, BK_SERVICE, BK_ENTRY, BK_NOTE };
+enum block_kind { BK_COMMUNE, BK_LIEU, BK_SERVICE, BK_ENTRY, BK_NOTE, BK_CONTINUED };
 
 struct line_pos {
     double top, bottom, baseline, x; /* from the top-left of the layout */
@@ -545,14 +557,15 @@ struct block {
     size_t ref; /* commune, lieu or service index */
     struct link *links;
     size_t n_links;
-    int page_ref; /* BK_ENTRY: the page printed at its right */
+    int page_ref;      /* BK_ENTRY: the page printed at its right */
+    const char *group; /* BK_LIEU: its commune; BK_ENTRY: its service (for "(suite)") */
 };
 
 struct placement {
     struct block *block;
     int from, to; /* lines [from, to) */
     int page, col;
-    double y;       /* top of this part, pad included */
+    double y;        /* top of this part, pad included */
     bool rule_above; /* a hairline between two lieux */
 };
 
@@ -568,6 +581,8 @@ struct guide {
     size_t n_blocks, cap_blocks;
     struct placement *places;
     size_t n_places, cap_places;
+    struct block **continued; /* "Angoulême (suite)" labels made by the flow */
+    size_t n_continued, cap_continued;
     const char *dep_code, *dep_nom, *title, *generated, *date_max, *date_min;
     const char *services[GUIDE_N_SERVICES];
     size_t *service_lieux[GUIDE_N_SERVICES];
@@ -654,8 +669,31 @@ static void flow_next_column(struct flow *f)
 static void place(struct guide *g, struct block *b, int from, int to, struct flow *f, bool rule)
 {
     g->places = arena_push(g->a, g->places, g->n_places, &g->cap_places, sizeof(*g->places));
-    g->places[g->n_places++] =
-        (struct placement){b, from, to, f->page, f->col, f->y, rule};
+    g->places[g->n_places++] = (struct placement){b, from, to, f->page, f->col, f->y, rule};
+}
+
+/* At the top of a column that goes on with the lieux of a commune (or the entries of a service),
+ * a small reminder of which one: "Angoulême (suite)". */
+static void place_continued(struct guide *g, const struct block *b, struct flow *f)
+{
+    struct rich r;
+    rich_init(&r, g->a);
+    rich_adds(&r, ST_BOLD, b->group);
+    rich_adds(&r, ST_PLAIN, " (suite)");
+    attr_color(&r, C_MUTED, 0, r.text.len);
+    struct block *c = arena_calloc(g->a, 1, sizeof(*c));
+    c->kind = BK_CONTINUED;
+    c->layout = layout_new(g, COL_W, SIZE_SMALL + 0.5);
+    pango_layout_set_text(c->layout, buf_cstr(&r.text), (int)r.text.len);
+    pango_layout_set_attributes(c->layout, r.attrs);
+    pango_attr_list_unref(r.attrs);
+    c->pad_bottom = 4;
+    block_measure(g, c);
+    g->continued =
+        arena_push(g->a, g->continued, g->n_continued, &g->cap_continued, sizeof(*g->continued));
+    g->continued[g->n_continued++] = c;
+    place(g, c, 0, c->n_lines, f, false);
+    f->y += c->height;
 }
 
 /* The height a block needs before the next one may start: all of it when it fits in a column,
@@ -685,8 +723,10 @@ static void flow_blocks(struct guide *g, size_t first, size_t last, struct flow 
             flow_next_column(f);
             space = 0;
         }
-        bool rule = b->kind == BK_LIEU && !f->empty && i > 0 &&
-                    g->blocks[i - 1]->kind == BK_LIEU;
+        if (f->empty && i > first && b->kind == g->blocks[i - 1]->kind &&
+            (b->kind == BK_LIEU || b->kind == BK_ENTRY))
+            place_continued(g, b, f);
+        bool rule = b->kind == BK_LIEU && !f->empty && i > 0 && g->blocks[i - 1]->kind == BK_LIEU;
         f->y += space;
         if (f->y + b->height <= BODY_BOTTOM) {
             place(g, b, 0, b->n_lines, f, rule);
@@ -699,10 +739,9 @@ static void flow_blocks(struct guide *g, size_t first, size_t last, struct flow 
         while (from < b->n_lines) {
             double base = from == 0 ? -b->pad_top : b->lines[from].top;
             int to = from;
-            while (to < b->n_lines &&
-                   f->y + (b->lines[to].bottom - base) +
-                           (to + 1 == b->n_lines ? b->pad_bottom : 0) <=
-                       BODY_BOTTOM)
+            while (to < b->n_lines && f->y + (b->lines[to].bottom - base) +
+                                              (to + 1 == b->n_lines ? b->pad_bottom : 0) <=
+                                          BODY_BOTTOM)
                 to++;
             if (to == from)
                 to = from + 1; /* a line taller than a column: drawn anyway */
@@ -723,12 +762,13 @@ static void flow_blocks(struct guide *g, size_t first, size_t last, struct flow 
 static const char *phone_french(struct arena *a, const char *t)
 {
     if (strncmp(t, "+33", 3) == 0 && strlen(t) == 12 && strspn(t + 3, "0123456789") == 9)
-        return arena_printf(a, "0%c\u00a0%.2s\u00a0%.2s\u00a0%.2s\u00a0%.2s", t[3], t + 4,
-                            t + 6, t + 8, t + 10);
+        return arena_printf(a, "0%c\u00a0%.2s\u00a0%.2s\u00a0%.2s\u00a0%.2s", t[3], t + 4, t + 6,
+                            t + 8, t + 10);
     return t;
 }
 
-/* An address as printed: without the scheme, without the final slash. Borrowed from url or arena. */
+/* An address as printed: without the scheme, without the final slash. Borrowed from url or arena.
+ */
 static const char *url_shown(struct arena *a, const char *url)
 {
     const char *s = url;
@@ -815,6 +855,37 @@ static bool list_has(const char *list, const char *item)
     return false;
 }
 
+/* The French rendering of the hours, one rule per line ("du lundi au jeudi, …" then "vendredi,
+ * …"), with no-break spaces where French typography wants them, so that a line never ends inside
+ * "12 h 30". */
+static void add_hours(struct rich *r, const char *s, size_t n)
+{
+    size_t done = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] != ' ')
+            continue;
+        if (i + 2 < n && s[i + 1] == ';' && s[i + 2] == ' ') {
+            rich_add(r, ST_PLAIN, s + done, i - done);
+            rich_nl(r);
+            rich_adds(r, ST_PLAIN, "\u2003"); /* under the hanging indent of the field */
+            i += 2;
+            done = i + 1;
+            continue;
+        }
+        char prev = i > 0 ? s[i - 1] : '\0', next = i + 1 < n ? s[i + 1] : '\0';
+        char after = i + 2 < n ? s[i + 2] : ' ';
+        bool digit_h = prev >= '0' && prev <= '9' && next == 'h' &&
+                       (after == ' ' || after == ',' || after == ';');
+        bool h_digit = prev == 'h' && i >= 2 && s[i - 2] == ' ' && next >= '0' && next <= '9';
+        if (digit_h || h_digit || next == ';' || next == ':') {
+            rich_add(r, ST_PLAIN, s + done, i - done);
+            rich_adds(r, ST_PLAIN, "\u00a0");
+            done = i + 1;
+        }
+    }
+    rich_add(r, ST_PLAIN, s + done, n - done);
+}
+
 static void lieu_block(struct guide *g, struct lieu *l)
 {
     struct rich r;
@@ -848,9 +919,22 @@ static void lieu_block(struct guide *g, struct lieu *l)
     add_links(&r, "Courriel :", v[LF_COURRIELS], "mailto:");
     add_links(&r, "Site :", v[LF_SITE_WEB], NULL);
     if (v[LF_HORAIRES]) {
-        /* NEEDSWORK: print horaires_french() (lieux/horaires.h) once horaires.c is in the tree;
-         * until then the OSM text is printed as it is stored. */
-        add_field(&r, "Horaires :", v[LF_HORAIRES]);
+        /* In French when the value parses; otherwise as written, as the standard asks. */
+        struct horaires *h;
+        struct horaires_error herr;
+        struct buf fr;
+        buf_init(&fr, g->a, HORAIRES_MAX_BYTES * 4);
+        if (horaires_parse(g->a, v[LF_HORAIRES], strlen(v[LF_HORAIRES]), &h, &herr) == 0) {
+            horaires_set_calendar(h, horaires_calendar_for_departement(g->dep_code));
+            horaires_french(h, &fr);
+        }
+        rich_nl(&r);
+        rich_adds(&r, ST_LABEL, "Horaires :");
+        rich_add(&r, ST_PLAIN, " ", 1);
+        if (fr.len && buf_finish(&fr) == 0)
+            add_hours(&r, fr.p, fr.len);
+        else
+            rich_adds(&r, ST_PLAIN, v[LF_HORAIRES]);
     }
     if (v[LF_SERVICES]) {
         rich_nl(&r);
@@ -879,13 +963,15 @@ static void lieu_block(struct guide *g, struct lieu *l)
         rich_add(&r, ST_PLAIN, " ", 1);
         const char *u = v[LF_PRISE_RDV];
         bool web = strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
-        rich_link(&r, ST_LINK, url_shown(g->a, u), web ? u : arena_printf(g->a, "https://%s", u), 0, 0, 0);
+        rich_link(&r, ST_LINK, url_shown(g->a, u), web ? u : arena_printf(g->a, "https://%s", u), 0,
+                  0, 0);
     }
     struct block *b = block_add(g, BK_LIEU, &r, COL_W, SIZE_BODY);
     /* Wrapped lines hang under the first word, so each field stands out from the next. */
     pango_layout_set_indent(b->layout, (int)(-10 * PANGO_SCALE));
     b->space_before = 11;
     b->ref = (size_t)(l - g->lieux);
+    b->group = g->communes[l->commune].nom;
     l->block = b;
     block_measure(g, b);
 }
@@ -941,8 +1027,8 @@ static void link_rect(struct guide *g, cairo_t *cr, const struct link *k, double
     const char *attrs =
         k->uri ? arena_printf(g->a, "rect=[%.2f %.2f %.2f %.2f] uri=%s", x, y, w, h,
                               tag_quote(g->a, k->uri))
-               : arena_printf(g->a, "rect=[%.2f %.2f %.2f %.2f] page=%d pos=[%.2f %.2f]", x, y,
-                              w, h, k->page, k->x, k->y);
+               : arena_printf(g->a, "rect=[%.2f %.2f %.2f %.2f] page=%d pos=[%.2f %.2f]", x, y, w,
+                              h, k->page, k->x, k->y);
     cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
     cairo_tag_end(cr, CAIRO_TAG_LINK);
 }
@@ -1002,8 +1088,7 @@ static PangoLayout *simple_layout(struct guide *g, const char *text, double widt
 }
 
 static double draw_text(struct guide *g, cairo_t *cr, const char *text, double x, double y,
-                        double width, double size, bool bold, struct rgb c,
-                        PangoAlignment align)
+                        double width, double size, bool bold, struct rgb c, PangoAlignment align)
 {
     PangoLayout *l = simple_layout(g, text, width, size, bold);
     pango_layout_set_alignment(l, align);
@@ -1077,6 +1162,7 @@ static void draw_placement(struct guide *g, cairo_t *cr, const struct placement 
         break;
     case BK_LIEU:
     case BK_NOTE:
+    case BK_CONTINUED:
         break;
     }
     set_color(cr, C_TEXT);
@@ -1123,8 +1209,8 @@ static void draw_cover(struct guide *g, cairo_t *cr, size_t n_lieux)
     cairo_fill(cr);
     struct rgb white = {1, 1, 1};
     double y = 60;
-    y += draw_text(g, cr, "Guide des lieux de médiation numérique", MARGIN_X, y, FULL_W, 26,
-                   true, white, PANGO_ALIGN_LEFT);
+    y += draw_text(g, cr, "Guide des lieux de médiation numérique", MARGIN_X, y, FULL_W, 26, true,
+                   white, PANGO_ALIGN_LEFT);
     y += 10;
     draw_text(g, cr, arena_printf(g->a, "%s (%s)", g->dep_nom, g->dep_code), MARGIN_X, y, FULL_W,
               34, true, white, PANGO_ALIGN_LEFT);
@@ -1138,8 +1224,7 @@ static void draw_cover(struct guide *g, cairo_t *cr, size_t n_lieux)
     y += draw_text(g, cr, count, MARGIN_X, y, FULL_W, 16, true, C_HEADER, PANGO_ALIGN_LEFT);
     y += 4;
     if (*g->date_max)
-        y += draw_text(g, cr,
-                       arena_printf(g->a, "Données mises à jour jusqu'au %s", g->date_max),
+        y += draw_text(g, cr, arena_printf(g->a, "Données mises à jour jusqu'au %s", g->date_max),
                        MARGIN_X, y, FULL_W, 11, false, C_TEXT, PANGO_ALIGN_LEFT);
     y += draw_text(g, cr, arena_printf(g->a, "Guide produit le %s", g->generated), MARGIN_X, y,
                    FULL_W, 11, false, C_TEXT, PANGO_ALIGN_LEFT);
@@ -1184,8 +1269,8 @@ static void draw_cover(struct guide *g, cairo_t *cr, size_t n_lieux)
     for (size_t i = 0; i < sizeof(toc) / sizeof(toc[0]); i++) {
         double h = draw_text(g, cr, toc[i].title, MARGIN_X, y, FULL_W - 40, 10.5, false, C_TEXT,
                              PANGO_ALIGN_LEFT);
-        draw_text(g, cr, arena_printf(g->a, "page %d", toc[i].page), MARGIN_X + FULL_W - 80, y,
-                  80, 10.5, false, C_TEXT, PANGO_ALIGN_RIGHT);
+        draw_text(g, cr, arena_printf(g->a, "page %d", toc[i].page), MARGIN_X + FULL_W - 80, y, 80,
+                  10.5, false, C_TEXT, PANGO_ALIGN_RIGHT);
         struct link k = {0, 0, NULL, toc[i].page, MARGIN_X, BODY_TOP};
         link_rect(g, cr, &k, MARGIN_X, y, FULL_W, h);
         y += h + 3;
@@ -1252,11 +1337,11 @@ static void draw_sources(struct guide *g, cairo_t *cr)
                          "ancienne est du %s, la plus récente du %s.",
                          g->date_min, g->date_max)};
     if (ns)
-        paras[np++] = (struct labelled){
-            "Producteurs des données (nombre de lieux)",
-            arena_printf(g->a, "%s.",
-                         buf_finish(&producers) ? "trop nombreux pour être cités"
-                                                : buf_cstr(&producers))};
+        paras[np++] =
+            (struct labelled){"Producteurs des données (nombre de lieux)",
+                              arena_printf(g->a, "%s.",
+                                           buf_finish(&producers) ? "trop nombreux pour être cités"
+                                                                  : buf_cstr(&producers))};
     paras[np++] = (struct labelled){
         "Licence", "Licence Ouverte / Open Licence 2.0 (Etalab). Ces données peuvent être "
                    "réutilisées librement, en mentionnant leur source et leur date."};
@@ -1345,6 +1430,7 @@ static void build_index(struct guide *g)
             eb->space_before = 2.5;
             eb->ref = g->service_lieux[s][k];
             eb->page_ref = l->page;
+            eb->group = vocab[s];
             block_measure(g, eb);
         }
     }
@@ -1379,8 +1465,8 @@ int guide_write(struct db *db, const struct guide_opts *opts,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     memset(out, 0, sizeof(*out));
-    const char *nom = opts->departement_nom ? opts->departement_nom
-                                            : guide_departement_nom(opts->departement);
+    const char *nom =
+        opts->departement_nom ? opts->departement_nom : guide_departement_nom(opts->departement);
     if (!opts->departement || !guide_departement_nom(opts->departement) || !nom)
         return ERR_INVALID;
 
@@ -1391,13 +1477,14 @@ int guide_write(struct db *db, const struct guide_opts *opts,
         return c.err;
     if (rc)
         return rc;
-    qsort(c.lieux, c.n, sizeof(*c.lieux), lieu_order);
+    if (c.n)
+        qsort(c.lieux, c.n, sizeof(*c.lieux), lieu_order);
 
     struct guide g = {.a = a, .lieux = c.lieux, .n_lieux = c.n, .dep_nom = nom};
     g.dep_code = opts->departement;
     g.communes = group_communes(a, g.lieux, g.n_lieux, &g.n_communes);
-    g.title = arena_printf(a, "Guide des lieux de médiation numérique — %s (%s)", nom,
-                           opts->departement);
+    g.title =
+        arena_printf(a, "Guide des lieux de médiation numérique — %s (%s)", nom, opts->departement);
     time_t when = opts->generated_at ? opts->generated_at : time(NULL);
     struct tm tm;
     localtime_r(&when, &tm);
@@ -1461,7 +1548,8 @@ int guide_write(struct db *db, const struct guide_opts *opts,
     g.sources_page = f.page + 1;
     g.pages = g.sources_page;
 
-    /* The running header of the lieux pages names the communes on the page, as a dictionary does. */
+    /* The running header of the lieux pages names the communes on the page, as a dictionary does.
+     */
     g.page_first_commune = arena_calloc(a, (size_t)g.pages + 1, sizeof(long));
     g.page_last_commune = arena_calloc(a, (size_t)g.pages + 1, sizeof(long));
     for (int p = 0; p <= g.pages; p++)
@@ -1487,9 +1575,8 @@ int guide_write(struct db *db, const struct guide_opts *opts,
     draw_cover(&g, cr, g.n_lieux);
     cairo_show_page(cr);
     size_t next = 0;
-    int outline_lieux = cairo_pdf_surface_add_outline(
-        surface, CAIRO_PDF_OUTLINE_ROOT, LIEUX_TITLE,
-        arena_printf(a, "page=%d", g.lieux_first), 0);
+    int outline_lieux = cairo_pdf_surface_add_outline(surface, CAIRO_PDF_OUTLINE_ROOT, LIEUX_TITLE,
+                                                      arena_printf(a, "page=%d", g.lieux_first), 0);
     for (int page = 2; page <= g.pages; page++) {
         const char *right = NULL;
         if (page == g.sources_page) {
@@ -1553,6 +1640,8 @@ int guide_write(struct db *db, const struct guide_opts *opts,
 
     for (size_t i = 0; i < g.n_blocks; i++)
         g_object_unref(g.blocks[i]->layout);
+    for (size_t i = 0; i < g.n_continued; i++)
+        g_object_unref(g.continued[i]->layout);
     pango_font_description_free(g.font);
     g_object_unref(g.pango);
     cairo_destroy(cr);
@@ -1574,8 +1663,8 @@ static int file_write(void *ctx, const unsigned char *data, size_t len)
     return fwrite(data, 1, len, ctx) == len ? 0 : -1;
 }
 
-int guide_write_pdf(struct db *db, const struct guide_opts *opts, const char *path,
-                    struct arena *a, struct guide_stats *out)
+int guide_write_pdf(struct db *db, const struct guide_opts *opts, const char *path, struct arena *a,
+                    struct guide_stats *out)
 {
     const char *part = arena_printf(a, "%s.part", path);
     FILE *fp = fopen(part, "wb");

@@ -1,10 +1,11 @@
 /*
  * guide: the printed guide of a département's lieux for the professionals who orient people, as a
- * PDF (A4 portrait, cairo + pango). It holds a cover page (title, date of the data, number of lieux,
- * how to use the guide, contents), the published lieux grouped by commune in French alphabetical
- * order on two columns (each lieu kept whole on one column when it fits), an index by service
- * (the 9 services of the standard, each lieu with its commune and page), and a last page with the
- * sources and the date of the data. Every page but the cover has a running header and "page N / M".
+ * PDF (A4 portrait, cairo + pango). It holds a cover page (title, date of the data, number of
+ * lieux, how to use the guide, contents), the published lieux grouped by commune in French
+ * alphabetical order on two columns (each lieu kept whole on one column when it fits), an index by
+ * service (the 9 services of the standard, each lieu with its commune and page), and a last page
+ * with the sources and the date of the data. Every page but the cover has a running header and
+ * "page N / M".
  *
  * The whole document is laid out before the first page is drawn, so page numbers (the index, the
  * contents, "N / M") are exact in one drawing pass. The PDF is produced through a write callback,
@@ -44,10 +45,10 @@ struct guide_opts {
 
 /* Where one lieu landed. */
 struct guide_lieu_page {
-    int64_t id;          /* lieux.id */
-    const char *nom;     /* arena */
-    size_t commune;      /* index in guide_stats.communes */
-    int page;            /* 1-based page of the first line of the lieu */
+    int64_t id;      /* lieux.id */
+    const char *nom; /* arena */
+    size_t commune;  /* index in guide_stats.communes */
+    int page;        /* 1-based page of the first line of the lieu */
 };
 
 struct guide_service_index {
@@ -57,32 +58,33 @@ struct guide_service_index {
 };
 
 struct guide_stats {
-    int pages;                   /* total, cover included */
+    int pages; /* total, cover included */
     int lieux_first_page, index_first_page, sources_page;
     struct guide_lieu_page *lieux; /* in the order of the guide; arena */
     size_t n_lieux;
-    const char **communes;       /* shown names, in the order of the guide; arena */
+    const char **communes; /* shown names, in the order of the guide; arena */
     size_t n_communes;
     struct guide_service_index services[GUIDE_N_SERVICES];
-    char date_maj_max[11];       /* newest date_maj of the lieux, "YYYY-MM-DD" ("" when none) */
+    char date_maj_max[11]; /* newest date_maj of the lieux, "YYYY-MM-DD" ("" when none) */
     char date_maj_min[11];
-    const char *font;            /* family used for the text; arena */
-    double ms;                   /* time to read, lay out and write */
+    const char *font; /* family used for the text; arena */
+    double ms;        /* time to read, lay out and write */
 };
 
 /* Builds the guide of opts->departement from its published lieux (lieu_store_each) and hands the
  * PDF to write(ctx, data, len) as it is produced (write returns 0, or non-zero to fail the guide
- * with ERR_IO); nothing is written when reading the lieux fails. Returns 0 with *out filled (arena a), ERR_INVALID for a département code that is
- * not one, ERR_TOO_BIG past GUIDE_MAX_LIEUX lieux, ERR_DB, or ERR_IO when write failed. A
- * département without published lieux still gives a guide (its pages say so). */
+ * with ERR_IO); nothing is written when reading the lieux fails. Returns 0 with *out filled (arena
+ * a), ERR_INVALID for a département code that is not one, ERR_TOO_BIG past GUIDE_MAX_LIEUX lieux,
+ * ERR_DB, or ERR_IO when write failed. A département without published lieux still gives a guide
+ * (its pages say so). */
 int guide_write(struct db *db, const struct guide_opts *opts,
                 int (*write)(void *ctx, const unsigned char *data, size_t len), void *ctx,
                 struct arena *a, struct guide_stats *out);
 
 /* guide_write into a file: written as path + ".part" and renamed over path when complete, so a
  * reader never sees half a guide. ERR_IO when the file cannot be written. */
-int guide_write_pdf(struct db *db, const struct guide_opts *opts, const char *path,
-                    struct arena *a, struct guide_stats *out);
+int guide_write_pdf(struct db *db, const struct guide_opts *opts, const char *path, struct arena *a,
+                    struct guide_stats *out);
 
 /* The name of a département ("16" -> "Charente"), static, or NULL for an unknown code. */
 const char *guide_departement_nom(const char *code);
