@@ -15,8 +15,9 @@
  * "Angoulême", "BARBEZIEUX ST HILAIRE"); lieux are grouped on a folded key (no case, no accents,
  * hyphens as spaces, "st" as "saint") and the group is shown under its best-written spelling.
  *
- * Fonts: the family is Atkinson Hyperlegible when fontconfig knows it, DejaVu Sans Condensed
- * otherwise (fonts-dejavu-core); the font actually used is reported in the stats.
+ * Fonts: the family is Atkinson Hyperlegible when fontconfig knows it as TrueType (pango skips
+ * the WOFF/WOFF2 files of node_modules/@fontsource: harfbuzz cannot read them), DejaVu Sans
+ * Condensed otherwise (fonts-dejavu-core); the font actually used is reported in the stats.
  *
  * Threads: one guide per call; pango's font map is per thread, so worker threads may each build a
  * guide at the same time. Ownership: everything in struct guide_stats lives in the caller's arena.
