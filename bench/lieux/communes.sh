@@ -21,9 +21,8 @@ if make -s build/librelais.a >"$tmp/make.log" 2>&1; then
             pangocairo cairo-pdf) -lcsv -lm -pthread
     linked="build/librelais.a"
 else
-    srcs="src/lieux/communes.c src/lieux/geo.c src/lieux/couverture.c src/lieux/couverture_cli.c
-          src/app/cli.c src/core/arena.c src/core/str.c src/core/buf.c src/core/log.c
-          src/core/alloc.c src/core/err.c"
+    srcs="src/lieux/communes.c src/lieux/geo.c src/lieux/couverture.c src/core/arena.c
+          src/core/str.c src/core/buf.c src/core/log.c src/core/alloc.c src/core/err.c"
     # shellcheck disable=SC2086
     cc $CFLAGS $PKG_CFLAGS -o "$tmp/bench" bench/lieux/communes_bench.c $srcs $PKG_LIBS -lm
     linked="sources (make build/librelais.a failed)"

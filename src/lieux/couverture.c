@@ -1,9 +1,12 @@
 #include "lieux/couverture.h"
 
 #include <math.h>
+#include <sys/stat.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
 #include "lieux/communes.h"
 
 const char *const couverture_service_labels[COUVERTURE_N_CATEGORIES] = {
@@ -172,4 +175,81 @@ json_t *couverture_geojson(const struct couverture *cv, int category, double ove
                                                   cc->zone->centre.lat, "properties", props));
     }
     return json_pack("{s:s, s:o}", "type", "FeatureCollection", "features", features);
+}
+
+static bool number_of(json_t *v, double *out)
+{
+    if (json_is_number(v)) {
+        *out = json_number_value(v);
+        return true;
+    }
+    if (json_is_string(v) && json_string_length(v) > 0 && json_string_length(v) < 64) {
+        char *end;
+        *out = strtod(json_string_value(v), &end);
+        return *end == '\0';
+    }
+    return false;
+}
+
+static uint32_t services_of(json_t *v)
+{
+    const char *s = json_string_value(v);
+    uint32_t bits = 0;
+    while (s && *s) {
+        const char *bar = strchr(s, '|');
+        size_t len = bar ? (size_t)(bar - s) : strlen(s);
+        bits |= couverture_service_bit(s, len);
+        s = bar ? bar + 1 : s + len;
+    }
+    return bits;
+}
+
+int couverture_lieux_from_json(const char *path, const struct communes *c, struct arena *a,
+                               struct couverture_lieux *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        log_error("couverture : impossible de lire %s", path);
+        return ERR_IO;
+    }
+    if (st.st_size > LIMIT_UPLOAD_BYTES) {
+        log_error("couverture : %s dépasse %d Mo", path, LIMIT_UPLOAD_BYTES >> 20);
+        return ERR_TOO_BIG;
+    }
+    json_error_t jerr;
+    json_t *root = json_load_file(path, 0, &jerr);
+    if (!root || !json_is_array(root)) {
+        log_error("couverture : %s n'est pas un tableau JSON de lieux (ligne %d : %s)", path,
+                  root ? 1 : jerr.line, root ? "un tableau est attendu" : jerr.text);
+        json_decref(root);
+        return ERR_INVALID;
+    }
+    size_t i;
+    json_t *row;
+    json_array_foreach(root, i, row)
+    {
+        if (!json_is_object(row))
+            continue;
+        struct couverture_point pt = {0, 0, services_of(json_object_get(row, "services"))};
+        if (!number_of(json_object_get(row, "latitude"), &pt.lat) ||
+            !number_of(json_object_get(row, "longitude"), &pt.lon)) {
+            bool approximate;
+            if (geo_locate_lieu(c, json_string_value(json_object_get(row, "code_insee")),
+                                json_string_value(json_object_get(row, "code_postal")),
+                                json_string_value(json_object_get(row, "commune")), &pt.lat,
+                                &pt.lon, &approximate) != 0) {
+                out->without_place++;
+                continue;
+            }
+            out->located++;
+        } else if (!geo_in_france(pt.lat, pt.lon)) {
+            out->outside++;
+            continue;
+        }
+        out->items = arena_push(a, out->items, out->n, &out->cap, sizeof(*out->items));
+        out->items[out->n++] = pt;
+    }
+    json_decref(root);
+    return 0;
 }
