@@ -17,6 +17,13 @@
 #include "db/db.h"
 #include "html/ui.h"
 #include "http/router.h"
+#include "lieux/couverture.h"
+#include "lieux/guide.h"
+#include "lieux/horaires.h"
+#include "lieux/communes.h"
+#include "lieux/import.h"
+#include "lieux/lieux.h"
+#include "lieux/validate.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -32,23 +39,6 @@ static const char SQL_DEMO_SET[] =
     "INSERT INTO settings (key, value) VALUES ('demo', '1') ON CONFLICT (key) DO NOTHING";
 static const char SQL_DEMO_GET[] = "SELECT value FROM settings WHERE key = 'demo'";
 static const char SQL_STRUCTURE_COUNT[] = "SELECT count(*) FROM structures";
-
-/* Opens and migrates the database of the configuration; prints a French message on failure. */
-static int open_db(const struct config *cfg, struct db **db)
-{
-    int rc = db_open(cfg->database_url, db);
-    if (rc) {
-        fprintf(stderr, "relais : impossible d'ouvrir la base de données « %s »\n",
-                cfg->database_url);
-        return rc;
-    }
-    if ((rc = db_migrate(*db))) {
-        fprintf(stderr, "relais : la migration de la base a échoué : %s\n", db_errmsg(*db));
-        db_close(*db);
-        *db = NULL;
-    }
-    return rc;
-}
 
 static int query_int(struct db *db, const char *sql, int64_t *out)
 {
@@ -78,6 +68,8 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
         {"threads", "N", "nombre de fils de travail, 0 = un par cœur (RELAIS_THREADS)",
          &cfg->threads},
         {"no-access-log", NULL, "n'écrit pas le journal des requêtes", &no_log},
+        {"communes", "DOSSIER", "données des communes, ref/data/communes par défaut "
+                                "(RELAIS_COMMUNES_DIR)", &cfg->communes_dir},
     };
     const struct cli_cmd cmd = {"relais serve [options]",
                                 "Sert l'interface web et l'API JSON de Relais.", opts, N(opts)};
@@ -94,7 +86,7 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
         return 2;
     }
     struct db *db;
-    if (open_db(cfg, &db))
+    if (cli_open_db(cfg->database_url, &db))
         return 1;
     int64_t demo = 0;
     struct db_stmt *st;
@@ -102,6 +94,9 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
         demo = db_step(st) == 1;
         db_reset(st);
     }
+    if (rc == 0 && (rc = lieux_init(db, cfg->communes_dir)))
+        fprintf(stderr, "relais : les communes de %s n'ont pas pu être chargées\n",
+                cfg->communes_dir);
     db_close(db);
     if (rc) {
         fprintf(stderr, "relais : la base de données ne répond pas\n");
@@ -155,7 +150,7 @@ static int cmd_migrate(int argc, char **argv, struct config *cfg)
     if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
         return rc;
     struct db *db;
-    if (open_db(cfg, &db))
+    if (cli_open_db(cfg->database_url, &db))
         return 1;
     int version = 0;
     db_schema_version(db, &version);
@@ -233,7 +228,7 @@ static int cmd_user(int argc, char **argv, struct config *cfg)
         return rc;
     const char *action = pos[0];
     struct db *db;
-    if (open_db(cfg, &db))
+    if (cli_open_db(cfg->database_url, &db))
         return 1;
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
@@ -336,7 +331,7 @@ static int cmd_structure(int argc, char **argv, struct config *cfg)
         return 2;
     }
     struct db *db;
-    if (open_db(cfg, &db))
+    if (cli_open_db(cfg->database_url, &db))
         return 1;
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
@@ -366,12 +361,50 @@ static int demo_user(struct db *db, struct arena *a, const char *email, const ch
     return grant_role(db, uid, role, departement, structure);
 }
 
+/* The real places of the demo: Charente's v1 file, and Mayenne's places in the 2022
+ * conseiller-numérique list and the France Services list. Rows that the standard rejects stay out,
+ * as they would in a real import. */
+static int demo_lieux(struct db *db, const struct config *cfg, const char *dir)
+{
+    static const struct {
+        const char *file, *departement;
+    } files[] = {
+        {"charente-2023-v1.json", NULL},
+        {"lieux-cnfs-national-2022-07.json", "53"},
+        {"france-services-liste-fs-20221201.csv", "53"},
+    };
+    struct communes *communes = NULL;
+    if (communes_load(cfg->communes_dir, &communes))
+        fprintf(stderr, "relais : communes introuvables dans %s\n", cfg->communes_dir);
+    int rc = 0;
+    for (size_t i = 0; i < N(files) && rc == 0; i++) {
+        struct arena a = ARENA_INIT;
+        struct lieux_import_options o = {
+            .path = arena_printf(&a, "%s/%s", dir, files[i].file),
+            .departement = files[i].departement,
+        };
+        struct lieux_import_stats st;
+        rc = lieux_import(db, communes, &o, &a, &st);
+        if (rc)
+            fprintf(stderr, "relais : %s : %s\n", o.path, st.error ? st.error : err_name(rc));
+        else
+            printf("%s : %zu lieux importés, %zu lignes rejetées par le standard\n", files[i].file,
+                   st.inserted + st.updated, st.rejected);
+        arena_release(&a);
+    }
+    communes_free(communes);
+    return rc;
+}
+
 static int cmd_demo(int argc, char **argv, struct config *cfg)
 {
     const char *file = "demo/structures.csv";
+    const char *lieux_dir = "ref/data/lieux";
     const struct cli_opt opts[] = {
         OPT_DATABASE,
         {"structures", "FICHIER", "structures réelles à charger (demo/structures.csv)", &file},
+        {"lieux", "DOSSIER", "fichiers réels des lieux (ref/data/lieux)", &lieux_dir},
+        {"communes", "DOSSIER", "données des communes (ref/data/communes)", &cfg->communes_dir},
     };
     const struct cli_cmd cmd = {
         "relais demo [options]",
@@ -383,7 +416,7 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
         return rc;
     struct db *db;
-    if (open_db(cfg, &db))
+    if (cli_open_db(cfg->database_url, &db))
         return 1;
     int64_t count = 0;
     if ((rc = query_int(db, SQL_STRUCTURE_COUNT, &count)) || count > 0) {
@@ -453,6 +486,8 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (rc == 0)
         printf("démonstration créée : %d structures, 4 comptes (mot de passe : %s)\n", loaded,
                DEMO_PASSWORD);
+    if (rc == 0)
+        rc = demo_lieux(db, cfg, lieux_dir);
     arena_release(&a);
     db_close(db);
     return rc ? 1 : 0;
@@ -470,7 +505,7 @@ static int cmd_backup(int argc, char **argv, struct config *cfg)
     if (cli_stop(&cmd, argc, argv, pos, 1, &rc))
         return rc;
     struct db *db;
-    if (open_db(cfg, &db))
+    if (cli_open_db(cfg->database_url, &db))
         return 1;
     rc = db_backup(db, pos[0]);
     if (rc == ERR_UNSUPPORTED) {
@@ -525,18 +560,25 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
 struct command {
     const char *name;
     int (*run)(int argc, char **argv, struct config *cfg);
+    int (*run_alone)(int argc, char **argv); /* commands that read their own configuration */
     const char *summary;
 };
 
 static const struct command commands[] = {
-    {"serve", cmd_serve, "sert l'interface web et l'API"},
-    {"migrate", cmd_migrate, "met le schéma de la base à jour"},
-    {"user", cmd_user, "gère les comptes et leurs rôles"},
-    {"structure", cmd_structure, "crée une structure"},
-    {"demo", cmd_demo, "remplit une base vide avec la démonstration"},
-    {"backup", cmd_backup, "sauvegarde la base"},
-    {"routes", cmd_routes, "liste les routes et leurs accès"},
-    {"version", cmd_version, "imprime la version"},
+    {"serve", cmd_serve, NULL, "sert l'interface web et l'API"},
+    {"migrate", cmd_migrate, NULL, "met le schéma de la base à jour"},
+    {"user", cmd_user, NULL, "gère les comptes et leurs rôles"},
+    {"structure", cmd_structure, NULL, "crée une structure"},
+    {"import", NULL, lieux_import_cli, "importe un fichier de lieux (import lieux FICHIER)"},
+    {"export", NULL, lieux_export_cli, "exporte les lieux au format du standard"},
+    {"lieux-valider", NULL, lieux_validate_cli, "valide un fichier de lieux sans l'importer"},
+    {"horaires", NULL, horaires_cli, "lit et explique une valeur d'horaires d'ouverture"},
+    {"guide", NULL, guide_cli, "imprime le guide des lieux d'un département (PDF)"},
+    {"couverture", NULL, couverture_cli, "population éloignée des lieux, par service"},
+    {"demo", cmd_demo, NULL, "remplit une base vide avec la démonstration"},
+    {"backup", cmd_backup, NULL, "sauvegarde la base"},
+    {"routes", cmd_routes, NULL, "liste les routes et leurs accès"},
+    {"version", cmd_version, NULL, "imprime la version"},
 };
 
 static void usage(FILE *out)
@@ -544,7 +586,7 @@ static void usage(FILE *out)
     fprintf(out, "Usage : relais COMMANDE [options]\n\nRelais, la plateforme des réseaux de "
                  "médiation numérique.\n\nCommandes :\n");
     for (size_t i = 0; i < N(commands); i++)
-        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+        fprintf(out, "  %-14s %s\n", commands[i].name, commands[i].summary);
     fprintf(out, "\n« relais COMMANDE --help » décrit les options de chaque commande.\n");
 }
 
@@ -573,7 +615,8 @@ int main(int argc, char **argv)
     config_init(&cfg);
     for (size_t i = 0; i < N(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0) {
-            int rc = commands[i].run(argc - 1, argv + 1, &cfg);
+            int rc = commands[i].run ? commands[i].run(argc - 1, argv + 1, &cfg)
+                                     : commands[i].run_alone(argc - 1, argv + 1);
             curl_global_cleanup();
             return rc;
         }

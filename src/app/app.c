@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "db/db.h"
 #include "http/router.h"
+#include "lieux/lieux.h"
 #include "site/shell.h"
 #include "site/site.h"
 
@@ -87,6 +88,7 @@ struct router *app_router(void)
     for (size_t i = 0; i < sizeof(site_routes) / sizeof(site_routes[0]); i++)
         router_add(r, &site_routes[i]);
     comptes_add_routes(r);
+    lieux_add_routes(r);
     if (!shared_router)
         shared_router = r;
     return r;

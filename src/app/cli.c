@@ -1,5 +1,6 @@
 #include "app/cli.h"
 #include "core/err.h"
+#include "db/db.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -84,4 +85,19 @@ bool cli_stop(const struct cli_cmd *cmd, int argc, char **argv, const char **pos
     }
     *status = rc > 0 ? 0 : 2;
     return rc != 0;
+}
+
+int cli_open_db(const char *url, struct db **out)
+{
+    int rc = db_open(url, out);
+    if (rc) {
+        fprintf(stderr, "relais : impossible d'ouvrir la base de données « %s »\n", url);
+        return rc;
+    }
+    if ((rc = db_migrate(*out))) {
+        fprintf(stderr, "relais : la migration de la base a échoué : %s\n", db_errmsg(*out));
+        db_close(*out);
+        *out = NULL;
+    }
+    return rc;
 }

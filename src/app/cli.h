@@ -30,6 +30,10 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const char **pos
 void cli_usage(const struct cli_cmd *cmd);
 /* cli_parse with exactly n_pos positional arguments. Returns true when the command must stop now,
  * with *status its exit status (0 after --help, 2 after a usage error, usage printed). */
+/* Opens the database at url and brings its schema up to date; on failure prints a French message
+ * and returns the error. *out is caller-frees (db_close). */
+struct db;
+int cli_open_db(const char *url, struct db **out);
 bool cli_stop(const struct cli_cmd *cmd, int argc, char **argv, const char **pos, size_t n_pos,
               int *status);
 

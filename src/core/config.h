@@ -20,6 +20,7 @@ struct config {
     const char *smtp_password; /* RELAIS_SMTP_PASSWORD */
     const char *smtp_from;    /* RELAIS_SMTP_FROM: sender address */
     const char *tile_url;     /* RELAIS_TILE_URL: map tile server template */
+    const char *communes_dir; /* --communes, RELAIS_COMMUNES_DIR: ref/data/communes */
     bool demo;                /* the database holds demo data (shown in the interface) */
 };
 

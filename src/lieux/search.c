@@ -1,0 +1,354 @@
+#include "lieux/search.h"
+#include "core/alloc.h"
+#include "core/arena.h"
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "lieux/standard.h"
+#include "lieux/store.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+static const char SQL_VERSION_GET[] = "SELECT value FROM settings WHERE key = 'lieux_version'";
+static const char SQL_VERSION_SET[] =
+    "INSERT INTO settings (key, value) VALUES ('lieux_version', $1) "
+    "ON CONFLICT (key) DO UPDATE SET value = $1";
+
+struct lieux_index {
+    atomic_int refs;
+    struct arena arena;
+    struct lieux_entry *entries; /* with coordinates first, by latitude; then the others */
+    size_t n, n_located;
+    struct lieux_entry **by_id; /* sorted by id */
+    char version[64];
+};
+
+static const enum lieu_field dim_fields[SEARCH_N_DIMS] = {
+    [SD_SERVICES] = LF_SERVICES,
+    [SD_PUBLICS] = LF_PUBLICS_SPECIFIQUEMENT_ADRESSES,
+    [SD_PRISE_EN_CHARGE] = LF_PRISE_EN_CHARGE_SPECIFIQUE,
+    [SD_FRAIS] = LF_FRAIS_A_CHARGE,
+    [SD_MODALITES_ACCES] = LF_MODALITES_ACCES,
+    [SD_MODALITES_ACCOMPAGNEMENT] = LF_MODALITES_ACCOMPAGNEMENT,
+    [SD_DISPOSITIFS] = LF_DISPOSITIF_PROGRAMMES_NATIONAUX,
+    [SD_ITINERANCE] = LF_ITINERANCE,
+    [SD_TYPOLOGIE] = LF_TYPOLOGIE,
+};
+
+enum lieu_field search_dim_field(enum search_dim d) { return dim_fields[d]; }
+
+void lieux_query_select(struct lieux_query *q, enum search_dim d, unsigned v)
+{
+    if (v < 128)
+        q->sel[d][v / 64] |= (uint64_t)1 << (v % 64);
+}
+
+static void facts_to_dims(const struct lieu_facts *f, uint64_t dims[SEARCH_N_DIMS][2])
+{
+    memset(dims, 0, sizeof(uint64_t) * SEARCH_N_DIMS * 2);
+    dims[SD_SERVICES][0] = f->services;
+    dims[SD_PUBLICS][0] = f->publics_specifiquement_adresses;
+    dims[SD_PRISE_EN_CHARGE][0] = f->prise_en_charge_specifique;
+    dims[SD_FRAIS][0] = f->frais_a_charge;
+    dims[SD_MODALITES_ACCES][0] = f->modalites_acces;
+    dims[SD_MODALITES_ACCOMPAGNEMENT][0] = f->modalites_accompagnement;
+    dims[SD_DISPOSITIFS][0] = f->dispositif_programmes_nationaux;
+    dims[SD_ITINERANCE][0] = f->itinerance;
+    dims[SD_TYPOLOGIE][0] = f->typologie[0];
+    dims[SD_TYPOLOGIE][1] = f->typologie[1];
+}
+
+struct build {
+    struct lieux_index *idx;
+    size_t cap;
+};
+
+static const char *keep(struct arena *a, const char *s) { return s ? arena_strdup(a, s) : NULL; }
+
+static int add_record(const struct lieu_record *r, void *ctx)
+{
+    struct build *b = ctx;
+    struct lieux_index *idx = b->idx;
+    idx->entries = arena_push(&idx->arena, idx->entries, idx->n, &b->cap, sizeof(*idx->entries));
+    struct lieux_entry *e = &idx->entries[idx->n++];
+    memset(e, 0, sizeof(*e));
+    e->id = r->id;
+    e->nom = keep(&idx->arena, r->row.v[LF_NOM]);
+    e->commune = keep(&idx->arena, r->row.v[LF_COMMUNE]);
+    e->code_postal = keep(&idx->arena, r->row.v[LF_CODE_POSTAL]);
+    e->adresse = keep(&idx->arena, r->row.v[LF_ADRESSE]);
+    e->departement = keep(&idx->arena, r->departement);
+    e->horaires_text = keep(&idx->arena, r->row.v[LF_HORAIRES]);
+    e->online_booking = r->row.v[LF_PRISE_RDV] && *r->row.v[LF_PRISE_RDV];
+    e->has_coords = r->has_coords;
+    e->coords_approx = r->coords_approx;
+    e->lat = r->latitude;
+    e->lon = r->longitude;
+    struct lieu_facts f;
+    lieu_facts_from_row(&r->row, &f);
+    facts_to_dims(&f, e->dims);
+    return 0;
+}
+
+static int by_located_lat(const void *pa, const void *pb)
+{
+    const struct lieux_entry *a = pa, *b = pb;
+    if (a->has_coords != b->has_coords)
+        return a->has_coords ? -1 : 1;
+    if (a->has_coords && a->lat != b->lat)
+        return a->lat < b->lat ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int by_id(const void *pa, const void *pb)
+{
+    const struct lieux_entry *a = *(struct lieux_entry *const *)pa;
+    const struct lieux_entry *b = *(struct lieux_entry *const *)pb;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+static int read_version(struct db *db, char *out, size_t size)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_VERSION_GET, &st);
+    if (rc)
+        return rc;
+    rc = db_step_one(st);
+    snprintf(out, size, "%s", rc == 0 ? db_col_text(st, 0) : "");
+    db_reset(st);
+    return rc == ERR_NOT_FOUND ? 0 : rc;
+}
+
+int lieux_index_build(struct db *db, struct lieux_index **out)
+{
+    struct lieux_index *idx = xcalloc(1, sizeof(*idx));
+    atomic_init(&idx->refs, 1);
+    arena_init(&idx->arena);
+    struct build b = {idx, 0};
+    int rc = read_version(db, idx->version, sizeof(idx->version));
+    if (rc == 0)
+        rc = lieu_store_each(db, NULL, true, add_record, &b);
+    if (rc) {
+        lieux_index_release(idx);
+        return rc;
+    }
+    qsort(idx->entries, idx->n, sizeof(*idx->entries), by_located_lat);
+    while (idx->n_located < idx->n && idx->entries[idx->n_located].has_coords)
+        idx->n_located++;
+    idx->by_id = arena_calloc(&idx->arena, idx->n + 1, sizeof(*idx->by_id));
+    for (size_t i = 0; i < idx->n; i++)
+        idx->by_id[i] = &idx->entries[i];
+    qsort(idx->by_id, idx->n, sizeof(*idx->by_id), by_id);
+    *out = idx;
+    return 0;
+}
+
+void lieux_index_release(struct lieux_index *idx)
+{
+    if (idx && atomic_fetch_sub(&idx->refs, 1) == 1) {
+        arena_release(&idx->arena);
+        free(idx);
+    }
+}
+
+static pthread_mutex_t current_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct lieux_index *current;
+static time_t last_check;
+static bool rebuilding;
+
+struct lieux_index *lieux_index_acquire(void)
+{
+    pthread_mutex_lock(&current_lock);
+    struct lieux_index *idx = current;
+    if (idx)
+        atomic_fetch_add(&idx->refs, 1);
+    pthread_mutex_unlock(&current_lock);
+    return idx;
+}
+
+int lieux_index_refresh(struct db *db, int max_age_s)
+{
+    time_t t = time(NULL);
+    pthread_mutex_lock(&current_lock);
+    bool due = !current || max_age_s == 0 || t - last_check >= max_age_s;
+    /* One thread rebuilds; the others keep answering from the current index meanwhile. */
+    if (!due || (rebuilding && current)) {
+        pthread_mutex_unlock(&current_lock);
+        return 0;
+    }
+    last_check = t;
+    rebuilding = true;
+    char have[64];
+    snprintf(have, sizeof(have), "%s", current ? current->version : "\x01");
+    pthread_mutex_unlock(&current_lock);
+
+    char version[64];
+    int rc = read_version(db, version, sizeof(version));
+    struct lieux_index *fresh = NULL;
+    if (rc == 0 && strcmp(version, have) != 0)
+        rc = lieux_index_build(db, &fresh);
+    pthread_mutex_lock(&current_lock);
+    struct lieux_index *old = NULL;
+    if (fresh) {
+        old = current;
+        current = fresh;
+    }
+    rebuilding = false;
+    pthread_mutex_unlock(&current_lock);
+    if (fresh)
+        log_info("lieux: index built, %zu lieux", fresh->n);
+    lieux_index_release(old);
+    return rc;
+}
+
+int lieux_index_touch(struct db *db)
+{
+    struct arena a = ARENA_INIT;
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_VERSION_SET, &st);
+    if (rc == 0) {
+        db_bind_text(st, 1, crypto_random_token(&a));
+        rc = db_exec_stmt(st);
+    }
+    arena_release(&a);
+    return rc;
+}
+
+size_t lieux_index_count(const struct lieux_index *idx) { return idx->n; }
+
+const struct lieux_entry *lieux_index_get(const struct lieux_index *idx, int64_t id)
+{
+    size_t lo = 0, hi = idx->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx->by_id[mid]->id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (lo < idx->n && idx->by_id[lo]->id == id) ? idx->by_id[lo] : NULL;
+}
+
+/* The dimensions an entry fails, as a bit set (bit d: dimension d). */
+static unsigned failing_dims(const struct lieux_entry *e, const struct lieux_query *q)
+{
+    unsigned fail = 0;
+    for (int d = 0; d < SEARCH_N_DIMS; d++) {
+        uint64_t s0 = q->sel[d][0], s1 = q->sel[d][1];
+        if ((s0 | s1) && !((e->dims[d][0] & s0) | (e->dims[d][1] & s1)))
+            fail |= 1u << d;
+    }
+    return fail;
+}
+
+static void count_facets(struct lieux_result *r, const struct lieux_entry *e, int only_dim)
+{
+    for (int d = 0; d < SEARCH_N_DIMS; d++) {
+        if (only_dim >= 0 && d != only_dim)
+            continue;
+        for (int w = 0; w < 2; w++)
+            for (uint64_t bits = e->dims[d][w]; bits; bits &= bits - 1) {
+                unsigned v = (unsigned)(w * 64 + __builtin_ctzll(bits));
+                if (v < SEARCH_MAX_VALUES)
+                    r->facet[d][v]++;
+            }
+    }
+}
+
+/* Extra conditions that are not dimensions: bits above the dimensions in the fail set. */
+#define FAIL_BOOKING (1u << SEARCH_N_DIMS)
+#define FAIL_OPEN (1u << (SEARCH_N_DIMS + 1))
+
+static int hit_order(const void *pa, const void *pb)
+{
+    const struct lieux_hit *a = pa, *b = pb;
+    if (a->km != b->km)
+        return a->km < b->km ? -1 : 1;
+    int c = strcmp(a->e->nom ? a->e->nom : "", b->e->nom ? b->e->nom : "");
+    return c ? c : (a->e->id < b->e->id ? -1 : a->e->id > b->e->id);
+}
+
+int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, struct arena *a,
+                 struct lieux_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    size_t begin = 0, end = idx->n;
+    double dlat = 0, dlon = 0;
+    bool spatial = q->has_center && (q->radius_km > 0 || q->max_minutes > 0);
+    double radius = q->radius_km > 0 ? q->radius_km : 1000.0;
+    if (spatial) {
+        /* Latitude band by binary search over the located entries, then a longitude box. */
+        dlat = radius / 111.0;
+        double coslat = cos(q->center.lat * M_PI / 180.0);
+        dlon = coslat > 0.01 ? dlat / coslat : 360.0;
+        size_t lo = 0, hi = idx->n_located;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (idx->entries[mid].lat < q->center.lat - dlat)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        begin = lo;
+        hi = idx->n_located;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (idx->entries[mid].lat <= q->center.lat + dlat)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        end = lo;
+    }
+    size_t cap = 0, n = 0;
+    struct lieux_hit *hits = NULL;
+    for (size_t i = begin; i < end; i++) {
+        const struct lieux_entry *e = &idx->entries[i];
+        if (q->departement && (!e->departement || strcmp(e->departement, q->departement) != 0))
+            continue;
+        double km = 0, minutes = 0;
+        if (q->has_center && e->has_coords) {
+            if (spatial && fabs(e->lon - q->center.lon) > dlon)
+                continue;
+            km = geo_distance_km(q->center, (struct geo_point){e->lat, e->lon});
+            if (spatial && km > radius)
+                continue;
+            minutes = geo_travel_minutes_km(km, q->density);
+            if (q->max_minutes > 0 && minutes > q->max_minutes)
+                continue;
+        } else if (spatial) {
+            continue;
+        }
+        unsigned fail = failing_dims(e, q);
+        if (q->online_booking && !e->online_booking)
+            fail |= FAIL_BOOKING;
+        int open = -1;
+        if (fail && (fail & (fail - 1)))
+            continue; /* fails two conditions: counts in no facet */
+        if (fail == 0) {
+            count_facets(out, e, -1);
+            if (e->online_booking)
+                out->facet_online_booking++;
+            hits = arena_push(a, hits, n, &cap, sizeof(*hits));
+            hits[n++] = (struct lieux_hit){e, q->has_center && e->has_coords ? km : HUGE_VAL,
+                                           minutes, open};
+        } else if (fail == FAIL_BOOKING) {
+            if (e->online_booking)
+                out->facet_online_booking++;
+        } else {
+            count_facets(out, e, __builtin_ctz(fail));
+        }
+    }
+    if (n > 1)
+        qsort(hits, n, sizeof(*hits), hit_order);
+    out->total = n;
+    size_t from = q->offset < n ? q->offset : n;
+    size_t count = q->limit && n - from > q->limit ? q->limit : n - from;
+    out->hits = hits ? hits + from : NULL;
+    out->n_hits = count;
+    return 0;
+}
