@@ -5,6 +5,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "lieux/horaires.h"
 #include "lieux/standard.h"
 #include "lieux/store.h"
 
@@ -83,6 +84,13 @@ static int add_record(const struct lieu_record *r, void *ctx)
     e->adresse = keep(&idx->arena, r->row.v[LF_ADRESSE]);
     e->departement = keep(&idx->arena, r->departement);
     e->horaires_text = keep(&idx->arena, r->row.v[LF_HORAIRES]);
+    /* Parsed once here, so that "open now" costs an evaluation per candidate, not a parse. */
+    if (e->horaires_text && *e->horaires_text) {
+        struct horaires *h;
+        struct horaires_error herr;
+        if (horaires_parse(&idx->arena, e->horaires_text, strlen(e->horaires_text), &h, &herr) == 0)
+            e->horaires = h;
+    }
     e->online_booking = r->row.v[LF_PRISE_RDV] && *r->row.v[LF_PRISE_RDV];
     e->has_coords = r->has_coords;
     e->coords_approx = r->coords_approx;
@@ -327,18 +335,29 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
         if (q->online_booking && !e->online_booking)
             fail |= FAIL_BOOKING;
         int open = -1;
+        if (e->horaires) {
+            open = q->open == SEARCH_OPEN_WINDOW
+                       ? horaires_open_in_window(e->horaires, &q->at, q->window_from,
+                                                 q->window_to, HORAIRES_WINDOW_ANY)
+                       : horaires_is_open(e->horaires, &q->at);
+        }
+        /* A lieu without usable hours cannot be said to be open: it fails an opening filter. */
+        if (q->open != SEARCH_OPEN_ANY && open != 1)
+            fail |= FAIL_OPEN;
         if (fail && (fail & (fail - 1)))
             continue; /* fails two conditions: counts in no facet */
         if (fail == 0) {
             count_facets(out, e, -1);
             if (e->online_booking)
                 out->facet_online_booking++;
+            if (open == 1)
+                out->facet_open++;
             hits = arena_push(a, hits, n, &cap, sizeof(*hits));
             hits[n++] = (struct lieux_hit){e, q->has_center && e->has_coords ? km : HUGE_VAL,
                                            minutes, open};
-        } else if (fail == FAIL_BOOKING) {
-            if (e->online_booking)
-                out->facet_online_booking++;
+        } else if (fail & (FAIL_BOOKING | FAIL_OPEN)) {
+            /* Fails only the booking or the opening condition, which it lacks: it would not be
+             * counted under those facets, nor under a dimension's. */
         } else {
             count_facets(out, e, __builtin_ctz(fail));
         }

@@ -63,8 +63,9 @@ struct lieux_query {
     double max_minutes;       /* 0: no limit on the estimated time */
     uint64_t sel[SEARCH_N_DIMS][2]; /* selected values; none selected = no filter on that field */
     bool online_booking;
-    enum search_open open;
-    struct tm at;             /* local time: SEARCH_OPEN_AT, and the day of SEARCH_OPEN_WINDOW */
+    enum search_open open;    /* a filter; the open status of hits is computed at `at` anyway */
+    struct tm at;             /* local time (Europe/Paris): the moment for the open status and
+                                 SEARCH_OPEN_AT, and the day of SEARCH_OPEN_WINDOW */
     int window_from, window_to; /* minutes since midnight, SEARCH_OPEN_WINDOW */
     const char *departement;  /* NULL: everywhere */
     size_t offset, limit;
