@@ -23,7 +23,7 @@ struct import_run {
     struct db *db;
     const struct communes *communes;
     const struct lieux_import_options *opt;
-    struct arena *a;       /* problems and stats */
+    struct arena *a;        /* problems and stats */
     struct arena row_arena; /* per row, reset after each */
     struct lieux_import_stats *st;
     struct lieu_unique unique;
@@ -39,13 +39,14 @@ static void add_problem(struct import_run *run, size_t line, bool rejected, cons
                         const struct lieu_problem *p)
 {
     struct lieux_import_stats *st = run->st;
-    st->problems = arena_push(run->a, st->problems, st->n_problems, &run->cap_problems,
-                              sizeof(*st->problems));
+    st->problems =
+        arena_push(run->a, st->problems, st->n_problems, &run->cap_problems, sizeof(*st->problems));
     struct lieux_import_problem *q = &st->problems[st->n_problems++];
     q->line = line;
     q->rejected = rejected;
     q->id = id ? arena_strdup(run->a, id) : NULL;
-    q->field = p->field >= 0 ? lieu_field_names[p->field] : (p->column ? arena_strdup(run->a, p->column) : NULL);
+    q->field = p->field >= 0 ? lieu_field_names[p->field]
+                             : (p->column ? arena_strdup(run->a, p->column) : NULL);
     q->value = p->value ? arena_strdup(run->a, p->value) : NULL;
     q->rule = lieu_rule_name(p->rule);
     q->message = arena_strdup(run->a, p->message);
@@ -89,7 +90,8 @@ static int on_row(void *ctx, const struct lieux_record *rec)
     st->read++;
     lieu_validate(row, report);
     size_t first;
-    if (row->v[LF_ID] && *row->v[LF_ID] && !lieu_unique_add(&run->unique, row->v[LF_ID], rec->line, &first))
+    if (row->v[LF_ID] && *row->v[LF_ID] &&
+        !lieu_unique_add(&run->unique, row->v[LF_ID], rec->line, &first))
         lieu_report_add(report, LF_ID, NULL, LIEU_ERROR, LR_UNIQUE, row->v[LF_ID],
                         strlen(row->v[LF_ID]),
                         "id : « %s » est déjà l'identifiant de la ligne %zu ; chaque lieu doit "
@@ -127,15 +129,14 @@ static int on_row(void *ctx, const struct lieux_record *rec)
         st->rejected++;
         return write_reject(run, row, rec->line, report);
     }
-    const char *key = run->opt->source ? run->opt->source
+    const char *key = run->opt->source                            ? run->opt->source
                       : (row->v[LF_SOURCE] && *row->v[LF_SOURCE]) ? row->v[LF_SOURCE]
                                                                   : run->default_source;
     enum lieu_upsert_result res;
     int64_t id;
-    int rc = lieu_store_upsert(run->db, &run->row_arena, &placed, key, dep, approx,
-                               run->opt->user_id, run->opt->origin ? run->opt->origin
-                                                                   : run->default_source,
-                               &res, &id);
+    int rc =
+        lieu_store_upsert(run->db, &run->row_arena, &placed, key, dep, approx, run->opt->user_id,
+                          run->opt->origin ? run->opt->origin : run->default_source, &res, &id);
     if (rc) {
         run->db_err = rc;
         return rc;
@@ -168,8 +169,8 @@ int lieux_import(struct db *db, const struct communes *communes,
     run.default_source = base_name(opt->path);
     FILE *f = fopen(opt->path, "rb");
     if (!f) {
-        st->error = arena_printf(a, "impossible de lire le fichier %s : %s", opt->path,
-                                 strerror(errno));
+        st->error =
+            arena_printf(a, "impossible de lire le fichier %s : %s", opt->path, strerror(errno));
         lieu_unique_release(&run.unique);
         return ERR_IO;
     }
@@ -189,8 +190,8 @@ int lieux_import(struct db *db, const struct communes *communes,
         rc = lieux_export_begin(&run.rejects, LIEUX_EXPORT_CSV, lieux_export_to_file,
                                 run.rejects_file, extra_cols, 2);
     }
-    struct lieux_read_options ro = {.format = opt->format, .date_maj = opt->date_maj,
-                                    .file_name = run.default_source};
+    struct lieux_read_options ro = {
+        .format = opt->format, .date_maj = opt->date_maj, .file_name = run.default_source};
     struct lieux_reader *reader = lieux_reader_new(&ro, a, on_row, &run);
     if (rc == 0)
         rc = db_begin(db);

@@ -23,17 +23,17 @@ struct db;
 
 struct lieux_import_options {
     const char *path;
-    enum lieux_format format;    /* LIEUX_FORMAT_AUTO: detect */
+    enum lieux_format format; /* LIEUX_FORMAT_AUTO: detect */
     bool dry_run;
     bool all_or_nothing;
-    const char *source;          /* key of the upsert when rows have no `source`; default: the
-                                    file's name */
-    const char *origin;          /* shown in the history (default: the file's name) */
-    const char *rejects_path;    /* where to write the rejected rows as a CSV, or NULL */
-    const char *date_maj;        /* for formats without dates (France Services) */
-    const char *departement;     /* only the rows known to be in this département (by their
-                                    INSEE code or postcode); the others are skipped */
-    int64_t user_id;             /* who imports (0: the command line) */
+    const char *source;       /* key of the upsert when rows have no `source`; default: the
+                                 file's name */
+    const char *origin;       /* shown in the history (default: the file's name) */
+    const char *rejects_path; /* where to write the rejected rows as a CSV, or NULL */
+    const char *date_maj;     /* for formats without dates (France Services) */
+    const char *departement;  /* only the rows known to be in this département (by their
+                                 INSEE code or postcode); the others are skipped */
+    int64_t user_id;          /* who imports (0: the command line) */
     /* Called every few thousand rows and at the end: rows read, bytes read, file size. */
     void (*progress)(void *ctx, size_t rows, uint64_t done, uint64_t total);
     void *progress_ctx;
@@ -42,9 +42,9 @@ struct lieux_import_options {
 /* One rejected row's problem (a row with three errors gives three problems), or a warning. */
 struct lieux_import_problem {
     size_t line;
-    bool rejected;       /* an error (row rejected) or a warning (row kept) */
-    const char *id;      /* the row's id, or NULL */
-    const char *field;   /* the standard field or the column */
+    bool rejected;     /* an error (row rejected) or a warning (row kept) */
+    const char *id;    /* the row's id, or NULL */
+    const char *field; /* the standard field or the column */
     const char *value;
     const char *rule;    /* lieu_rule_name */
     const char *message; /* French */
@@ -53,11 +53,11 @@ struct lieux_import_problem {
 struct lieux_import_stats {
     enum lieux_format format;
     size_t read, rejected, inserted, updated, unchanged, geocoded, warnings;
-    size_t skipped; /* rows of other départements, with the departement option */
-    bool applied;        /* the transaction was committed */
-    const char *error;   /* a file-level problem (French), or NULL */
+    size_t skipped;    /* rows of other départements, with the departement option */
+    bool applied;      /* the transaction was committed */
+    const char *error; /* a file-level problem (French), or NULL */
     size_t error_line;
-    const char **notes;  /* file-level notes (French) */
+    const char **notes; /* file-level notes (French) */
     size_t n_notes;
     struct lieux_import_problem *problems;
     size_t n_problems;

@@ -36,8 +36,8 @@ static void print_stats(const struct lieux_import_options *o, const struct lieux
     for (size_t i = 0; i < s->n_problems; i++) {
         const struct lieux_import_problem *p = &s->problems[i];
         printf("ligne %zu%s%s%s : %s%s (règle : %s)\n", p->line, p->id ? " (id " : "",
-               p->id ? p->id : "", p->id ? ")" : "", p->rejected ? "" : "avertissement : ",
-               p->message, p->rule);
+               p->id ? p->id : "", p->id ? ")" : "",
+               p->rejected ? "" : "avertissement : ", p->message, p->rule);
     }
     printf("format : %s ; %zu lignes retenues, %zu rejetées, %zu avertissements\n",
            lieux_format_name(s->format), s->read, s->rejected, s->warnings);
@@ -46,8 +46,8 @@ static void print_stats(const struct lieux_import_options *o, const struct lieux
                o->departement);
     printf("%s : %zu nouveaux lieux, %zu modifiés, %zu inchangés, %zu placés au centre de leur "
            "commune (position approximative)\n",
-           s->applied ? "enregistré" : (o->dry_run ? "essai, rien n'est enregistré"
-                                                   : "rien n'est enregistré"),
+           s->applied ? "enregistré"
+                      : (o->dry_run ? "essai, rien n'est enregistré" : "rien n'est enregistré"),
            s->inserted, s->updated, s->unchanged, s->geocoded);
     if (!s->applied && !o->dry_run && o->all_or_nothing && s->rejected)
         printf("tout ou rien : %zu ligne%s rejetée%s, le fichier n'est pas importé\n", s->rejected,
@@ -65,17 +65,20 @@ int lieux_import_cli(int argc, char **argv)
     const char *format = "auto", *dry = NULL, *all = NULL, *source = NULL, *rejects = NULL,
                *date_maj = NULL, *communes_dir = cfg.communes_dir, *departement = NULL;
     const struct cli_opt opts[] = {
-        {"database", "URL", "base de données : sqlite:CHEMIN ou postgresql://… "
-                            "(RELAIS_DATABASE_URL)", &cfg.database_url},
+        {"database", "URL",
+         "base de données : sqlite:CHEMIN ou postgresql://… "
+         "(RELAIS_DATABASE_URL)",
+         &cfg.database_url},
         {"format", "FORMAT", "auto (par défaut), v1, v0 (brouillon 2022) ou france-services",
          &format},
         {"dry-run", NULL, "vérifie tout sans rien enregistrer", &dry},
         {"all-or-nothing", NULL, "n'importe rien si une seule ligne est rejetée", &all},
-        {"source", "NOM", "source des lieux (clé de mise à jour avec l'id) quand les lignes "
-                          "n'en ont pas ; par défaut le nom du fichier", &source},
+        {"source", "NOM",
+         "source des lieux (clé de mise à jour avec l'id) quand les lignes "
+         "n'en ont pas ; par défaut le nom du fichier",
+         &source},
         {"rejects", "FICHIER.csv", "écrit les lignes rejetées dans ce fichier CSV", &rejects},
-        {"date-maj", "AAAA-MM-JJ", "date des données pour les formats qui n'en ont pas",
-         &date_maj},
+        {"date-maj", "AAAA-MM-JJ", "date des données pour les formats qui n'en ont pas", &date_maj},
         {"departement", "CODE", "n'importe que les lieux de ce département (53, 2A, 974…)",
          &departement},
         {"communes", "DOSSIER", "données des communes (ref/data/communes)", &communes_dir},
@@ -94,9 +97,12 @@ int lieux_import_cli(int argc, char **argv)
         cli_usage(&cmd);
         return 2;
     }
-    struct lieux_import_options o = {.path = pos[1], .dry_run = dry != NULL,
-                                     .all_or_nothing = all != NULL, .source = source,
-                                     .rejects_path = rejects, .date_maj = date_maj,
+    struct lieux_import_options o = {.path = pos[1],
+                                     .dry_run = dry != NULL,
+                                     .all_or_nothing = all != NULL,
+                                     .source = source,
+                                     .rejects_path = rejects,
+                                     .date_maj = date_maj,
                                      .departement = departement,
                                      .progress = progress,
                                      .progress_ctx = isatty(2) ? (void *)1 : NULL};
@@ -106,8 +112,9 @@ int lieux_import_cli(int argc, char **argv)
     }
     struct communes *communes = NULL;
     if (communes_load(communes_dir, &communes))
-        fprintf(stderr, "relais : communes introuvables dans %s : les lieux sans coordonnées ne "
-                        "seront pas placés\n",
+        fprintf(stderr,
+                "relais : communes introuvables dans %s : les lieux sans coordonnées ne "
+                "seront pas placés\n",
                 communes_dir);
     struct db *db;
     if (cli_open_db(cfg.database_url, &db)) {
@@ -121,8 +128,7 @@ int lieux_import_cli(int argc, char **argv)
         fprintf(stderr, "relais : %s%s\n", st.error,
                 st.error_line ? arena_printf(&a, " (ligne %zu)", st.error_line) : "");
     else if (rc)
-        fprintf(stderr, "relais : l'import a échoué (%s) : rien n'est enregistré\n",
-                err_name(rc));
+        fprintf(stderr, "relais : l'import a échoué (%s) : rien n'est enregistré\n", err_name(rc));
     print_stats(&o, &st);
     arena_release(&a);
     db_close(db);
@@ -150,8 +156,8 @@ static int collect_extra(const struct lieu_record *r, void *ctx)
             k++;
         if (k < run->n_extra)
             continue;
-        run->extra = arena_push(run->a, run->extra, run->n_extra, &run->cap_extra,
-                                sizeof(*run->extra));
+        run->extra =
+            arena_push(run->a, run->extra, run->n_extra, &run->cap_extra, sizeof(*run->extra));
         run->extra[run->n_extra++] = arena_strdup(run->a, r->row.extra[i].name);
     }
     return 0;
@@ -169,8 +175,10 @@ int lieux_export_cli(int argc, char **argv)
     config_init(&cfg);
     const char *format = "csv", *departement = NULL, *output = NULL, *all = NULL;
     const struct cli_opt opts[] = {
-        {"database", "URL", "base de données : sqlite:CHEMIN ou postgresql://… "
-                            "(RELAIS_DATABASE_URL)", &cfg.database_url},
+        {"database", "URL",
+         "base de données : sqlite:CHEMIN ou postgresql://… "
+         "(RELAIS_DATABASE_URL)",
+         &cfg.database_url},
         {"format", "FORMAT", "csv (par défaut) ou json, au format exact du standard", &format},
         {"departement", "CODE", "seulement les lieux de ce département (53, 2A, 974…)",
          &departement},

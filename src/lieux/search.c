@@ -337,8 +337,8 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
         int open = -1;
         if (e->horaires) {
             open = q->open == SEARCH_OPEN_WINDOW
-                       ? horaires_open_in_window(e->horaires, &q->at, q->window_from,
-                                                 q->window_to, HORAIRES_WINDOW_ANY)
+                       ? horaires_open_in_window(e->horaires, &q->at, q->window_from, q->window_to,
+                                                 HORAIRES_WINDOW_ANY)
                        : horaires_is_open(e->horaires, &q->at);
         }
         /* A lieu without usable hours cannot be said to be open: it fails an opening filter. */

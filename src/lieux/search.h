@@ -1,9 +1,9 @@
 /*
  * search: the in-memory index of published lieux and the query behind the public search page and
- * /api/v1/lieux. Nearest first, within a radius (5–100 km) or an estimated travel time, with filters
- * on the standard's enumerations (any selected value within a field, every field at once), online
- * booking, and opening hours; facet counts per filter value (how many lieux each value would give,
- * the other filters kept).
+ * /api/v1/lieux. Nearest first, within a radius (5–100 km) or an estimated travel time, with
+ * filters on the standard's enumerations (any selected value within a field, every field at once),
+ * online booking, and opening hours; facet counts per filter value (how many lieux each value would
+ * give, the other filters kept).
  *
  * The index is built from the database and read-only afterwards; a new one replaces it whole
  * (lieux_index_refresh) after writes, so readers never lock each other. Results borrow the index's
@@ -58,16 +58,16 @@ enum search_open { SEARCH_OPEN_ANY, SEARCH_OPEN_AT, SEARCH_OPEN_WINDOW };
 struct lieux_query {
     bool has_center;
     struct geo_point center;
-    enum geo_density density; /* of the person's commune, for travel times */
-    double radius_km;         /* 0: no limit (then results are by name) */
-    double max_minutes;       /* 0: no limit on the estimated time */
+    enum geo_density density;       /* of the person's commune, for travel times */
+    double radius_km;               /* 0: no limit (then results are by name) */
+    double max_minutes;             /* 0: no limit on the estimated time */
     uint64_t sel[SEARCH_N_DIMS][2]; /* selected values; none selected = no filter on that field */
     bool online_booking;
-    enum search_open open;    /* a filter; the open status of hits is computed at `at` anyway */
-    struct tm at;             /* local time (Europe/Paris): the moment for the open status and
-                                 SEARCH_OPEN_AT, and the day of SEARCH_OPEN_WINDOW */
+    enum search_open open;      /* a filter; the open status of hits is computed at `at` anyway */
+    struct tm at;               /* local time (Europe/Paris): the moment for the open status and
+                                   SEARCH_OPEN_AT, and the day of SEARCH_OPEN_WINDOW */
     int window_from, window_to; /* minutes since midnight, SEARCH_OPEN_WINDOW */
-    const char *departement;  /* NULL: everywhere */
+    const char *departement;    /* NULL: everywhere */
     size_t offset, limit;
 };
 

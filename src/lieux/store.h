@@ -1,8 +1,8 @@
 /*
  * store: lieux in the database. A lieu is written by upsert on its key (source_key, the standard's
  * id): a new key inserts, a known key updates only when a field changed, and every change leaves a
- * row in lieux_history with the fields before and after. Reading gives back the standard row exactly
- * as it was stored, plus what Relais knows about it (structure, publication, verification).
+ * row in lieux_history with the fields before and after. Reading gives back the standard row
+ * exactly as it was stored, plus what Relais knows about it (structure, publication, verification).
  *
  * Strings returned live in the caller's arena.
  */

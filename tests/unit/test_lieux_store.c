@@ -103,7 +103,8 @@ static struct lieu_row sample(void)
     r.v[LF_LONGITUDE] = "-0.8136";
     r.v[LF_HORAIRES] = "Mo-Fr 09:00-12:00,14:00-17:00";
     r.v[LF_DATE_MAJ] = "2024-04-02";
-    r.v[LF_SERVICES] = "Aide aux démarches administratives|Maîtrise des outils numériques du quotidien";
+    r.v[LF_SERVICES] =
+        "Aide aux démarches administratives|Maîtrise des outils numériques du quotidien";
     return r;
 }
 
@@ -117,19 +118,23 @@ static void test_upsert_history_and_read_back(void **state)
     r.n_extra = 1;
     enum lieu_upsert_result res;
     int64_t id, id2;
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id), 0);
+    assert_int_equal(
+        lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id), 0);
     assert_int_equal(res, LIEU_INSERTED);
     /* The same row again changes nothing and writes no history. */
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
+    assert_int_equal(
+        lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
     assert_int_equal(res, LIEU_UNCHANGED);
     assert_int_equal(id, id2);
     /* Coordinates written differently but equal are not a change. */
     r.v[LF_LATITUDE] = "48.41150";
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
+    assert_int_equal(
+        lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
     assert_int_equal(res, LIEU_UNCHANGED);
     /* One field changed: updated, history names it with before and after. */
     r.v[LF_HORAIRES] = "Mo-Fr 09:00-12:00";
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, NULL, &res, &id2), 0);
+    assert_int_equal(lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, NULL, &res, &id2),
+                     0);
     assert_int_equal(res, LIEU_UPDATED);
     struct lieu_change *h;
     size_t n;
@@ -158,7 +163,8 @@ static void test_upsert_history_and_read_back(void **state)
     /* Another source with the same id is another lieu. */
     char other[40];
     snprintf(other, sizeof(other), "%s-b", f->source);
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, other, "53", false, 0, "b.csv", &res, &id2), 0);
+    assert_int_equal(lieu_store_upsert(f->db, &a, &r, other, "53", false, 0, "b.csv", &res, &id2),
+                     0);
     assert_int_equal(res, LIEU_INSERTED);
     assert_true(id2 != id);
 
