@@ -37,8 +37,8 @@ enum column_code {
     COL_LEGACY = 64, /* columns of the 2022 draft */
     LEG_COURRIEL = COL_LEGACY,
     LEG_ACCESSIBILITE,
+    LEG_LABELS_AUTRES,    /* before labels_nationaux, whose unknown labels join its list */
     LEG_LABELS_NATIONAUX,
-    LEG_LABELS_AUTRES,
     LEG_PUBLICS_ACCUEILLIS,
     LEG_CONDITIONS_ACCES,
     LEG_END,
@@ -1170,9 +1170,11 @@ static int jp_number(struct jp *j, size_t *off, size_t *len)
     const char *p = j->p, *end = j->end, *start = p;
     if (p < end && *p == '-')
         p++;
-    if (p < end && *p == '0')
+    if (p < end && *p == '0') {
         p++;
-    else if (p < end && *p >= '1' && *p <= '9')
+        if (p < end && *p >= '0' && *p <= '9')
+            goto bad; /* no leading zeros in JSON */
+    } else if (p < end && *p >= '1' && *p <= '9')
         while (p < end && *p >= '0' && *p <= '9')
             p++;
     else
@@ -1631,6 +1633,8 @@ int lieux_reader_feed(struct lieux_reader *r, const char *data, size_t len)
         return json_feed(r, data, len, false), r->err;
     /* The container is decided by the first byte that is not white space or a byte-order mark. */
     buf_keep(r, data, len);
+    if (r->buf_len < 3 && memcmp(r->buf, "\xEF\xBB\xBF", r->buf_len) == 0)
+        return 0; /* perhaps a byte-order mark, cut */
     size_t i = 0;
     if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
@@ -1656,34 +1660,38 @@ int lieux_reader_feed(struct lieux_reader *r, const char *data, size_t len)
 
 int lieux_reader_finish(struct lieux_reader *r, struct lieux_read_result *res)
 {
-    if (!r->err) {
-        if (r->json) {
-            json_feed(r, NULL, 0, true);
-            if (!r->err && r->json_state != 2)
-                fail(r, ERR_INVALID, r->line, "ligne %zu : le fichier JSON n'est pas terminé "
-                     "(« ] » manquant)", r->line);
-        } else if (!r->decided) {
-            fail(r, ERR_INVALID, 0, "le fichier est vide");
-        } else {
-            int rc = csvread_finish(&r->csv);
-            if (rc && !r->err) {
-                size_t line;
-                const char *msg = csvread_error(&r->csv, &line);
-                if (*msg)
-                    fail(r, rc, line, "%s", msg);
-                else
-                    r->err = rc;
-            }
-            if (!r->err && !r->have_header)
-                fail(r, ERR_INVALID, 0, "le fichier est vide");
+    if (!r->err && !r->json && !r->decided && r->buf_len) {
+        r->decided = true; /* a few bytes that looked like the start of a byte-order mark */
+        size_t n = r->buf_len;
+        r->buf_len = 0;
+        csv_feed(r, r->buf, n);
+    }
+    if (!r->err && r->json) {
+        json_feed(r, NULL, 0, true);
+        if (!r->err && r->json_state != 2)
+            fail(r, ERR_INVALID, r->line, "ligne %zu : le fichier JSON n'est pas terminé "
+                 "(« ] » manquant)", r->line);
+    } else if (!r->err && !r->decided) {
+        fail(r, ERR_INVALID, 0, "le fichier est vide");
+    } else if (!r->err) {
+        int rc = csvread_finish(&r->csv);
+        if (rc && !r->err) {
+            size_t line;
+            const char *msg = csvread_error(&r->csv, &line);
+            if (*msg)
+                fail(r, rc, line, "%s", msg);
+            else
+                r->err = rc;
         }
+        if (!r->err && !r->have_header)
+            fail(r, ERR_INVALID, 0, "le fichier est vide");
     }
     if (!r->err) {
         static const char *const leg_names[N_LEGACY] = {
             "courriel -> courriels", "accessibilite -> fiche_acces_libre",
+            "labels_autres -> autres_formations_labels",
             "labels_nationaux -> dispositif_programmes_nationaux, formations_labels, "
             "autres_formations_labels",
-            "labels_autres -> autres_formations_labels",
             "publics_accueillis -> publics_specifiquement_adresses, prise_en_charge_specifique",
             "conditions_acces -> frais_a_charge"};
         for (int k = 0; k < N_LEGACY; k++)

@@ -315,6 +315,12 @@ static void add_value_problem(struct lieu_report *r, enum lieu_field f, const ch
     unsigned n;
     const char *const *vals = lieu_vocab(f, &n);
     const char *near = near_value(f, item, len);
+    if (memchr(item, ';', len)) {
+        PROBLEM(r, f, LIEU_ERROR, LR_VALUE, item, len,
+                "n'est pas une valeur admise : les valeurs d'une liste se séparent par | et non par "
+                "un point-virgule");
+        return;
+    }
     if (near) {
         PROBLEM(r, f, LIEU_ERROR, LR_VALUE, item, len,
                 "n'est pas une valeur admise ; vouliez-vous dire « %s » ?", near);
