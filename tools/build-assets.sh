@@ -12,6 +12,7 @@
 #   atkinson-hyperlegible-*.HASH.woff2   the font (latin and latin-ext; 400, 700, italic 400)
 #   govuk-frontend.HASH.min.js GOV.UK Frontend's ES module
 #   relais.HASH.js             web/js/relais.js, importing the file above by its fingerprinted name
+#   carte.HASH.js              web/js/carte.js, the Leaflet map that enhances the lists of lieux
 #   leaflet.HASH.js, leaflet.HASH.css, images/   Leaflet, for the maps
 #   favicon.HASH.svg           web/favicon.svg
 # Fingerprinted files of earlier builds that are no longer produced are removed. GOV.UK Frontend's
@@ -75,6 +76,7 @@ if ! grep -q "$govuk_js" "$work/relais.js"; then
     exit 1
 fi
 js=$(fingerprint "$work/relais.js" relais js)
+carte_js=$(fingerprint web/js/carte.js carte js)
 
 leaflet_js=$(fingerprint "$nm/leaflet/dist/leaflet.js" leaflet js)
 leaflet_css=$(fingerprint "$nm/leaflet/dist/leaflet.css" leaflet css)
@@ -100,6 +102,7 @@ cat >"$work/assets.h" <<EOF
 
 extern const char asset_css[];
 extern const char asset_js[];
+extern const char asset_carte_js[];
 extern const char asset_govuk_js[];
 extern const char asset_leaflet_js[];
 extern const char asset_leaflet_css[];
@@ -113,6 +116,7 @@ cat >"$work/assets.c" <<EOF
 
 const char asset_css[] = "/static/$css";
 const char asset_js[] = "/static/$js";
+const char asset_carte_js[] = "/static/$carte_js";
 const char asset_govuk_js[] = "/static/$govuk_js";
 const char asset_leaflet_js[] = "/static/$leaflet_js";
 const char asset_leaflet_css[] = "/static/$leaflet_css";

@@ -67,7 +67,8 @@ static json_t *hit_json(struct arena *a, const struct lieux_params *p, const str
     json_object_set_new(o, "horaires_fr", str_or_null(hours.french));
     json_object_set_new(o, "prise_rdv", json_boolean(e->online_booking));
     for (int d = 0; d < SEARCH_N_DIMS; d++)
-        json_object_set_new(o, lieux_dim_name((enum search_dim)d), values_of(e, (enum search_dim)d));
+        json_object_set_new(o, lieux_dim_name((enum search_dim)d),
+                            values_of(e, (enum search_dim)d));
     json_object_set_new(o, "url", json_string(arena_printf(a, "/lieux/%lld", (long long)e->id)));
     return o;
 }
@@ -111,14 +112,16 @@ int lieux_api_list(struct http_request *req, struct http_response *resp)
         return rc;
     if (p.place == LIEUX_PLACE_CHOICE)
         return http_fail(req, ERR_INVALID,
-                         arena_printf(a, "commune : plusieurs communes portent ce nom, précisez "
-                                         "code_insee : %s.",
+                         arena_printf(a,
+                                      "commune : plusieurs communes portent ce nom, précisez "
+                                      "code_insee : %s.",
                                       choices_text(a, &p)),
                          "commune");
     if (p.place == LIEUX_PLACE_UNKNOWN)
         return http_fail(req, ERR_INVALID,
-                         p.n_choices ? arena_printf(a, "commune inconnue. Communes aux noms "
-                                                       "proches : %s.",
+                         p.n_choices ? arena_printf(a,
+                                                    "commune inconnue. Communes aux noms "
+                                                    "proches : %s.",
                                                     choices_text(a, &p))
                                      : "commune inconnue.",
                          "commune");

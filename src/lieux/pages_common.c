@@ -71,8 +71,8 @@ const char *lieux_minutes_fr(struct arena *a, double minutes)
     return arena_printf(a, "%ld h %02ld", m / 60, m % 60);
 }
 
-static const char *const months_fr[] = {"janvier", "février", "mars",      "avril",
-                                        "mai",     "juin",    "juillet",   "août",
+static const char *const months_fr[] = {"janvier",   "février", "mars",     "avril",
+                                        "mai",       "juin",    "juillet",  "août",
                                         "septembre", "octobre", "novembre", "décembre"};
 
 const char *lieux_date_fr(struct arena *a, const char *iso)
@@ -187,15 +187,15 @@ void lieux_hours_read(struct arena *a, const char *text, const char *departement
     enum horaires_state next;
     if (out->open >= 0 && horaires_next_change(h, &local, &when, &next)) {
         bool same_day = when.tm_year == local.tm_year && when.tm_yday == local.tm_yday;
-        bool tomorrow = !same_day && days_from_civil(when.tm_year + 1900, when.tm_mon + 1,
-                                                     when.tm_mday) ==
-                                         days_from_civil(local.tm_year + 1900, local.tm_mon + 1,
-                                                         local.tm_mday) + 1;
+        bool tomorrow =
+            !same_day &&
+            days_from_civil(when.tm_year + 1900, when.tm_mon + 1, when.tm_mday) ==
+                days_from_civil(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday) + 1;
         const char *verb = next == HORAIRES_OPEN ? "ouvre" : "ferme";
-        const char *day = same_day   ? ""
-                          : tomorrow ? "demain "
-                                     : arena_printf(a, "%s %d ", weekdays_fr[when.tm_wday],
-                                                    when.tm_mday);
+        const char *day = same_day ? ""
+                          : tomorrow
+                              ? "demain "
+                              : arena_printf(a, "%s %d ", weekdays_fr[when.tm_wday], when.tm_mday);
         if (next != HORAIRES_UNKNOWN)
             out->next = arena_printf(a, "%s %sà %s", verb, day, clock_fr(a, &when));
     }
@@ -282,6 +282,13 @@ const char *lieux_typologie_label(const char *code)
     return NULL;
 }
 
+void lieux_script(struct buf *b)
+{
+    html_lit(b, "<script type=\"module\" src=\"");
+    html_url(b, asset_carte_js);
+    html_lit(b, "\"></script>\n");
+}
+
 void lieux_map(struct buf *b, struct http_request *req, const char *label,
                const struct lieux_marker *m, size_t n, const char *geojson)
 {
@@ -292,10 +299,9 @@ void lieux_map(struct buf *b, struct http_request *req, const char *label,
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, json_pack("{s:I, s:s, s:s, s:f, s:f, s:b}", "id",
-                                              (json_int_t)m[i].id, "nom",
-                                              m[i].nom ? m[i].nom : "", "adresse",
-                                              m[i].adresse ? m[i].adresse : "", "lat", m[i].lat,
-                                              "lon", m[i].lon, "approx", m[i].approx));
+                                              (json_int_t)m[i].id, "nom", m[i].nom ? m[i].nom : "",
+                                              "adresse", m[i].adresse ? m[i].adresse : "", "lat",
+                                              m[i].lat, "lon", m[i].lon, "approx", m[i].approx));
     char *text = json_dumps(list, JSON_COMPACT);
     json_decref(list);
     /* The map repeats the list above it: screen readers are told so and may skip it. */
@@ -309,12 +315,11 @@ void lieux_map(struct buf *b, struct http_request *req, const char *label,
         html_lit(b, "\" data-zones=\"");
         html_attr(b, geojson);
     }
-    html_lit(b, "\"></div></section>\n<link rel=\"stylesheet\" href=\"");
-    html_url(b, asset_leaflet_css);
-    html_lit(b, "\">\n<script defer src=\"");
-    html_url(b, asset_leaflet_js);
-    html_lit(b, "\"></script>\n<script type=\"module\" src=\"");
-    html_url(b, asset_carte_js);
-    html_lit(b, "\"></script>\n");
+    html_lit(b, "\" data-leaflet-js=\"");
+    html_attr(b, asset_leaflet_js);
+    html_lit(b, "\" data-leaflet-css=\"");
+    html_attr(b, asset_leaflet_css);
+    html_lit(b, "\"></div></section>\n");
+    lieux_script(b);
     free(text);
 }

@@ -46,10 +46,10 @@ void lieux_paris_time(time_t t, struct tm *out);
 
 /* Opening hours as shown to a person. */
 struct lieux_hours {
-    const char *raw;        /* the text as written; NULL when the lieu has none */
-    const char *french;     /* "du lundi au vendredi, 9 h – 12 h…", or NULL when not parsed */
-    int open;               /* 1 open now, 0 closed now, -1 unknown or not given */
-    const char *next;       /* "ouvre mardi à 9 h", "ferme à 12 h", or NULL */
+    const char *raw;    /* the text as written; NULL when the lieu has none */
+    const char *french; /* "du lundi au vendredi, 9 h – 12 h…", or NULL when not parsed */
+    int open;           /* 1 open now, 0 closed now, -1 unknown or not given */
+    const char *next;   /* "ouvre mardi à 9 h", "ferme à 12 h", or NULL */
 };
 void lieux_hours_read(struct arena *a, const char *text, const char *departement, time_t now,
                       struct lieux_hours *out);
@@ -61,6 +61,10 @@ void lieux_status_tag(struct buf *b, const struct lieux_hours *h);
  * sociale"), or NULL when Relais does not know it reliably. Static. */
 const char *lieux_typologie_label(const char *code);
 
+/* The script of the lieux pages (web/js/carte.js: commune autocompletion, maps). A module runs
+ * once however many times a page names it. */
+void lieux_script(struct buf *b);
+
 /* One point of a map. */
 struct lieux_marker {
     int64_t id;
@@ -70,8 +74,8 @@ struct lieux_marker {
 };
 /* The map below a list: a hidden element that web/js/carte.js shows and fills with Leaflet, its
  * markers in a data attribute (the CSP forbids inline scripts), the tile server of the
- * configuration, and the scripts. Nothing when there is no marker or no tile server. geojson (or
- * NULL) is a layer drawn under the markers (coverage). */
+ * configuration, and the script (which loads Leaflet only then). Nothing when there is no marker or
+ * no tile server. geojson (or NULL) is a layer drawn under the markers (coverage). */
 void lieux_map(struct buf *b, struct http_request *req, const char *label,
                const struct lieux_marker *m, size_t n, const char *geojson);
 

@@ -83,16 +83,18 @@ static void service_counts(struct buf *b, struct arena *a, const struct departem
     unsigned n;
     const char *const *vocab = lieu_vocab(LF_SERVICES, &n);
     static const char *const head[] = {"Service", "Lieux"};
-    struct ui_table t = {.caption = arena_printf(a, "Nombre de lieux publiés par service, %s",
-                                                 d->title),
-                         .head = head, .n_cols = 2, .numeric_last = true};
+    struct ui_table t = {.caption =
+                             arena_printf(a, "Nombre de lieux publiés par service, %s", d->title),
+                         .head = head,
+                         .n_cols = 2,
+                         .numeric_last = true};
     ui_table_begin(b, &t);
     for (unsigned v = 0; v < n; v++)
-        ui_table_row_link(b, &t,
-                          arena_printf(a, "/lieux?departement=%s&services=%s",
-                                       url_encode(a, d->code), url_encode(a, vocab[v])),
-                          (const char *[]){vocab[v],
-                                           arena_printf(a, "%u", r->facet[SD_SERVICES][v])});
+        ui_table_row_link(
+            b, &t,
+            arena_printf(a, "/lieux?departement=%s&services=%s", url_encode(a, d->code),
+                         url_encode(a, vocab[v])),
+            (const char *[]){vocab[v], arena_printf(a, "%u", r->facet[SD_SERVICES][v])});
     ui_table_end(b);
 }
 
@@ -114,20 +116,21 @@ static void lieux_list(struct buf *b, struct http_request *req, const struct dep
         return;
     }
     static const char *const head[] = {"Lieu", "Commune", "Adresse"};
-    struct ui_table t = {.caption = pages > 1 ? arena_printf(a, "Lieux de %s, par commune (page "
-                                                                "%lld sur %lld)",
-                                                             d->title, (long long)page,
-                                                             (long long)pages)
-                                              : arena_printf(a, "Lieux de %s, par commune",
-                                                             d->title),
-                         .head = head, .n_cols = 3};
+    struct ui_table t = {.caption = pages > 1
+                                        ? arena_printf(a,
+                                                       "Lieux de %s, par commune (page "
+                                                       "%lld sur %lld)",
+                                                       d->title, (long long)page, (long long)pages)
+                                        : arena_printf(a, "Lieux de %s, par commune", d->title),
+                         .head = head,
+                         .n_cols = 3};
     ui_table_begin(b, &t);
     size_t from = (size_t)(page - 1) * LIEUX_PER_PAGE;
     for (size_t i = from; i < r->n_hits && i < from + LIEUX_PER_PAGE; i++) {
         const struct lieux_entry *e = sorted[i].hit->e;
-        ui_table_row_link(b, &t, arena_printf(a, "/lieux/%lld", (long long)e->id),
-                          (const char *[]){e->nom, e->commune ? e->commune : "",
-                                           e->adresse ? e->adresse : ""});
+        ui_table_row_link(
+            b, &t, arena_printf(a, "/lieux/%lld", (long long)e->id),
+            (const char *[]){e->nom, e->commune ? e->commune : "", e->adresse ? e->adresse : ""});
     }
     ui_table_end(b);
     ui_pagination(b, arena_printf(a, "/departements/%s", url_encode(a, d->code)), page, pages);
@@ -160,8 +163,7 @@ int lieux_page_departement(struct http_request *req, struct http_response *resp)
     const struct auth *au = auth_of(req);
     struct buf b = lieux_page_buf(req);
     ui_h1(&b, arena_printf(a, "Lieux de médiation numérique – %s", d.title));
-    ui_p(&b, r.total == 1 ? "1 lieu publié."
-                          : arena_printf(a, "%zu lieux publiés.", r.total));
+    ui_p(&b, r.total == 1 ? "1 lieu publié." : arena_printf(a, "%zu lieux publiés.", r.total));
     html_lit(&b, "<div class=\"relais-boutons\">");
     ui_button_link(&b, "Chercher près d'une commune",
                    arena_printf(a, "/lieux?departement=%s", url_encode(a, d.code)),
@@ -179,8 +181,7 @@ int lieux_page_departement(struct http_request *req, struct http_response *resp)
     html_lit(&b, ".</p>");
     service_counts(&b, a, &d, &r);
     lieux_list(&b, req, &d, &r, page);
-    rc = shell_render(req, resp, &(struct shell_page){.title = d.title, .wide = true},
-                      buf_cstr(&b));
+    rc = shell_render(req, resp, &(struct shell_page){.title = d.title}, buf_cstr(&b));
     lieux_index_release(idx);
     return rc;
 }
@@ -276,18 +277,22 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
 
     struct buf b = lieux_page_buf(req);
     ui_h1(&b, arena_printf(a, "Couverture du territoire – %s", d.title));
-    ui_p(&b, arena_printf(a, "%zu communes, %llu habitants ; %zu lieux publiés dans le "
-                             "département ou à moins de %.0f km de ses limites.",
+    ui_p(&b, arena_printf(a,
+                          "%zu communes, %llu habitants ; %zu lieux publiés dans le "
+                          "département ou à moins de %.0f km de ses limites.",
                           cv.n_communes, (unsigned long long)cv.population, cv.n_points,
                           COVERAGE_MARGIN_KM));
-    ui_p(&b, arena_printf(a, "Les durées sont des estimations en voiture depuis le centre de "
-                             "chaque commune. %s",
+    ui_p(&b, arena_printf(a,
+                          "Les durées sont des estimations en voiture depuis le centre de "
+                          "chaque commune. %s",
                           geo_travel_model_fr));
 
     static const char *const head[] = {"Service", "Lieux", "Habitants à plus de 15 min",
                                        "Habitants à plus de 30 min"};
     struct ui_table t = {.caption = "Part de la population éloignée d'un lieu, par service",
-                         .head = head, .n_cols = 4, .numeric_last = true};
+                         .head = head,
+                         .n_cols = 4,
+                         .numeric_last = true};
     ui_table_begin(&b, &t);
     for (int k = 0; k < COUVERTURE_N_CATEGORIES; k++) {
         const struct couverture_service *sv = &cv.services[k];
@@ -309,22 +314,24 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
         ui_p(&b, "Aucune : toute la population vit à moins de 15 minutes estimées d'un lieu.");
     } else {
         static const char *const chead[] = {"Commune", "Habitants", "Lieu le plus proche"};
-        struct ui_table ct = {.caption = arena_printf(a, "Communes les plus peuplées à plus de "
-                                                         "15 minutes (%zu au total)",
+        struct ui_table ct = {.caption = arena_printf(a,
+                                                      "Communes les plus peuplées à plus de "
+                                                      "15 minutes (%zu au total)",
                                                       sv->n_over_near),
-                              .head = chead, .n_cols = 3, .numeric_last = false};
+                              .head = chead,
+                              .n_cols = 3,
+                              .numeric_last = false};
         ui_table_begin(&b, &ct);
         for (size_t i = 0; i < sv->n_over_near && i < UNCOVERED_SHOWN; i++) {
             const struct couverture_commune *cc = sv->over_near[i];
             double minutes = cc->minutes[category];
-            ui_table_row(&b, &ct,
-                         (const char *[]){cc->zone->nom,
-                                          arena_printf(a, "%u", cc->zone->population),
-                                          isfinite(minutes)
-                                              ? arena_printf(a, "environ %s (%s)",
-                                                             lieux_minutes_fr(a, minutes),
-                                                             lieux_km_fr(a, cc->km[category]))
-                                              : "aucun lieu ne propose ce service"});
+            ui_table_row(
+                &b, &ct,
+                (const char *[]){cc->zone->nom, arena_printf(a, "%u", cc->zone->population),
+                                 isfinite(minutes) ? arena_printf(a, "environ %s (%s)",
+                                                                  lieux_minutes_fr(a, minutes),
+                                                                  lieux_km_fr(a, cc->km[category]))
+                                                   : "aucun lieu ne propose ce service"});
         }
         ui_table_end(&b);
     }
@@ -337,7 +344,6 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
         free(geojson);
     }
     return shell_render(req, resp,
-                        &(struct shell_page){.title = arena_printf(a, "Couverture – %s", d.title),
-                                             .wide = true},
+                        &(struct shell_page){.title = arena_printf(a, "Couverture – %s", d.title)},
                         buf_cstr(&b));
 }

@@ -77,8 +77,7 @@ static const struct form_group groups[] = {
       {LF_HORAIRES, FK_TEXTAREA, "Horaires",
        "Format OpenStreetMap, par exemple : Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00; "
        "PH off"},
-      {LF_PRISE_RDV, FK_URL, "Prise de rendez-vous en ligne",
-       "Adresse de la page de réservation."},
+      {LF_PRISE_RDV, FK_URL, "Prise de rendez-vous en ligne", "Adresse de la page de réservation."},
       {LF_FICHE_ACCES_LIBRE, FK_URL, "Fiche acceslibre",
        "Adresse de la page du lieu sur acceslibre.beta.gouv.fr."}},
      6},
@@ -228,12 +227,13 @@ static void checkboxes(struct buf *b, struct arena *a, const struct form_field *
         opts[n++] = (struct ui_option){vocab[v], vocab[v], in_list(a, current, vocab[v])};
     for (size_t i = 0; i < n_items; i++)
         if (lieu_value_index(f->field, items[i], strlen(items[i])) < 0)
-            opts[n++] = (struct ui_option){items[i],
-                                           arena_printf(a, "%s (hors du standard)", items[i]),
-                                           true};
-    ui_choices(b, &(struct ui_field){.name = lieu_field_names[f->field], .label = f->label,
-                                     .hint = f->hint, .error = error},
-               opts, n, true);
+            opts[n++] = (struct ui_option){
+                items[i], arena_printf(a, "%s (hors du standard)", items[i]), true};
+    ui_choices(
+        b,
+        &(struct ui_field){
+            .name = lieu_field_names[f->field], .label = f->label, .hint = f->hint, .error = error},
+        opts, n, true);
 }
 
 /* The hint of the hours field: the French reading of what is written, or why it cannot be read
@@ -263,8 +263,9 @@ static int render_form(struct http_request *req, struct http_response *resp,
     struct arena *a = req->arena;
     struct buf b = lieux_page_buf(req);
     ui_h1(&b, arena_printf(a, "Modifier « %s »", rec->row.v[LF_NOM] ? rec->row.v[LF_NOM] : ""));
-    ui_p(&b, arena_printf(a, "Identifiant chez la source : %s. La date de mise à jour des "
-                             "données devient celle d'aujourd'hui à l'enregistrement.",
+    ui_p(&b, arena_printf(a,
+                          "Identifiant chez la source : %s. La date de mise à jour des "
+                          "données devient celle d'aujourd'hui à l'enregistrement.",
                           rec->row.v[LF_ID]));
     ui_error_summary(&b, errs);
     ui_form_begin(&b, arena_printf(a, "/lieux/%lld/modifier", (long long)rec->id), "post",
@@ -279,31 +280,34 @@ static int render_form(struct http_request *req, struct http_response *resp,
             switch (f->kind) {
             case FK_INPUT:
             case FK_URL:
-                ui_input(&b, &(struct ui_field){.name = name, .label = f->label, .hint = f->hint,
-                                                .value = fv->v[f->field], .error = error,
-                                                .required = required,
-                                                .type = f->kind == FK_URL            ? UI_URL
-                                                        : f->field == LF_TELEPHONE ? UI_TEL
-                                                                                   : UI_TEXT,
-                                                .width_class =
-                                                    f->field == LF_CODE_POSTAL ||
-                                                            f->field == LF_CODE_INSEE
-                                                        ? "short"
-                                                    : f->field == LF_LATITUDE ||
-                                                            f->field == LF_LONGITUDE ||
-                                                            f->field == LF_PIVOT ||
-                                                            f->field == LF_TELEPHONE
-                                                        ? "medium"
-                                                        : NULL});
+                ui_input(&b,
+                         &(struct ui_field){
+                             .name = name,
+                             .label = f->label,
+                             .hint = f->hint,
+                             .value = fv->v[f->field],
+                             .error = error,
+                             .required = required,
+                             .type = f->kind == FK_URL          ? UI_URL
+                                     : f->field == LF_TELEPHONE ? UI_TEL
+                                                                : UI_TEXT,
+                             .width_class = f->field == LF_CODE_POSTAL || f->field == LF_CODE_INSEE
+                                                ? "short"
+                                            : f->field == LF_LATITUDE || f->field == LF_LONGITUDE ||
+                                                    f->field == LF_PIVOT || f->field == LF_TELEPHONE
+                                                ? "medium"
+                                                : NULL});
                 break;
             case FK_TEXTAREA:
             case FK_LINES:
                 ui_textarea(&b,
-                            &(struct ui_field){.name = name, .label = f->label,
+                            &(struct ui_field){.name = name,
+                                               .label = f->label,
                                                .hint = f->field == LF_HORAIRES
                                                            ? hours_hint(a, f, fv->v[f->field])
                                                            : f->hint,
-                                               .value = fv->v[f->field], .error = error,
+                                               .value = fv->v[f->field],
+                                               .error = error,
                                                .required = required},
                             f->field == LF_PRESENTATION_DETAIL ? 6 : 3);
                 break;
@@ -355,8 +359,8 @@ static void row_from_values(struct arena *a, const struct lieu_record *rec,
     }
     struct tm today;
     lieux_paris_time(time(NULL), &today);
-    row->v[LF_DATE_MAJ] = arena_printf(a, "%04d-%02d-%02d", today.tm_year + 1900, today.tm_mon + 1,
-                                       today.tm_mday);
+    row->v[LF_DATE_MAJ] =
+        arena_printf(a, "%04d-%02d-%02d", today.tm_year + 1900, today.tm_mon + 1, today.tm_mday);
 }
 
 static bool same_text(const char *a, const char *b)
@@ -394,8 +398,9 @@ int lieux_page_edit(struct http_request *req, struct http_response *resp)
     if (errs.n == 0 && strcmp(dep, rec.departement) != 0 &&
         !auth_can_manage_structure(au, rec.structure_id, dep))
         ui_errors_add(&errs, "code_postal",
-                      arena_printf(a, "Code postal : ce lieu passerait dans le département %s, "
-                                      "que vous ne coordonnez pas.",
+                      arena_printf(a,
+                                   "Code postal : ce lieu passerait dans le département %s, "
+                                   "que vous ne coordonnez pas.",
                                    dep));
     if (errs.n)
         return render_form(req, resp, &rec, &fv, &errs, 400);

@@ -77,9 +77,9 @@ static void address(struct buf *b, struct arena *a, const struct lieu_record *re
         html_text(b, field(rec, LF_COMPLEMENT_ADRESSE));
     }
     html_lit(b, "<br>");
-    html_text(b, arena_printf(a, "%s %s", field(rec, LF_CODE_POSTAL) ? field(rec, LF_CODE_POSTAL)
-                                                                      : "",
-                              field(rec, LF_COMMUNE) ? field(rec, LF_COMMUNE) : ""));
+    html_text(b,
+              arena_printf(a, "%s %s", field(rec, LF_CODE_POSTAL) ? field(rec, LF_CODE_POSTAL) : "",
+                           field(rec, LF_COMMUNE) ? field(rec, LF_COMMUNE) : ""));
     html_lit(b, "</p>");
 }
 
@@ -147,9 +147,12 @@ static const char *action_fr(const char *action)
 {
     static const struct {
         const char *code, *label;
-    } actions[] = {{"import", "Import"},           {"creation", "Création"},
-                   {"modification", "Modification"}, {"publication", "Publication"},
-                   {"depublication", "Dépublication"}, {"verification", "Vérification"}};
+    } actions[] = {{"import", "Import"},
+                   {"creation", "Création"},
+                   {"modification", "Modification"},
+                   {"publication", "Publication"},
+                   {"depublication", "Dépublication"},
+                   {"verification", "Vérification"}};
     for (size_t i = 0; action && i < sizeof(actions) / sizeof(actions[0]); i++)
         if (strcmp(actions[i].code, action) == 0)
             return actions[i].label;
@@ -168,7 +171,8 @@ static const char *changed_fields(struct arena *a, const char *changes)
     buf_init(&b, a, 4096);
     const char *k;
     json_t *v;
-    json_object_foreach(o, k, v) {
+    json_object_foreach(o, k, v)
+    {
         if (b.len)
             buf_addlit(&b, ", ");
         buf_adds(&b, k);
@@ -191,8 +195,8 @@ static int history(struct buf *b, struct http_request *req, const struct lieu_re
         return 0;
     }
     static const char *const head[] = {"Date", "Par", "Action", "Champs modifiés"};
-    struct ui_table t = {.caption = "Dernières modifications de ce lieu", .head = head,
-                         .n_cols = 4};
+    struct ui_table t = {
+        .caption = "Dernières modifications de ce lieu", .head = head, .n_cols = 4};
     ui_table_begin(b, &t);
     for (size_t i = 0; i < n; i++) {
         const struct lieu_change *c = &changes[i];
@@ -206,16 +210,16 @@ static int history(struct buf *b, struct http_request *req, const struct lieu_re
     return 0;
 }
 
-static void manager_actions(struct buf *b, struct http_request *req,
-                            const struct lieu_record *rec)
+static void manager_actions(struct buf *b, struct http_request *req, const struct lieu_record *rec)
 {
     struct arena *a = req->arena;
     const char *csrf = auth_of(req)->csrf_token;
     html_lit(b, "<div class=\"relais-actions\">");
-    ui_button_link(b, "Modifier ce lieu", arena_printf(a, "/lieux/%lld/modifier", (long long)rec->id),
+    ui_button_link(b, "Modifier ce lieu",
+                   arena_printf(a, "/lieux/%lld/modifier", (long long)rec->id),
                    UI_BUTTON_SECONDARY);
-    ui_form_begin(b, arena_printf(a, "/lieux/%lld/verification", (long long)rec->id), "post",
-                  csrf, false);
+    ui_form_begin(b, arena_printf(a, "/lieux/%lld/verification", (long long)rec->id), "post", csrf,
+                  false);
     ui_button(b, "Informations vérifiées aujourd'hui", UI_BUTTON_SECONDARY);
     ui_form_end(b);
     ui_form_begin(b, arena_printf(a, "/lieux/%lld/publication", (long long)rec->id), "post", csrf,
@@ -242,9 +246,8 @@ static void list_details(struct buf *b, struct arena *a, const struct lieu_recor
         html_lit(b, "</dt><dd><ul class=\"govuk-list govuk-list--bullet\">");
         for (size_t k = 0; k < n; k++) {
             html_lit(b, "<li>");
-            const char *label = list_fields[i].field == LF_TYPOLOGIE
-                                    ? lieux_typologie_label(items[k])
-                                    : NULL;
+            const char *label =
+                list_fields[i].field == LF_TYPOLOGIE ? lieux_typologie_label(items[k]) : NULL;
             html_text(b, label ? arena_printf(a, "%s (%s)", label, items[k]) : items[k]);
             html_lit(b, "</li>");
         }
@@ -264,8 +267,8 @@ static void data_facts(struct buf *b, struct arena *a, const struct lieu_record 
         {"SIRET, RNA ou RIDET", field(rec, LF_PIVOT)},
         {"Source des données", field(rec, LF_SOURCE)},
         {"Mise à jour des données", lieux_date_fr(a, field(rec, LF_DATE_MAJ))},
-        {"Vérifiées sur Relais", rec->verified_at ? lieux_time_fr(a, (time_t)rec->verified_at)
-                                                  : NULL},
+        {"Vérifiées sur Relais",
+         rec->verified_at ? lieux_time_fr(a, (time_t)rec->verified_at) : NULL},
         {"Identifiant du lieu chez sa source", field(rec, LF_ID)},
     };
     for (size_t i = 0; i < sizeof(facts) / sizeof(facts[0]); i++) {
@@ -324,7 +327,8 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
     ui_h2(&b, "Horaires");
     hours_block(&b, &hours, true);
     if (hours.french && hours.raw) {
-        html_lit(&b, "<p class=\"govuk-body-s relais-horaires__brut\">Format OpenStreetMap : <code>");
+        html_lit(&b,
+                 "<p class=\"govuk-body-s relais-horaires__brut\">Format OpenStreetMap : <code>");
         html_text(&b, hours.raw);
         html_lit(&b, "</code></p>");
     }
@@ -355,8 +359,8 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
     data_facts(&b, a, &rec);
     html_lit(&b, "</div></div>");
     if (rec.has_coords) {
-        struct lieux_marker m = {rec.id, field(&rec, LF_NOM), field(&rec, LF_ADRESSE),
-                                 rec.latitude, rec.longitude, rec.coords_approx};
+        struct lieux_marker m = {rec.id,       field(&rec, LF_NOM), field(&rec, LF_ADRESSE),
+                                 rec.latitude, rec.longitude,       rec.coords_approx};
         lieux_map(&b, req, "Carte : position du lieu", &m, 1, NULL);
     }
     if (manager && (rc = history(&b, req, &rec)))
@@ -374,8 +378,7 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
     else if (ok && strcmp(ok, "verifie") == 0)
         notice = "Les informations sont marquées comme vérifiées aujourd'hui.";
     return shell_render(req, resp,
-                        &(struct shell_page){.title = field(&rec, LF_NOM), .notice = notice,
-                                             .wide = true},
+                        &(struct shell_page){.title = field(&rec, LF_NOM), .notice = notice},
                         buf_cstr(&b));
 }
 
@@ -453,18 +456,17 @@ int lieux_page_fiche(struct http_request *req, struct http_response *resp)
     blank_lines(&b, 1);
 
     html_lit(&b, "<p class=\"govuk-body-s relais-orientation__source\">");
-    html_text(&b, arena_printf(a, "Informations %s%s%s, imprimées le %s depuis Relais.",
-                               field(&rec, LF_DATE_MAJ) ? "mises à jour le " : "à vérifier",
-                               field(&rec, LF_DATE_MAJ) ? lieux_date_fr(a, field(&rec, LF_DATE_MAJ))
-                                                        : "",
-                               field(&rec, LF_SOURCE) ? arena_printf(a, " (source : %s)",
-                                                                     field(&rec, LF_SOURCE))
-                                                      : "",
-                               lieux_time_fr(a, time(NULL))));
+    html_text(
+        &b, arena_printf(a, "Informations %s%s%s, imprimées le %s depuis Relais.",
+                         field(&rec, LF_DATE_MAJ) ? "mises à jour le " : "à vérifier",
+                         field(&rec, LF_DATE_MAJ) ? lieux_date_fr(a, field(&rec, LF_DATE_MAJ)) : "",
+                         field(&rec, LF_SOURCE)
+                             ? arena_printf(a, " (source : %s)", field(&rec, LF_SOURCE))
+                             : "",
+                         lieux_time_fr(a, time(NULL))));
     html_lit(&b, "</p></article>");
     return shell_render(req, resp,
-                        &(struct shell_page){
-                            .title = arena_printf(a, "Fiche d'orientation – %s",
-                                                  field(&rec, LF_NOM))},
+                        &(struct shell_page){.title = arena_printf(a, "Fiche d'orientation – %s",
+                                                                   field(&rec, LF_NOM))},
                         buf_cstr(&b));
 }

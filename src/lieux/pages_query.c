@@ -136,11 +136,12 @@ static int resolve_place(struct http_request *req, struct lieux_params *p)
         for (size_t i = 0; i < n; i++)
             if ((exact == 0 || r[i].rank == 0) && r[i].commune->has_centre)
                 p->choices[k++] = r[i];
-        if (k == 1) {
+        /* A match through a typo is proposed, never taken silently. */
+        if (k == 1 && p->choices[0].rank < 4) {
             found(p, req->arena, p->choices[0].commune, p->choices[0].code_postal);
             return 0;
         }
-        if (k > 1) {
+        if (k >= 1) {
             p->place = LIEUX_PLACE_CHOICE;
             p->n_choices = k;
             return 0;
@@ -267,8 +268,8 @@ int lieux_params_read(struct http_request *req, struct lieux_params *p)
         return fail(req, "commune", "Commune : 500 caractères au plus.");
 
     int64_t rayon = LIEUX_RADIUS_DEFAULT;
-    if (p->rayon && (cstr_to_int64(p->rayon, &rayon) || rayon < LIEUX_RADIUS_MIN ||
-                     rayon > LIEUX_RADIUS_MAX))
+    if (p->rayon &&
+        (cstr_to_int64(p->rayon, &rayon) || rayon < LIEUX_RADIUS_MIN || rayon > LIEUX_RADIUS_MAX))
         return fail(req, "rayon", "Rayon : un nombre entier de kilomètres, de 5 à 100.");
     p->q.radius_km = (double)rayon;
     if (p->duree) {
@@ -281,8 +282,9 @@ int lieux_params_read(struct http_request *req, struct lieux_params *p)
     }
     const char *rdv = param(req, "prise_rdv");
     if (rdv && strcmp(rdv, "1") != 0 && strcmp(rdv, "0") != 0)
-        return fail(req, "prise_rdv", "prise_rdv : 1 pour les lieux qui prennent rendez-vous en "
-                                      "ligne, ou 0.");
+        return fail(req, "prise_rdv",
+                    "prise_rdv : 1 pour les lieux qui prennent rendez-vous en "
+                    "ligne, ou 0.");
     p->prise_rdv = rdv && strcmp(rdv, "1") == 0;
     p->q.online_booking = p->prise_rdv;
     p->any = p->any || p->prise_rdv;

@@ -37,7 +37,7 @@ static const char *const dim_legends[SEARCH_N_DIMS] = {
 };
 
 static const int radii[] = {5, 10, 15, 20, 30, 50, 75, 100};
-static const char *const weekdays[] = {"lundi", "mardi",    "mercredi", "jeudi",
+static const char *const weekdays[] = {"lundi",    "mardi",  "mercredi", "jeudi",
                                        "vendredi", "samedi", "dimanche"};
 
 static bool is_selected(const struct lieux_params *p, int d, const char *value)
@@ -51,7 +51,7 @@ static bool is_selected(const struct lieux_params *p, int d, const char *value)
 static bool eq(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
 
 /* The filters of one dimension as checkboxes with their counts, folded in a <details> (open when
- * something is chosen, and for services, the first question). Typologie lists only the codes
+ * something is chosen, and services before any search). Typologie lists only the codes
  * present. */
 static void dimension_filter(struct buf *b, struct arena *a, const struct lieux_params *p, int d,
                              const struct lieux_result *r)
@@ -68,13 +68,13 @@ static void dimension_filter(struct buf *b, struct arena *a, const struct lieux_
         const char *label = vocab[v];
         if (d == SD_TYPOLOGIE && lieux_typologie_label(vocab[v]))
             label = arena_printf(a, "%s (%s)", lieux_typologie_label(vocab[v]), vocab[v]);
-        opts[n++] = (struct ui_option){vocab[v],
-                                       r ? arena_printf(a, "%s (%u)", label, count) : label, sel};
+        opts[n++] =
+            (struct ui_option){vocab[v], r ? arena_printf(a, "%s (%u)", label, count) : label, sel};
     }
     if (n == 0)
         return;
     html_lit(b, "<details class=\"relais-filtre\"");
-    if (p->n_selected[d] || d == SD_SERVICES)
+    if (p->n_selected[d] || (d == SD_SERVICES && !r))
         html_lit(b, " open");
     html_lit(b, "><summary class=\"relais-filtre__titre\">");
     html_text(b, dim_legends[d]);
@@ -82,8 +82,10 @@ static void dimension_filter(struct buf *b, struct arena *a, const struct lieux_
         html_text(b, arena_printf(a, " (%zu choisi%s)", p->n_selected[d],
                                   p->n_selected[d] > 1 ? "s" : ""));
     html_lit(b, "</summary>");
-    ui_choices(b, &(struct ui_field){.name = lieux_dim_name((enum search_dim)d),
-                                     .label = dim_legends[d], .type = UI_SEARCH},
+    ui_choices(b,
+               &(struct ui_field){.name = lieux_dim_name((enum search_dim)d),
+                                  .label = dim_legends[d],
+                                  .type = UI_SEARCH},
                opts, n, true);
     html_lit(b, "</details>");
 }
@@ -118,9 +120,12 @@ static void search_form(struct buf *b, struct http_request *req, const struct li
     for (size_t i = 0; i < sizeof(radii) / sizeof(radii[0]); i++)
         rayon[i] = (struct ui_option){arena_printf(a, "%d", radii[i]),
                                       arena_printf(a, "%d km", radii[i]), radii[i] == chosen};
-    ui_select(b, &(struct ui_field){.name = "rayon", .label = "Distance maximale",
-                                    .error = ui_errors_for(errs, "rayon"), .required = true,
-                                    .width_class = "short"},
+    ui_select(b,
+              &(struct ui_field){.name = "rayon",
+                                 .label = "Distance maximale",
+                                 .error = ui_errors_for(errs, "rayon"),
+                                 .required = true,
+                                 .width_class = "short"},
               rayon, sizeof(rayon) / sizeof(rayon[0]));
     struct ui_option duree[] = {
         {"", "Pas de limite", !p->duree},
@@ -128,12 +133,17 @@ static void search_form(struct buf *b, struct http_request *req, const struct li
         {"30", "30 min", eq(p->duree, "30")},
         {"45", "45 min", eq(p->duree, "45")},
     };
-    ui_select(b, &(struct ui_field){.name = "duree", .label = "Durée maximale en voiture",
-                                    .hint = "Une estimation ; quand elle est choisie, elle "
-                                            "remplace la distance.",
-                                    .error = ui_errors_for(errs, "duree"), .type = UI_SEARCH,
-                                    .width_class = "short"},
+    ui_select(b,
+              &(struct ui_field){.name = "duree",
+                                 .label = "Durée maximale en voiture",
+                                 .hint = "Une estimation ; quand elle est choisie, elle "
+                                         "remplace la distance.",
+                                 .error = ui_errors_for(errs, "duree"),
+                                 .type = UI_SEARCH,
+                                 .width_class = "short"},
               duree, 4);
+    /* A search by place alone needs no filter: the first button sends it (Enter does too). */
+    ui_button(b, "Rechercher", UI_BUTTON_PRIMARY);
 
     /* When. */
     html_lit(b, "<details class=\"relais-filtre\"");
@@ -148,22 +158,34 @@ static void search_form(struct buf *b, struct http_request *req, const struct li
          eq(p->quand, "maintenant")},
         {"creneau", "Ouvert le jour et aux heures choisis ci-dessous", eq(p->quand, "creneau")},
     };
-    ui_choices(b, &(struct ui_field){.name = "quand", .label = "Quand voulez-vous y aller ?",
-                                     .error = ui_errors_for(errs, "quand"), .type = UI_SEARCH},
+    ui_choices(b,
+               &(struct ui_field){.name = "quand",
+                                  .label = "Quand voulez-vous y aller ?",
+                                  .error = ui_errors_for(errs, "quand"),
+                                  .type = UI_SEARCH},
                quand, 3, false);
     struct ui_option jours[7];
     for (int i = 0; i < 7; i++)
         jours[i] = (struct ui_option){weekdays[i], weekdays[i], eq(p->jour, weekdays[i])};
-    ui_select(b, &(struct ui_field){.name = "jour", .label = "Jour",
-                                    .hint = "Le prochain, aujourd'hui compris.",
-                                    .error = ui_errors_for(errs, "jour"), .type = UI_SEARCH,
-                                    .width_class = "medium"},
+    ui_select(b,
+              &(struct ui_field){.name = "jour",
+                                 .label = "Jour",
+                                 .hint = "Le prochain, aujourd'hui compris.",
+                                 .error = ui_errors_for(errs, "jour"),
+                                 .type = UI_SEARCH,
+                                 .width_class = "medium"},
               jours, 7);
-    ui_input(b, &(struct ui_field){.name = "de", .label = "De", .value = p->de ? p->de : "",
-                                   .error = ui_errors_for(errs, "de"), .type = UI_TIME,
+    ui_input(b, &(struct ui_field){.name = "de",
+                                   .label = "De",
+                                   .value = p->de ? p->de : "",
+                                   .error = ui_errors_for(errs, "de"),
+                                   .type = UI_TIME,
                                    .width_class = "short"});
-    ui_input(b, &(struct ui_field){.name = "a", .label = "À", .value = p->a ? p->a : "",
-                                   .error = ui_errors_for(errs, "a"), .type = UI_TIME,
+    ui_input(b, &(struct ui_field){.name = "a",
+                                   .label = "À",
+                                   .value = p->a ? p->a : "",
+                                   .error = ui_errors_for(errs, "a"),
+                                   .type = UI_TIME,
                                    .width_class = "short"});
     html_lit(b, "</details>");
 
@@ -173,9 +195,10 @@ static void search_form(struct buf *b, struct http_request *req, const struct li
            : "Rendez-vous en ligne possible",
          p->prise_rdv},
     };
-    ui_choices(b, &(struct ui_field){.name = "prise_rdv", .label = "Prise de rendez-vous",
-                                     .type = UI_SEARCH},
-               rdv, 1, true);
+    ui_choices(
+        b,
+        &(struct ui_field){.name = "prise_rdv", .label = "Prise de rendez-vous", .type = UI_SEARCH},
+        rdv, 1, true);
     for (int d = 0; d < SEARCH_N_DIMS; d++)
         dimension_filter(b, a, p, d, r);
     if (p->departement) {
@@ -183,8 +206,9 @@ static void search_form(struct buf *b, struct http_request *req, const struct li
         html_attr(b, p->departement);
         html_lit(b, "\">");
     }
-    ui_button(b, "Rechercher", UI_BUTTON_PRIMARY);
+    ui_button(b, "Appliquer les filtres", UI_BUTTON_SECONDARY);
     html_lit(b, "</form>");
+    lieux_script(b);
 }
 
 /* The communes to choose from (several match) or the suggestions (none matched). */
@@ -205,12 +229,11 @@ static void place_choices(struct buf *b, struct http_request *req, const struct 
                                  ? p->choices[i].code_postal
                                  : (m->n_codes_postaux ? m->codes_postaux[0] : "");
             const char *dep = communes_departement_nom(lieux_communes(), m->departement);
-            const char *href = arena_printf(a, "/lieux?commune=%s&code_insee=%s%s%s",
-                                            url_encode(a, m->nom), url_encode(a, m->code_insee),
-                                            *rest ? "&" : "", rest);
+            const char *href =
+                arena_printf(a, "/lieux?commune=%s&code_insee=%s%s%s", url_encode(a, m->nom),
+                             url_encode(a, m->code_insee), *rest ? "&" : "", rest);
             html_lit(b, "<li>");
-            ui_link(b, arena_printf(a, "%s (%s)%s%s", m->nom, cp, dep ? " – " : "",
-                                    dep ? dep : ""),
+            ui_link(b, arena_printf(a, "%s (%s)%s%s", m->nom, cp, dep ? " – " : "", dep ? dep : ""),
                     href);
             html_lit(b, "</li>");
         }
@@ -234,10 +257,10 @@ static void result_item(struct buf *b, struct arena *a, const struct lieux_param
     html_lit(b, "</p>");
     if (p->q.has_center && e->has_coords) {
         html_lit(b, "<p class=\"govuk-body-s relais-lieu__distance\">");
-        html_text(b, arena_printf(a, "À %s%s, environ %s en voiture ",
-                                  lieux_km_fr(a, h->km), e->coords_approx ? " (position "
-                                                                            "approximative)"
-                                                                          : "",
+        html_text(b, arena_printf(a, "À %s%s, environ %s en voiture ", lieux_km_fr(a, h->km),
+                                  e->coords_approx ? " (position "
+                                                     "approximative)"
+                                                   : "",
                                   lieux_minutes_fr(a, h->minutes)));
         html_lit(b, "<a class=\"govuk-link\" href=\"#estimation\">(estimation)</a></p>");
     }
@@ -274,8 +297,8 @@ static const char *count_sentence(struct arena *a, const struct lieux_params *p,
     if (!p->q.has_center)
         return arena_printf(a, "%s%s", what, total > 1 ? ", classés par nom" : "");
     if (p->q.max_minutes > 0)
-        return arena_printf(a, "%s à environ %.0f min ou moins en voiture (estimation) de %s",
-                            what, p->q.max_minutes, p->where_label);
+        return arena_printf(a, "%s à environ %.0f min ou moins en voiture (estimation) de %s", what,
+                            p->q.max_minutes, p->where_label);
     return arena_printf(a, "%s à moins de %.0f km de %s%s", what, p->q.radius_km, p->where_label,
                         total > 1 ? ", du plus proche au plus éloigné" : "");
 }
@@ -318,12 +341,14 @@ static void results(struct buf *b, struct http_request *req, const struct lieux_
     for (size_t i = 0; i < r->n_hits; i++) {
         const struct lieux_entry *e = r->hits[i].e;
         if (e->has_coords)
-            m[n++] = (struct lieux_marker){e->id, e->nom,
-                                           arena_printf(a, "%s, %s %s", e->adresse ? e->adresse
-                                                                                   : "",
-                                                        e->code_postal ? e->code_postal : "",
-                                                        e->commune ? e->commune : ""),
-                                           e->lat, e->lon, e->coords_approx};
+            m[n++] = (struct lieux_marker){
+                e->id,
+                e->nom,
+                arena_printf(a, "%s, %s %s", e->adresse ? e->adresse : "",
+                             e->code_postal ? e->code_postal : "", e->commune ? e->commune : ""),
+                e->lat,
+                e->lon,
+                e->coords_approx};
     }
     lieux_map(b, req, "Carte des lieux de cette page (les mêmes que la liste)", m, n, NULL);
     html_lit(b, "</section>");
@@ -346,8 +371,8 @@ int lieux_page_search(struct http_request *req, struct http_response *resp)
     }
     int64_t page = 1;
     const char *page_text = http_param(&req->query, "page");
-    if (status == 200 && page_text && (cstr_to_int64(page_text, &page) || page < 1 ||
-                                       page > 100000)) {
+    if (status == 200 && page_text &&
+        (cstr_to_int64(page_text, &page) || page < 1 || page > 100000)) {
         ui_errors_add(&errs, "page", "Page : un numéro de page, à partir de 1.");
         status = 400;
     }
@@ -380,8 +405,7 @@ int lieux_page_search(struct http_request *req, struct http_response *resp)
             results(&b, req, &p, &r, page);
         html_lit(&b, "</div>");
         rc = rc ? rc
-                : shell_render(req, resp,
-                               &(struct shell_page){.title = "Trouver un lieu", .wide = true},
+                : shell_render(req, resp, &(struct shell_page){.title = "Trouver un lieu"},
                                buf_cstr(&b));
         lieux_index_release(idx);
         return rc;
@@ -398,8 +422,7 @@ int lieux_page_search(struct http_request *req, struct http_response *resp)
         place_choices(&b, req, &p);
     html_lit(&b, "</div>");
     return shell_render(req, resp,
-                        &(struct shell_page){.title = "Trouver un lieu", .status = status,
-                                             .wide = true},
+                        &(struct shell_page){.title = "Trouver un lieu", .status = status},
                         buf_cstr(&b));
 }
 
@@ -407,8 +430,9 @@ int lieux_api_communes(struct http_request *req, struct http_response *resp)
 {
     const char *q = http_param(&req->query, "q");
     if (!q)
-        return http_fail(req, ERR_INVALID, "q : saisissez le début d'un nom de commune ou d'un "
-                                           "code postal.",
+        return http_fail(req, ERR_INVALID,
+                         "q : saisissez le début d'un nom de commune ou d'un "
+                         "code postal.",
                          "q");
     if (strlen(q) > LIMIT_QUERY_CHARS)
         return http_fail(req, ERR_INVALID, "q : 500 caractères au plus.", "q");
@@ -419,11 +443,10 @@ int lieux_api_communes(struct http_request *req, struct http_response *resp)
     for (size_t i = 0; i < n; i++) {
         const struct commune *m = r[i].commune;
         const char *dep = communes_departement_nom(c, m->departement);
-        json_array_append_new(data, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "code_insee",
-                                              m->code_insee, "nom", m->nom, "code_postal",
-                                              r[i].code_postal ? r[i].code_postal : "",
-                                              "departement", m->departement,
-                                              "departement_nom", dep));
+        json_array_append_new(
+            data, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "code_insee", m->code_insee, "nom",
+                            m->nom, "code_postal", r[i].code_postal ? r[i].code_postal : "",
+                            "departement", m->departement, "departement_nom", dep));
     }
     http_json(resp, 200, json_pack("{s:o}", "data", data));
     return 0;

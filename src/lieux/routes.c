@@ -19,7 +19,8 @@ static const struct route lieux_routes[] = {
     {HTTP_GET, "/departements/{code}/couverture", lieux_page_couverture, ROLE_COORDINATEUR, NULL},
     {HTTP_GET, "/api/v1/lieux", lieux_api_list, ACCESS_API | ACCESS_PUBLIC,
      "Recherche de lieux de médiation numérique : les plus proches d'une commune (rayon ou durée "
-     "estimée), filtrés sur les valeurs du standard, avec le nombre de lieux par valeur de filtre ; "
+     "estimée), filtrés sur les valeurs du standard, avec le nombre de lieux par valeur de filtre "
+     "; "
      "pages par curseur « apres »."},
     {HTTP_GET, "/api/v1/lieux/{id}", lieux_api_get, ACCESS_API | ACCESS_PUBLIC,
      "Un lieu publié, avec les 32 champs du standard des lieux de médiation numérique v1."},

@@ -57,7 +57,10 @@ function insertLieux(db, rows, { structure = null, published = true } = {}) {
             literal(departementOf(row)), published ? 1 : 0, 0, now, now,
             ...FIELDS.filter((f) => f !== 'id').map((f) => literal(row[f]))];
         const out = runSql(db, `INSERT INTO lieux (${cols.join(', ')}) VALUES (${values.join(', ')}) RETURNING id;`);
-        ids.push(Number(out.trim().split('\n').pop()));
+        // psql also prints the command tag ("INSERT 0 1") after the returned row.
+        const id = out.split('\n').map((l) => l.trim()).find((l) => /^\d+$/.test(l));
+        if (!id) throw new Error(`insertLieux: no id in ${JSON.stringify(out)}`);
+        ids.push(Number(id));
     }
     runSql(db, "INSERT INTO settings (key, value) VALUES ('lieux_version', '" + `t${now}${Math.random()}`.replace('.', '') +
         "') ON CONFLICT (key) DO UPDATE SET value = excluded.value;");
