@@ -2,7 +2,8 @@
  * A département's page GET /departements/{code}: its published lieux counted by service and listed
  * by commune; and GET /departements/{code}/couverture, the coverage analysis (couverture.h) for its
  * coordinateurs: the share of the population living more than 15 and 30 estimated minutes from a
- * lieu offering each service, the communes concerned, and a map layer of them.
+ * lieu offering each service, the communes concerned, and a map layer of them; and
+ * GET /departements/{code}/guide.pdf, the printed guide (guide.h).
  */
 #include "comptes/auth.h"
 #include "comptes/comptes.h"
@@ -15,6 +16,7 @@
 #include "html/ui.h"
 #include "lieux/communes.h"
 #include "lieux/couverture.h"
+#include "lieux/guide.h"
 #include "lieux/lieux.h"
 #include "lieux/pages_common.h"
 #include "lieux/pages_handlers.h"
@@ -168,13 +170,16 @@ int lieux_page_departement(struct http_request *req, struct http_response *resp)
     ui_button_link(&b, "Chercher près d'une commune",
                    arena_printf(a, "/lieux?departement=%s", url_encode(a, d.code)),
                    UI_BUTTON_PRIMARY);
+    ui_button_link(&b, "Guide imprimable (PDF)",
+                   arena_printf(a, "/departements/%s/guide.pdf", url_encode(a, d.code)),
+                   UI_BUTTON_SECONDARY);
     if (auth_has(au, ROLE_COORDINATEUR | ROLE_ADMIN) && auth_in_departement(au, d.code))
         ui_button_link(&b, "Couverture du territoire",
                        arena_printf(a, "/departements/%s/couverture", url_encode(a, d.code)),
                        UI_BUTTON_SECONDARY);
     html_lit(&b, "</div>");
-    /* NEEDSWORK: the export downloads (lead) and the printed guide (guide.h) get their buttons
-     * here once their routes exist. */
+    /* NEEDSWORK: the export downloads (CSV and JSON of the standard) get their links here once
+     * their routes exist. */
     html_lit(&b, "<p class=\"govuk-body\">Les données sont ouvertes : ");
     ui_link(&b, "API des lieux de ce département (JSON)",
             arena_printf(a, "/api/v1/lieux?departement=%s&limite=200", url_encode(a, d.code)));
@@ -346,4 +351,36 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
     return shell_render(req, resp,
                         &(struct shell_page){.title = arena_printf(a, "Couverture – %s", d.title)},
                         buf_cstr(&b));
+}
+
+static int append_pdf(void *ctx, const unsigned char *data, size_t len)
+{
+    struct buf *b = ctx;
+    buf_add(b, data, len);
+    return buf_finish(b);
+}
+
+int lieux_page_guide(struct http_request *req, struct http_response *resp)
+{
+    const struct ctx *ctx = req->ctx;
+    struct departement d;
+    int rc = load_departement(req, &d);
+    if (rc)
+        return rc;
+    struct guide_opts opts = {.departement = d.code, .departement_nom = d.nom};
+    struct guide_stats stats;
+    buf_reset(&resp->body);
+    rc = guide_write(ctx->db, &opts, append_pdf, &resp->body, req->arena, &stats);
+    if (rc == ERR_TOO_BIG || rc == ERR_IO)
+        return http_fail(req, ERR_TOO_BIG,
+                         "Le guide de ce département est trop grand pour être produit ici : "
+                         "utilisez la commande « relais guide ».",
+                         NULL);
+    if (rc)
+        return rc;
+    resp->status = 200;
+    resp->content_type = "application/pdf";
+    http_resp_header(resp, "Content-Disposition",
+                     arena_printf(req->arena, "inline; filename=\"guide-lieux-%s.pdf\"", d.code));
+    return 0;
 }

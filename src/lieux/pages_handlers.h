@@ -23,9 +23,11 @@ int lieux_page_edit(struct http_request *req, struct http_response *resp);
 int lieux_page_publication(struct http_request *req, struct http_response *resp);
 int lieux_page_verification(struct http_request *req, struct http_response *resp);
 
-/* pages_departement.c: a département's lieux, and its coverage for its coordinateurs. */
+/* pages_departement.c: a département's lieux, its printed guide, and its coverage for its
+ * coordinateurs. */
 int lieux_page_departement(struct http_request *req, struct http_response *resp);
 int lieux_page_couverture(struct http_request *req, struct http_response *resp);
+int lieux_page_guide(struct http_request *req, struct http_response *resp);
 
 /* api.c: the JSON API of lieux. */
 int lieux_api_list(struct http_request *req, struct http_response *resp);

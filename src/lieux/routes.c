@@ -16,6 +16,7 @@ static const struct route lieux_routes[] = {
     {HTTP_POST, "/lieux/{id}/publication", lieux_page_publication, EDITORS, NULL},
     {HTTP_POST, "/lieux/{id}/verification", lieux_page_verification, EDITORS, NULL},
     {HTTP_GET, "/departements/{code}", lieux_page_departement, ACCESS_PUBLIC, NULL},
+    {HTTP_GET, "/departements/{code}/guide.pdf", lieux_page_guide, ACCESS_PUBLIC, NULL},
     {HTTP_GET, "/departements/{code}/couverture", lieux_page_couverture, ROLE_COORDINATEUR, NULL},
     {HTTP_GET, "/api/v1/lieux", lieux_api_list, ACCESS_API | ACCESS_PUBLIC,
      "Recherche de lieux de médiation numérique : les plus proches d'une commune (rayon ou durée "

@@ -117,6 +117,32 @@ const rows = [
         body: () => ({}),
     },
 
+    // Lieux. The fixture has no lieu: a made-up id gives 404 past the role check (real lieux, and
+    // the object-level checks of their structure and département, are in lieux_pages.test.js).
+    { method: 'GET', pattern: '/lieux', path: () => '/lieux?commune=Laval', expect: PUBLIC },
+    { method: 'GET', pattern: '/lieux/{id}', path: () => '/lieux/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/lieux/{id}/fiche', path: () => '/lieux/999999/fiche', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/lieux/{id}/modifier', path: () => '/lieux/999999/modifier', expect: STRUCTURE_ADMINS, accept: [404] },
+    {
+        method: 'POST', pattern: '/lieux/{id}/modifier', path: () => '/lieux/999999/modifier', expect: STRUCTURE_ADMINS,
+        accept: [404], body: () => ({ nom: 'Lieu de la matrice' }),
+    },
+    {
+        method: 'POST', pattern: '/lieux/{id}/publication', path: () => '/lieux/999999/publication', expect: STRUCTURE_ADMINS,
+        accept: [404], body: () => ({ publie: '0' }),
+    },
+    {
+        method: 'POST', pattern: '/lieux/{id}/verification', path: () => '/lieux/999999/verification', expect: STRUCTURE_ADMINS,
+        accept: [404], body: () => ({}),
+    },
+    { method: 'GET', pattern: '/departements/{code}', path: () => '/departements/53', expect: PUBLIC },
+    { method: 'GET', pattern: '/departements/{code}/guide.pdf', path: () => '/departements/53/guide.pdf', expect: PUBLIC },
+    { method: 'GET', pattern: '/departements/{code}/couverture', path: () => '/departements/53/couverture', expect: COORDINATION },
+    {
+        method: 'GET', pattern: '/departements/{code}/couverture', path: () => '/departements/72/couverture', expect: ADMIN,
+        note: 'a département the coordinateur does not coordinate',
+    },
+
     // Administration.
     { method: 'GET', pattern: '/admin/utilisateurs', path: () => '/admin/utilisateurs', expect: ADMIN },
     {
@@ -139,6 +165,10 @@ const rows = [
         method: 'POST', pattern: '/api/v1/structures', path: () => '/api/v1/structures', expect: COORDINATION,
         accept: VALIDATION, json: true, body: (f, role) => ({ nom: `Structure API de la matrice (${role})`, departement: '53' }),
     },
+    // Lieux and communes are public information.
+    { method: 'GET', pattern: '/api/v1/lieux', path: () => '/api/v1/lieux?commune=Laval', expect: PUBLIC },
+    { method: 'GET', pattern: '/api/v1/lieux/{id}', path: () => '/api/v1/lieux/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/api/v1/communes', path: () => '/api/v1/communes?q=laval', expect: PUBLIC },
     // Its managers may change a structure; an administrator of another structure may not.
     {
         method: 'PATCH', pattern: '/api/v1/structures/{id}', path: (f) => `/api/v1/structures/${f.structure}`,
