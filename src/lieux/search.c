@@ -25,6 +25,12 @@ struct lieux_index {
     struct lieux_entry *entries; /* with coordinates first, by latitude; then the others */
     size_t n, n_located;
     struct lieux_entry **by_id; /* sorted by id */
+    /* Distinct opening-hours texts, parsed once: lieux often share the same value. */
+    const char **hours_text;
+    const struct horaires **hours;
+    size_t n_hours, cap_hours;
+    int32_t *hours_slots; /* open-addressing table of indexes into hours_text, during the build */
+    size_t n_slots;
     char version[64];
 };
 
@@ -68,6 +74,52 @@ struct build {
     size_t cap;
 };
 
+static uint64_t text_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* The index of the distinct hours text, parsing it the first time; -1 when it does not parse. */
+static int32_t intern_hours(struct lieux_index *idx, const char *text)
+{
+    if (idx->n_hours * 2 >= idx->n_slots) {
+        size_t n = idx->n_slots ? idx->n_slots * 2 : 1024;
+        int32_t *slots = arena_alloc(&idx->arena, n * sizeof(*slots));
+        for (size_t i = 0; i < n; i++)
+            slots[i] = -1;
+        for (size_t k = 0; k < idx->n_hours; k++) {
+            size_t j = text_hash(idx->hours_text[k]) & (n - 1);
+            while (slots[j] >= 0)
+                j = (j + 1) & (n - 1);
+            slots[j] = (int32_t)k;
+        }
+        idx->hours_slots = slots;
+        idx->n_slots = n;
+    }
+    size_t j = text_hash(text) & (idx->n_slots - 1);
+    for (; idx->hours_slots[j] >= 0; j = (j + 1) & (idx->n_slots - 1)) {
+        int32_t k = idx->hours_slots[j];
+        if (strcmp(idx->hours_text[k], text) == 0)
+            return idx->hours[k] ? k : -1;
+    }
+    struct horaires *h = NULL;
+    struct horaires_error herr;
+    if (horaires_parse(&idx->arena, text, strlen(text), &h, &herr))
+        h = NULL;
+    size_t cap = idx->cap_hours;
+    idx->hours_text = arena_push(&idx->arena, idx->hours_text, idx->n_hours, &cap,
+                                 sizeof(*idx->hours_text));
+    idx->hours = arena_push(&idx->arena, idx->hours, idx->n_hours, &idx->cap_hours,
+                            sizeof(*idx->hours));
+    idx->hours_text[idx->n_hours] = arena_strdup(&idx->arena, text);
+    idx->hours[idx->n_hours] = h;
+    idx->hours_slots[j] = (int32_t)idx->n_hours;
+    return h ? (int32_t)idx->n_hours++ : (idx->n_hours++, -1);
+}
+
 static const char *keep(struct arena *a, const char *s) { return s ? arena_strdup(a, s) : NULL; }
 
 static int add_record(const struct lieu_record *r, void *ctx)
@@ -84,12 +136,12 @@ static int add_record(const struct lieu_record *r, void *ctx)
     e->adresse = keep(&idx->arena, r->row.v[LF_ADRESSE]);
     e->departement = keep(&idx->arena, r->departement);
     e->horaires_text = keep(&idx->arena, r->row.v[LF_HORAIRES]);
-    /* Parsed once here, so that "open now" costs an evaluation per candidate, not a parse. */
+    /* Parsed once per distinct value, so that "open now" costs one evaluation per distinct
+     * value and query, not a parse. */
+    e->horaires_id = -1;
     if (e->horaires_text && *e->horaires_text) {
-        struct horaires *h;
-        struct horaires_error herr;
-        if (horaires_parse(&idx->arena, e->horaires_text, strlen(e->horaires_text), &h, &herr) == 0)
-            e->horaires = h;
+        e->horaires_id = intern_hours(idx, e->horaires_text);
+        e->horaires = e->horaires_id >= 0 ? idx->hours[e->horaires_id] : NULL;
     }
     e->online_booking = r->row.v[LF_PRISE_RDV] && *r->row.v[LF_PRISE_RDV];
     e->has_coords = r->has_coords;
@@ -271,6 +323,23 @@ static void count_facets(struct lieux_result *r, const struct lieux_entry *e, in
 #define FAIL_BOOKING (1u << SEARCH_N_DIMS)
 #define FAIL_OPEN (1u << (SEARCH_N_DIMS + 1))
 
+/* 1 open, 0 closed, -1 without usable hours, at the query's moment or in its window; memo holds
+ * the answer per distinct hours value for this query (0: not computed yet, else answer + 2). */
+static int entry_open(const struct lieux_entry *e, const struct lieux_query *q, int8_t *memo)
+{
+    if (!e->horaires)
+        return -1;
+    int8_t *m = &memo[e->horaires_id];
+    if (*m == 0) {
+        bool open = q->open == SEARCH_OPEN_WINDOW
+                        ? horaires_open_in_window(e->horaires, &q->at, q->window_from,
+                                                  q->window_to, HORAIRES_WINDOW_ANY)
+                        : horaires_is_open(e->horaires, &q->at);
+        *m = (int8_t)(open + 2);
+    }
+    return *m - 2;
+}
+
 static int hit_order(const void *pa, const void *pb)
 {
     const struct lieux_hit *a = pa, *b = pb;
@@ -278,6 +347,35 @@ static int hit_order(const void *pa, const void *pb)
         return a->km < b->km ? -1 : 1;
     int c = strcmp(a->e->nom ? a->e->nom : "", b->e->nom ? b->e->nom : "");
     return c ? c : (a->e->id < b->e->id ? -1 : a->e->id > b->e->id);
+}
+
+static void swap_hits(struct lieux_hit *a, struct lieux_hit *b)
+{
+    struct lieux_hit t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Moves the k first hits in hit_order into hits[0..k), in no particular order (quickselect with
+ * a Lomuto partition around the middle element). */
+static void select_first(struct lieux_hit *hits, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n; /* the k-th smallest is in [lo, hi) */
+    while (hi - lo > 1) {
+        swap_hits(&hits[lo + (hi - lo) / 2], &hits[hi - 1]);
+        size_t store = lo;
+        for (size_t i = lo; i < hi - 1; i++)
+            if (hit_order(&hits[i], &hits[hi - 1]) < 0)
+                swap_hits(&hits[i], &hits[store++]);
+        swap_hits(&hits[store], &hits[hi - 1]);
+        /* hits[lo..store) < pivot = hits[store] <= hits(store..hi) */
+        if (store + 1 == k || store == k)
+            return;
+        if (store > k)
+            hi = store;
+        else
+            lo = store + 1;
+    }
 }
 
 int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, struct arena *a,
@@ -314,6 +412,7 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
     }
     size_t cap = 0, n = 0;
     struct lieux_hit *hits = NULL;
+    int8_t *memo = arena_calloc(a, idx->n_hours + 1, 1);
     for (size_t i = begin; i < end; i++) {
         const struct lieux_entry *e = &idx->entries[i];
         if (q->departement && (!e->departement || strcmp(e->departement, q->departement) != 0))
@@ -334,40 +433,46 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
         unsigned fail = failing_dims(e, q);
         if (q->online_booking && !e->online_booking)
             fail |= FAIL_BOOKING;
+        /* Hours are evaluated for every candidate only when they filter. */
         int open = -1;
-        if (e->horaires) {
-            open = q->open == SEARCH_OPEN_WINDOW
-                       ? horaires_open_in_window(e->horaires, &q->at, q->window_from, q->window_to,
-                                                 HORAIRES_WINDOW_ANY)
-                       : horaires_is_open(e->horaires, &q->at);
+        if (q->open != SEARCH_OPEN_ANY) {
+            open = entry_open(e, q, memo);
+            /* A lieu without usable hours cannot be said to be open: it fails the filter. */
+            if (open != 1)
+                fail |= FAIL_OPEN;
         }
-        /* A lieu without usable hours cannot be said to be open: it fails an opening filter. */
-        if (q->open != SEARCH_OPEN_ANY && open != 1)
-            fail |= FAIL_OPEN;
         if (fail && (fail & (fail - 1)))
             continue; /* fails two conditions: counts in no facet */
         if (fail == 0) {
             count_facets(out, e, -1);
             if (e->online_booking)
                 out->facet_online_booking++;
+            /* The "open" facet needs the status of every match, not of every candidate. */
+            if (open < 0)
+                open = entry_open(e, q, memo);
             if (open == 1)
                 out->facet_open++;
             hits = arena_push(a, hits, n, &cap, sizeof(*hits));
             hits[n++] = (struct lieux_hit){e, q->has_center && e->has_coords ? km : HUGE_VAL,
                                            minutes, open};
         } else if (fail & (FAIL_BOOKING | FAIL_OPEN)) {
-            /* Fails only the booking or the opening condition, which it lacks: it would not be
-             * counted under those facets, nor under a dimension's. */
+            /* Fails only the booking or the opening condition, which it lacks: counted under
+             * neither those facets nor a dimension's. */
         } else {
             count_facets(out, e, __builtin_ctz(fail));
         }
     }
-    if (n > 1)
-        qsort(hits, n, sizeof(*hits), hit_order);
+    /* Only the page asked for needs to be in order: its hits are selected first, then sorted. */
+    size_t want = q->limit ? q->offset + q->limit : n;
+    if (want < n)
+        select_first(hits, n, want);
+    else
+        want = n;
+    if (want > 1)
+        qsort(hits, want, sizeof(*hits), hit_order);
     out->total = n;
-    size_t from = q->offset < n ? q->offset : n;
-    size_t count = q->limit && n - from > q->limit ? q->limit : n - from;
+    size_t from = q->offset < want ? q->offset : want;
     out->hits = hits ? hits + from : NULL;
-    out->n_hits = count;
+    out->n_hits = want - from;
     return 0;
 }

@@ -48,6 +48,7 @@ struct lieux_entry {
     const char *nom, *commune, *code_postal, *departement, *adresse;
     const char *horaires_text;
     const struct horaires *horaires; /* NULL when empty or unparsable */
+    int32_t horaires_id;             /* index among the index's distinct hours, or -1 */
     bool has_coords, coords_approx, online_booking;
     double lat, lon;
     uint64_t dims[SEARCH_N_DIMS][2]; /* value bits per dimension */
