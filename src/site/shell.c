@@ -10,7 +10,8 @@
 
 #include <string.h>
 
-/* Navigation entries and the roles that see them (0: everyone signed in; -1: anonymous only). */
+/* Navigation entries and the roles that see them (0: everyone signed in; -1: anonymous only;
+ * -2: everyone). */
 struct nav_entry {
     const char *label;
     const char *href;
@@ -19,6 +20,7 @@ struct nav_entry {
 
 static const struct nav_entry nav_entries[] = {
     {"Accueil", "/", -1},
+    {"Trouver un lieu", "/lieux", -2},
     {"Tableau de bord", "/tableau-de-bord", 0},
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
     {"Utilisateurs", "/admin/utilisateurs", ROLE_ADMIN},
@@ -43,8 +45,10 @@ int shell_render(struct http_request *req, struct http_response *resp, const str
     size_t n = 0;
     for (size_t i = 0; i < n_entries; i++) {
         const struct nav_entry *e = &nav_entries[i];
-        bool show = auth_signed_in(a) ? (e->roles == 0 || (e->roles > 0 && auth_has(a, (unsigned)e->roles | ROLE_ADMIN)))
-                                      : e->roles == -1;
+        bool show = e->roles == -2 ||
+                    (auth_signed_in(a) ? (e->roles == 0 ||
+                                          (e->roles > 0 && auth_has(a, (unsigned)e->roles | ROLE_ADMIN)))
+                                       : e->roles == -1);
         if (!show)
             continue;
         nav[n].label = e->label;
