@@ -129,7 +129,9 @@ void http_json(struct http_response *resp, int status, json_t *value)
     buf_reset(&resp->body);
     /* A body over LIMIT_PAGE_BYTES leaves the buffer's sticky error, which the server turns into
      * a 500: a handler must page its answers. */
-    json_dump_callback(value, dump_to_buf, &resp->body, JSON_COMPACT);
+    /* 15 significant digits: every double reads back as itself within the precision of the data
+     * (coordinates have at most 7 decimals), without the binary noise of 17 digits. */
+    json_dump_callback(value, dump_to_buf, &resp->body, JSON_COMPACT | JSON_REAL_PRECISION(15));
     json_decref(value);
     resp->status = status;
     resp->content_type = "application/json; charset=utf-8";
