@@ -12,4 +12,5 @@ cc $CFLAGS -o "$out/search_bench" bench/lieux/search_bench.c $LIBS
 db="$out/search-bench.db"
 rm -f "$db" "$db-wal" "$db-shm"
 "$out/search_bench" "sqlite:$db" "${1:-100000}" "${2:-20000}"
-rm -f "$db" "$db-wal" "$db-shm"
+# KEEP_DB=1 leaves the database for the HTTP benchmark (bench/lieux/http.sh).
+[ "${KEEP_DB:-0}" = 1 ] || rm -f "$db" "$db-wal" "$db-shm"

@@ -31,6 +31,10 @@ struct lieux_index {
     size_t n_hours, cap_hours;
     int32_t *hours_slots; /* open-addressing table of indexes into hours_text, during the build */
     size_t n_slots;
+    /* Shared by every query: the open state of each distinct hours value at the last minute asked,
+     * packed in one word ((minute key << 2) | state + 1) so that threads never see half an entry.
+     * Queries at the same minute ("now") thus evaluate each value once for all. */
+    _Atomic int64_t *hours_at;
     char version[64];
 };
 
@@ -196,6 +200,7 @@ int lieux_index_build(struct db *db, struct lieux_index **out)
         lieux_index_release(idx);
         return rc;
     }
+    idx->hours_at = arena_calloc(&idx->arena, idx->n_hours + 1, sizeof(*idx->hours_at));
     qsort(idx->entries, idx->n, sizeof(*idx->entries), by_located_lat);
     while (idx->n_located < idx->n && idx->entries[idx->n_located].has_coords)
         idx->n_located++;
@@ -325,10 +330,22 @@ static void count_facets(struct lieux_result *r, const struct lieux_entry *e, in
 
 /* 1 open, 0 closed, -1 without usable hours, at the query's moment or in its window; memo holds
  * the answer per distinct hours value for this query (0: not computed yet, else answer + 2). */
-static int entry_open(const struct lieux_entry *e, const struct lieux_query *q, int8_t *memo)
+static int entry_open(const struct lieux_index *idx, const struct lieux_entry *e,
+                      const struct lieux_query *q, int8_t *memo)
 {
     if (!e->horaires)
         return -1;
+    if (q->open != SEARCH_OPEN_WINDOW) {
+        int64_t key = ((((int64_t)q->at.tm_year * 12 + q->at.tm_mon) * 31 + q->at.tm_mday) * 24 +
+                       q->at.tm_hour) * 60 + q->at.tm_min;
+        _Atomic int64_t *slot = &idx->hours_at[e->horaires_id];
+        int64_t v = atomic_load_explicit(slot, memory_order_relaxed);
+        if (v >> 2 == key && (v & 3))
+            return (int)(v & 3) - 1;
+        bool open = horaires_is_open(e->horaires, &q->at);
+        atomic_store_explicit(slot, (key << 2) | (open + 1), memory_order_relaxed);
+        return open;
+    }
     int8_t *m = &memo[e->horaires_id];
     if (*m == 0) {
         bool open = q->open == SEARCH_OPEN_WINDOW
@@ -436,7 +453,7 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
         /* Hours are evaluated for every candidate only when they filter. */
         int open = -1;
         if (q->open != SEARCH_OPEN_ANY) {
-            open = entry_open(e, q, memo);
+            open = entry_open(idx, e, q, memo);
             /* A lieu without usable hours cannot be said to be open: it fails the filter. */
             if (open != 1)
                 fail |= FAIL_OPEN;
@@ -449,7 +466,7 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
                 out->facet_online_booking++;
             /* The "open" facet needs the status of every match, not of every candidate. */
             if (open < 0)
-                open = entry_open(e, q, memo);
+                open = entry_open(idx, e, q, memo);
             if (open == 1)
                 out->facet_open++;
             hits = arena_push(a, hits, n, &cap, sizeof(*hits));
