@@ -226,6 +226,14 @@ static void feed_line(struct csvread *r, const char *p, size_t len)
              r->line, (unsigned char)p[bad], bad + 1);
         return;
     }
+    const char *nul = memchr(p, '\0', len);
+    if (nul) {
+        fail(r, ERR_INVALID, r->line,
+             "ligne %zu : caractère nul (octet 0, caractère %zu de la ligne) : ce n'est pas un "
+             "fichier texte CSV",
+             r->line, (size_t)(nul - p) + 1);
+        return;
+    }
     if (r->parser.pstate == LIBCSV_ROW_NOT_BEGUN)
         r->record_line = r->line;
     if (csv_parse(&r->parser, p, len, on_cell, on_record, r) != len && !r->err) {

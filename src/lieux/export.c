@@ -157,6 +157,9 @@ int lieux_export_begin(struct lieux_export *e, enum lieux_export_format format,
         buf_addch(&e->out, ',');
         csv_cell(&e->out, extra_columns[i]);
     }
+    for (size_t i = 0; i < n_extra; i++)
+        if (lieu_field_by_name(extra_columns[i], strlen(extra_columns[i])) >= 0)
+            e->err = ERR_INVALID; /* a column of the standard cannot be an extra column too */
     buf_addch(&e->out, '\n');
     flush(e, false);
     return e->err;

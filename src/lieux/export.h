@@ -48,7 +48,8 @@ struct lieux_export {
 };
 
 /* CSV extra columns: the names to write after the 32 (a row's extras with other names are not
- * written; pass the union of the names, e.g. gathered at import). JSON writes every row's extras
+ * written; pass the union of the names, e.g. gathered at import; a name of the standard is
+ * ERR_INVALID). JSON writes every row's extras
  * and ignores the list. */
 int lieux_export_begin(struct lieux_export *e, enum lieux_export_format format,
                        lieux_write_fn write, void *ctx, const char *const *extra_columns,

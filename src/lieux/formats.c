@@ -115,12 +115,11 @@ static bool name_in(const char *name, size_t len, const char *const *list, size_
 
 static int classify(enum lieux_format format, const char *name, size_t len)
 {
-    if (format == LIEUX_FORMAT_FRANCE_SERVICES) {
+    /* A France Services list with other columns reads them as a v1 file would. */
+    if (format == LIEUX_FORMAT_FRANCE_SERVICES)
         for (size_t i = 0; i < COUNT(fs_columns); i++)
             if (strlen(fs_columns[i].name) == len && memcmp(fs_columns[i].name, name, len) == 0)
                 return fs_columns[i].code;
-        return COL_EXTRA;
-    }
     int f = lieu_field_by_name(name, len);
     if (f >= 0)
         return f;
@@ -376,6 +375,10 @@ static void row_reset(struct lieux_reader *r)
 
 static void add_extra(struct lieux_reader *r, const char *name, const char *value)
 {
+    /* A column named like a field of the standard but not read as that field (a France Services
+     * list with its own "id" column): renamed, so that an export does not write the name twice. */
+    if (lieu_field_by_name(name, strlen(name)) >= 0)
+        name = arena_printf(&r->row_arena, "%s_origine", name);
     if (r->row.n_extra == r->extras_cap) {
         r->extras_cap = r->extras_cap ? r->extras_cap * 2 : 16;
         r->extras = xrealloc(r->extras, r->extras_cap * sizeof(*r->extras));
@@ -635,14 +638,24 @@ static void map_france_services(struct lieux_reader *r, const char *days[6], con
 {
     struct arena *a = &r->row_arena;
     struct lieu_row *row = &r->row;
-    row->v[LF_PIVOT] = FS_PIVOT;
-    row->v[LF_SOURCE] = FS_SOURCE;
-    row->v[LF_TYPOLOGIE] = "RFS";
-    row->v[LF_DISPOSITIF_PROGRAMMES_NATIONAUX] = "France Services";
-    row->v[LF_SERVICES] = "Aide aux démarches administratives|Accès internet et matériel informatique";
-    row->v[LF_FRAIS_A_CHARGE] = "Gratuit";
-    row->v[LF_MODALITES_ACCOMPAGNEMENT] = "Accompagnement individuel";
-    row->v[LF_DATE_MAJ] = r->date_maj;
+    /* What every France Services place is, unless the file says otherwise in v1 columns. */
+    static const struct {
+        enum lieu_field field;
+        const char *value;
+    } defaults[] = {
+        {LF_PIVOT, FS_PIVOT},
+        {LF_SOURCE, FS_SOURCE},
+        {LF_TYPOLOGIE, "RFS"},
+        {LF_DISPOSITIF_PROGRAMMES_NATIONAUX, "France Services"},
+        {LF_SERVICES, "Aide aux démarches administratives|Accès internet et matériel informatique"},
+        {LF_FRAIS_A_CHARGE, "Gratuit"},
+        {LF_MODALITES_ACCOMPAGNEMENT, "Accompagnement individuel"},
+    };
+    for (size_t i = 0; i < COUNT(defaults); i++)
+        if (!row->v[defaults[i].field])
+            row->v[defaults[i].field] = defaults[i].value;
+    if (!row->v[LF_DATE_MAJ])
+        row->v[LF_DATE_MAJ] = r->date_maj;
     if (itinerance) {
         if (strcasecmp(itinerance, "Oui") == 0)
             row->v[LF_ITINERANCE] = "Itinérant";
@@ -689,6 +702,9 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
 {
     const char *legacy[N_LEGACY] = {0}, *legacy_names[N_LEGACY] = {0};
     const char *days[6] = {0}, *fs_tel = NULL, *fs_itin = NULL;
+    const char *fs_fields[FS_MAIL - FS_ID + 1] = {0};
+    static const enum lieu_field fs_targets[FS_MAIL - FS_ID + 1] = {
+        LF_ID, LF_NOM, LF_CODE_INSEE, LF_COMMUNE, LF_COURRIELS};
     for (size_t i = 0; i < n; i++) {
         const struct pair *p = &pairs[i];
         if (p->nested) {
@@ -708,16 +724,8 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
             legacy_names[code - COL_LEGACY] = p->name;
         } else if (code >= FS_DAY0 && code <= FS_DAY5)
             days[code - FS_DAY0] = p->value;
-        else if (code == FS_ID)
-            r->row.v[LF_ID] = p->value;
-        else if (code == FS_NOM)
-            r->row.v[LF_NOM] = p->value;
-        else if (code == FS_INSEE)
-            r->row.v[LF_CODE_INSEE] = p->value;
-        else if (code == FS_COMMUNE)
-            r->row.v[LF_COMMUNE] = p->value;
-        else if (code == FS_MAIL)
-            r->row.v[LF_COURRIELS] = p->value;
+        else if (code >= FS_ID && code <= FS_MAIL)
+            fs_fields[code - FS_ID] = p->value;
         else if (code == FS_TELEPHONE)
             fs_tel = p->value;
         else if (code == FS_ITINERANCE)
@@ -731,7 +739,12 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
         apply_legacy(r, legacy, legacy_names);
         break;
     case LIEUX_FORMAT_FRANCE_SERVICES:
+        /* the list's own columns win over same-meaning v1 columns a producer may have added */
+        for (int k = 0; k <= FS_MAIL - FS_ID; k++)
+            if (fs_fields[k])
+                r->row.v[fs_targets[k]] = fs_fields[k];
         map_france_services(r, days, fs_tel, fs_itin);
+        apply_legacy(r, legacy, legacy_names);
         break;
     default:
         apply_legacy(r, legacy, legacy_names);
@@ -1690,8 +1703,8 @@ int lieux_reader_finish(struct lieux_reader *r, struct lieux_read_result *res)
         static const char *const leg_names[N_LEGACY] = {
             "courriel -> courriels", "accessibilite -> fiche_acces_libre",
             "labels_autres -> autres_formations_labels",
-            "labels_nationaux -> dispositif_programmes_nationaux, formations_labels, "
-            "autres_formations_labels",
+            ("labels_nationaux -> dispositif_programmes_nationaux, formations_labels, "
+             "autres_formations_labels"),
             "publics_accueillis -> publics_specifiquement_adresses, prise_en_charge_specifique",
             "conditions_acces -> frais_a_charge"};
         for (int k = 0; k < N_LEGACY; k++)
