@@ -59,6 +59,20 @@ const char *lieux_km_fr(struct arena *a, double km)
     return arena_printf(a, "%.0f km", km);
 }
 
+const char *lieux_count_fr(struct arena *a, uint64_t n)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+    struct buf b;
+    buf_init(&b, a, 64);
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            buf_addlit(&b, "\u202f"); /* narrow no-break space, as French typography groups */
+        buf_addch(&b, digits[i]);
+    }
+    return buf_cstr(&b);
+}
+
 const char *lieux_minutes_fr(struct arena *a, double minutes)
 {
     if (!isfinite(minutes) || minutes < 0)

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "http/http.h"
@@ -34,6 +35,8 @@ bool lieux_can_manage(const struct auth *a, const struct lieu_record *rec);
 /* "3,2 km" (one decimal below 10 km, none above), "environ 9 min", "1 h 05": arena. */
 const char *lieux_km_fr(struct arena *a, double km);
 const char *lieux_minutes_fr(struct arena *a, double minutes);
+/* "306 538", grouped by a narrow no-break space. */
+const char *lieux_count_fr(struct arena *a, uint64_t n);
 /* "2 avril 2024" from "2024-04-02" (the text itself when it is not such a date); from a time. */
 const char *lieux_date_fr(struct arena *a, const char *iso);
 const char *lieux_time_fr(struct arena *a, time_t t);

@@ -283,9 +283,9 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
     struct buf b = lieux_page_buf(req);
     ui_h1(&b, arena_printf(a, "Couverture du territoire – %s", d.title));
     ui_p(&b, arena_printf(a,
-                          "%zu communes, %llu habitants ; %zu lieux publiés dans le "
+                          "%zu communes, %s habitants ; %zu lieux publiés dans le "
                           "département ou à moins de %.0f km de ses limites.",
-                          cv.n_communes, (unsigned long long)cv.population, cv.n_points,
+                          cv.n_communes, lieux_count_fr(a, cv.population), cv.n_points,
                           COVERAGE_MARGIN_KM));
     ui_p(&b, arena_printf(a,
                           "Les durées sont des estimations en voiture depuis le centre de "
@@ -305,10 +305,10 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
             &b, &t,
             arena_printf(a, "/departements/%s/couverture?service=%d", url_encode(a, d.code), k),
             (const char *[]){couverture_service_labels[k], arena_printf(a, "%zu", sv->n_points),
-                             arena_printf(a, "%s (%llu)", percent_fr(a, sv->share_over_near),
-                                          (unsigned long long)sv->population_over_near),
-                             arena_printf(a, "%s (%llu)", percent_fr(a, sv->share_over_far),
-                                          (unsigned long long)sv->population_over_far)});
+                             arena_printf(a, "%s (%s)", percent_fr(a, sv->share_over_near),
+                                          lieux_count_fr(a, sv->population_over_near)),
+                             arena_printf(a, "%s (%s)", percent_fr(a, sv->share_over_far),
+                                          lieux_count_fr(a, sv->population_over_far))});
     }
     ui_table_end(&b);
 
@@ -330,13 +330,13 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
         for (size_t i = 0; i < sv->n_over_near && i < UNCOVERED_SHOWN; i++) {
             const struct couverture_commune *cc = sv->over_near[i];
             double minutes = cc->minutes[category];
-            ui_table_row(
-                &b, &ct,
-                (const char *[]){cc->zone->nom, arena_printf(a, "%u", cc->zone->population),
-                                 isfinite(minutes) ? arena_printf(a, "environ %s (%s)",
-                                                                  lieux_minutes_fr(a, minutes),
-                                                                  lieux_km_fr(a, cc->km[category]))
-                                                   : "aucun lieu ne propose ce service"});
+            ui_table_row(&b, &ct,
+                         (const char *[]){cc->zone->nom, lieux_count_fr(a, cc->zone->population),
+                                          isfinite(minutes)
+                                              ? arena_printf(a, "environ %s (%s)",
+                                                             lieux_minutes_fr(a, minutes),
+                                                             lieux_km_fr(a, cc->km[category]))
+                                              : "aucun lieu ne propose ce service"});
         }
         ui_table_end(&b);
     }

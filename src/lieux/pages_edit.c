@@ -165,6 +165,21 @@ static const struct form_field *each_field(size_t i)
     return NULL;
 }
 
+/* The validation message with the field's label of the form in place of its standard name
+ * ("code_postal : …" becomes "Code postal : …"). */
+static const char *form_message(struct arena *a, const struct lieu_problem *p)
+{
+    const char *name = lieu_field_names[p->field];
+    size_t n = strlen(name);
+    for (size_t i = 0; each_field(i); i++) {
+        const struct form_field *f = each_field(i);
+        if ((int)f->field == p->field && strncmp(p->message, name, n) == 0 &&
+            strncmp(p->message + n, " :", 2) == 0)
+            return arena_printf(a, "%s%s", f->label, p->message + n);
+    }
+    return p->message;
+}
+
 static void values_from_record(struct arena *a, const struct lieu_record *rec,
                                struct form_values *fv)
 {
@@ -390,7 +405,7 @@ int lieux_page_edit(struct http_request *req, struct http_response *resp)
         const struct lieu_problem *p = &report.items[i];
         if (p->severity == LIEU_ERROR && p->field >= 0 &&
             !ui_errors_for(&errs, lieu_field_names[p->field]))
-            ui_errors_add(&errs, lieu_field_names[p->field], p->message);
+            ui_errors_add(&errs, lieu_field_names[p->field], form_message(a, p));
     }
     char dep[4] = "";
     if (errs.n == 0 && !lieu_departement_of(row.v[LF_CODE_INSEE], row.v[LF_CODE_POSTAL], dep))

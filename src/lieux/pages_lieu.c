@@ -357,6 +357,8 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
     else
         ui_p(&b, "Aucun contact renseigné.");
     data_facts(&b, a, &rec);
+    ui_link(&b, "Les autres lieux du département",
+            arena_printf(a, "/departements/%s", rec.departement));
     html_lit(&b, "</div></div>");
     if (rec.has_coords) {
         struct lieux_marker m = {rec.id,       field(&rec, LF_NOM), field(&rec, LF_ADRESSE),
@@ -375,6 +377,8 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
         notice = "Le lieu est publié.";
     else if (ok && strcmp(ok, "depublie") == 0)
         notice = "Le lieu n'est plus publié.";
+    else if (ok && strcmp(ok, "inchange") == 0)
+        notice = "Aucune modification : les informations étaient déjà celles-ci.";
     else if (ok && strcmp(ok, "verifie") == 0)
         notice = "Les informations sont marquées comme vérifiées aujourd'hui.";
     return shell_render(req, resp,
