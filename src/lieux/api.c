@@ -48,7 +48,7 @@ static json_t *hit_json(struct arena *a, const struct lieux_params *p, const str
 {
     const struct lieux_entry *e = h->e;
     struct lieux_hours hours;
-    lieux_hours_read(a, e->horaires_text, e->departement, now, &hours);
+    lieux_hours_of_entry(a, e, now, &hours);
     bool located = p->q.has_center && e->has_coords;
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(e->id));

@@ -10,6 +10,7 @@
 #include "html/html.h"
 #include "html/ui.h"
 #include "lieux/horaires.h"
+#include "lieux/search.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -175,24 +176,10 @@ static const char *clock_fr(struct arena *a, const struct tm *t)
                      : arena_printf(a, "%d h", t->tm_hour);
 }
 
-void lieux_hours_read(struct arena *a, const char *text, const char *departement, time_t now,
-                      struct lieux_hours *out)
+/* The open status and the next change of parsed hours at now. */
+static void hours_describe(struct arena *a, const struct horaires *h, time_t now,
+                           struct lieux_hours *out)
 {
-    memset(out, 0, sizeof(*out));
-    out->open = -1;
-    if (!text || !*text)
-        return;
-    out->raw = text;
-    struct horaires *h;
-    struct horaires_error err;
-    if (horaires_parse(a, text, strlen(text), &h, &err) != 0)
-        return;
-    horaires_set_calendar(h, horaires_calendar_for_departement(departement));
-    struct buf fr;
-    buf_init(&fr, a, 4096);
-    horaires_french(h, &fr);
-    if (buf_finish(&fr) == 0 && fr.len)
-        out->french = buf_cstr(&fr);
     struct tm local;
     lieux_paris_time(now, &local);
     enum horaires_state st = horaires_state_at(h, &local);
@@ -213,6 +200,39 @@ void lieux_hours_read(struct arena *a, const char *text, const char *departement
         if (next != HORAIRES_UNKNOWN)
             out->next = arena_printf(a, "%s %sà %s", verb, day, clock_fr(a, &when));
     }
+}
+
+void lieux_hours_read(struct arena *a, const char *text, const char *departement, time_t now,
+                      struct lieux_hours *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->open = -1;
+    if (!text || !*text)
+        return;
+    out->raw = text;
+    struct horaires *h;
+    struct horaires_error err;
+    if (horaires_parse(a, text, strlen(text), &h, &err) != 0)
+        return;
+    horaires_set_calendar(h, horaires_calendar_for_departement(departement));
+    struct buf fr;
+    buf_init(&fr, a, 4096);
+    horaires_french(h, &fr);
+    if (buf_finish(&fr) == 0 && fr.len)
+        out->french = buf_cstr(&fr);
+    hours_describe(a, h, now, out);
+}
+
+void lieux_hours_of_entry(struct arena *a, const struct lieux_entry *e, time_t now,
+                          struct lieux_hours *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->open = -1;
+    out->raw = e->horaires_text && *e->horaires_text ? e->horaires_text : NULL;
+    if (!e->horaires)
+        return;
+    out->french = e->horaires_fr;
+    hours_describe(a, e->horaires, now, out);
 }
 
 void lieux_status_tag(struct buf *b, const struct lieux_hours *h)

@@ -56,6 +56,10 @@ struct lieux_hours {
 };
 void lieux_hours_read(struct arena *a, const char *text, const char *departement, time_t now,
                       struct lieux_hours *out);
+/* The same for a lieu of the search index, whose hours are already parsed and rendered. */
+struct lieux_entry;
+void lieux_hours_of_entry(struct arena *a, const struct lieux_entry *e, time_t now,
+                          struct lieux_hours *out);
 /* The status tag: "Ouvert maintenant" (green), "Fermé maintenant" (grey) or "Horaires non
  * renseignés" / "Horaires à vérifier". */
 void lieux_status_tag(struct buf *b, const struct lieux_hours *h);

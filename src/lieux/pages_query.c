@@ -197,11 +197,13 @@ static int read_when(struct http_request *req, struct lieux_params *p)
         return fail(req, "ouvert_actuellement", "ouvert_actuellement : 1 ou 0.");
     if (!p->quand && ouvert && strcmp(ouvert, "1") == 0)
         p->quand = "maintenant";
+    /* Without an opening filter, the moment is still now: it gives every result its open status
+     * and the count of the "open now" choice. */
+    lieux_paris_time(time(NULL), &p->q.at);
     if (!p->quand)
         return 0;
     if (strcmp(p->quand, "maintenant") == 0) {
         p->q.open = SEARCH_OPEN_AT;
-        lieux_paris_time(time(NULL), &p->q.at);
         p->any = true;
         return 0;
     }

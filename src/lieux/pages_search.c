@@ -265,7 +265,7 @@ static void result_item(struct buf *b, struct arena *a, const struct lieux_param
         html_lit(b, "<a class=\"govuk-link\" href=\"#estimation\">(estimation)</a></p>");
     }
     struct lieux_hours hours;
-    lieux_hours_read(a, e->horaires_text, e->departement, now, &hours);
+    lieux_hours_of_entry(a, e, now, &hours);
     html_lit(b, "<p class=\"relais-lieu__statut\">");
     lieux_status_tag(b, &hours);
     if (hours.next) {

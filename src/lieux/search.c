@@ -1,6 +1,7 @@
 #include "lieux/search.h"
 #include "core/alloc.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -26,8 +27,9 @@ struct lieux_index {
     size_t n, n_located;
     struct lieux_entry **by_id; /* sorted by id */
     /* Distinct opening-hours texts, parsed once: lieux often share the same value. */
-    const char **hours_text;
+    const char **hours_text; /* the calendar's number, then the text */
     const struct horaires **hours;
+    const char **hours_fr;
     size_t n_hours, cap_hours;
     int32_t *hours_slots; /* open-addressing table of indexes into hours_text, during the build */
     size_t n_slots;
@@ -86,9 +88,12 @@ static uint64_t text_hash(const char *s)
     return h;
 }
 
-/* The index of the distinct hours text, parsing it the first time; -1 when it does not parse. */
-static int32_t intern_hours(struct lieux_index *idx, const char *text)
+/* The index of the distinct hours value (text and holiday calendar), parsing and rendering it the
+ * first time; -1 when it does not parse. */
+static int32_t intern_hours(struct lieux_index *idx, const char *departement, const char *value)
 {
+    enum horaires_calendar cal = horaires_calendar_for_departement(departement);
+    const char *text = arena_printf(&idx->arena, "%d%s", (int)cal, value);
     if (idx->n_hours * 2 >= idx->n_slots) {
         size_t n = idx->n_slots ? idx->n_slots * 2 : 1024;
         int32_t *slots = arena_alloc(&idx->arena, n * sizeof(*slots));
@@ -111,15 +116,26 @@ static int32_t intern_hours(struct lieux_index *idx, const char *text)
     }
     struct horaires *h = NULL;
     struct horaires_error herr;
-    if (horaires_parse(&idx->arena, text, strlen(text), &h, &herr))
+    const char *fr = NULL;
+    if (horaires_parse(&idx->arena, value, strlen(value), &h, &herr) == 0) {
+        horaires_set_calendar(h, cal);
+        struct buf b;
+        buf_init(&b, &idx->arena, 4096);
+        horaires_french(h, &b);
+        fr = buf_finish(&b) == 0 && b.len ? buf_cstr(&b) : NULL;
+    } else {
         h = NULL;
-    size_t cap = idx->cap_hours;
+    }
+    size_t cap = idx->cap_hours, cap_fr = idx->cap_hours;
     idx->hours_text = arena_push(&idx->arena, idx->hours_text, idx->n_hours, &cap,
                                  sizeof(*idx->hours_text));
+    idx->hours_fr = arena_push(&idx->arena, idx->hours_fr, idx->n_hours, &cap_fr,
+                               sizeof(*idx->hours_fr));
     idx->hours = arena_push(&idx->arena, idx->hours, idx->n_hours, &idx->cap_hours,
                             sizeof(*idx->hours));
-    idx->hours_text[idx->n_hours] = arena_strdup(&idx->arena, text);
+    idx->hours_text[idx->n_hours] = text;
     idx->hours[idx->n_hours] = h;
+    idx->hours_fr[idx->n_hours] = fr;
     idx->hours_slots[j] = (int32_t)idx->n_hours;
     return h ? (int32_t)idx->n_hours++ : (idx->n_hours++, -1);
 }
@@ -144,8 +160,11 @@ static int add_record(const struct lieu_record *r, void *ctx)
      * value and query, not a parse. */
     e->horaires_id = -1;
     if (e->horaires_text && *e->horaires_text) {
-        e->horaires_id = intern_hours(idx, e->horaires_text);
-        e->horaires = e->horaires_id >= 0 ? idx->hours[e->horaires_id] : NULL;
+        e->horaires_id = intern_hours(idx, e->departement, e->horaires_text);
+        if (e->horaires_id >= 0) {
+            e->horaires = idx->hours[e->horaires_id];
+            e->horaires_fr = idx->hours_fr[e->horaires_id];
+        }
     }
     e->online_booking = r->row.v[LF_PRISE_RDV] && *r->row.v[LF_PRISE_RDV];
     e->has_coords = r->has_coords;

@@ -47,7 +47,9 @@ struct lieux_entry {
     int64_t id;
     const char *nom, *commune, *code_postal, *departement, *adresse;
     const char *horaires_text;
-    const struct horaires *horaires; /* NULL when empty or unparsable */
+    const struct horaires *horaires; /* NULL when empty or unparsable; its calendar is the one of
+                                        the lieu's département */
+    const char *horaires_fr;         /* its French rendering, or NULL */
     int32_t horaires_id;             /* index among the index's distinct hours, or -1 */
     bool has_coords, coords_approx, online_booking;
     double lat, lon;
