@@ -38,6 +38,9 @@ int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, const char **pos
             cli_usage(cmd);
             return 1;
         }
+        /* The one short option, as in cc and curl: -o FILE is --output FILE. */
+        if (strcmp(a, "-o") == 0 && find_opt(cmd, "output", 6))
+            a = "--output";
         if (strncmp(a, "--", 2) != 0 || a[2] == '\0') {
             if (*n_pos >= max_pos) {
                 fprintf(stderr, "relais : argument en trop : « %s » (voir --help)\n", a);

@@ -178,10 +178,16 @@ int lieux_page_departement(struct http_request *req, struct http_response *resp)
                        arena_printf(a, "/departements/%s/couverture", url_encode(a, d.code)),
                        UI_BUTTON_SECONDARY);
     html_lit(&b, "</div>");
-    /* NEEDSWORK: the export downloads (CSV and JSON of the standard) get their links here once
-     * their routes exist. */
-    html_lit(&b, "<p class=\"govuk-body\">Les données sont ouvertes : ");
-    ui_link(&b, "API des lieux de ce département (JSON)",
+    html_lit(&b, "<p class=\"govuk-body\">Les données sont ouvertes (Licence Ouverte), au format "
+                 "du standard des lieux de médiation numérique : ");
+    ui_link(&b, "télécharger en CSV",
+            arena_printf(a, "/api/v1/lieux/export?format=csv&departement=%s", url_encode(a, d.code)));
+    html_lit(&b, ", ");
+    ui_link(&b, "en JSON",
+            arena_printf(a, "/api/v1/lieux/export?format=json&departement=%s",
+                         url_encode(a, d.code)));
+    html_lit(&b, ", ou ");
+    ui_link(&b, "interroger l'API",
             arena_printf(a, "/api/v1/lieux?departement=%s&limite=200", url_encode(a, d.code)));
     html_lit(&b, ".</p>");
     service_counts(&b, a, &d, &r);

@@ -33,4 +33,6 @@ int lieux_page_guide(struct http_request *req, struct http_response *resp);
 int lieux_api_list(struct http_request *req, struct http_response *resp);
 int lieux_api_get(struct http_request *req, struct http_response *resp);
 
+int lieux_api_export(struct http_request *req, struct http_response *resp);
+
 #endif

@@ -23,6 +23,9 @@ static const struct route lieux_routes[] = {
      "estimée), filtrés sur les valeurs du standard, avec le nombre de lieux par valeur de filtre "
      "; "
      "pages par curseur « apres »."},
+    {HTTP_GET, "/api/v1/lieux/export", lieux_api_export, ACCESS_API | ACCESS_PUBLIC,
+     "Export des lieux publiés au format exact du standard v1.0.2 (format=csv ou json) : toute la "
+     "base, un département (departement=53) ou une recherche (mêmes paramètres que /api/v1/lieux)."},
     {HTTP_GET, "/api/v1/lieux/{id}", lieux_api_get, ACCESS_API | ACCESS_PUBLIC,
      "Un lieu publié, avec les 32 champs du standard des lieux de médiation numérique v1."},
     {HTTP_GET, "/api/v1/communes", lieux_api_communes, ACCESS_API | ACCESS_PUBLIC,
