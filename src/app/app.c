@@ -27,7 +27,7 @@ static int page_home(struct http_request *req, struct http_response *resp)
 {
     struct buf b = content_buf(req);
     site_home(&b);
-    return shell_render(req, resp, &(struct shell_page){.title = "Accueil", .wide = true},
+    return shell_render(req, resp, &(struct shell_page){.title = "Accueil"},
                         buf_cstr(&b));
 }
 
