@@ -91,9 +91,11 @@ static int on_row(void *ctx, const struct lieux_record *rec)
     s->last_line = rec->line;
     s->rows++;
     ASSERT(rec->index == s->rows);
-    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++) {
+        ASSERT(rec->lens[f] == (rec->row->v[f] ? strlen(rec->row->v[f]) : 0));
         if (rec->row->v[f])
             check_text(rec->row->v[f]);
+    }
     for (size_t i = 0; i < rec->row->n_extra; i++) {
         check_text(rec->row->extra[i].name);
         check_text(rec->row->extra[i].value);

@@ -29,6 +29,7 @@
 /* One JSON object may not exceed this (a real one is about 1 KB). */
 #define MAX_OBJECT_BYTES (16 * 1024 * 1024)
 #define FS_SOURCE "France Services (ANCT)"
+#define ROW_ARENA_KEEP (256 * 1024)
 #define FS_PIVOT "00000000000000"
 
 /* What a column is, beyond the 32 fields (codes 0 … LIEU_N_FIELDS - 1). */
@@ -55,17 +56,19 @@ enum column_code {
 };
 #define N_LEGACY (LEG_END - COL_LEGACY)
 
+#define LEGACY(name, code) {name, sizeof(name) - 1, code}
 static const struct {
     const char *name;
+    size_t len;
     int code;
 } legacy_columns[] = {
-    {"courriel", LEG_COURRIEL},
-    {"accessibilite", LEG_ACCESSIBILITE},
-    {"labels_nationaux", LEG_LABELS_NATIONAUX},
-    {"labels_autres", LEG_LABELS_AUTRES},
-    {"publics_accueillis", LEG_PUBLICS_ACCUEILLIS},
-    {"conditions_acces", LEG_CONDITIONS_ACCES},
-    {"conditions_access", LEG_CONDITIONS_ACCES}, /* sic, the CNFS file of 2022 */
+    LEGACY("courriel", LEG_COURRIEL),
+    LEGACY("accessibilite", LEG_ACCESSIBILITE),
+    LEGACY("labels_nationaux", LEG_LABELS_NATIONAUX),
+    LEGACY("labels_autres", LEG_LABELS_AUTRES),
+    LEGACY("publics_accueillis", LEG_PUBLICS_ACCUEILLIS),
+    LEGACY("conditions_acces", LEG_CONDITIONS_ACCES),
+    LEGACY("conditions_access", LEG_CONDITIONS_ACCES), /* sic, the CNFS file of 2022 */
 };
 
 static const struct {
@@ -124,7 +127,7 @@ static int classify(enum lieux_format format, const char *name, size_t len)
     if (f >= 0)
         return f;
     for (size_t i = 0; i < COUNT(legacy_columns); i++)
-        if (strlen(legacy_columns[i].name) == len && memcmp(legacy_columns[i].name, name, len) == 0)
+        if (legacy_columns[i].len == len && memcmp(legacy_columns[i].name, name, len) == 0)
             return legacy_columns[i].code;
     return COL_EXTRA;
 }
@@ -701,6 +704,8 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
                      size_t line)
 {
     const char *legacy[N_LEGACY] = {0}, *legacy_names[N_LEGACY] = {0};
+    const char *taken[LIEU_N_FIELDS] = {0};
+    size_t taken_len[LIEU_N_FIELDS];
     const char *days[6] = {0}, *fs_tel = NULL, *fs_itin = NULL;
     const char *fs_fields[FS_MAIL - FS_ID + 1] = {0};
     static const enum lieu_field fs_targets[FS_MAIL - FS_ID + 1] = {
@@ -717,8 +722,10 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
         if (is_blank_value(p->value, p->len))
             continue;
         int code = codes ? codes[i] : classify(r->format, p->name, p->name_len);
-        if (code >= 0 && code < LIEU_N_FIELDS)
-            r->row.v[code] = p->value;
+        if (code >= 0 && code < LIEU_N_FIELDS) {
+            r->row.v[code] = taken[code] = p->value;
+            taken_len[code] = p->len;
+        }
         else if (code >= COL_LEGACY && code < LEG_END) {
             legacy[code - COL_LEGACY] = p->value;
             legacy_names[code - COL_LEGACY] = p->name;
@@ -757,13 +764,19 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
                 r->n_dropped++;
                 break;
             }
-    struct lieux_record rec = {&r->row, line, r->rows, &r->notes_report};
+    /* the lengths: known for values taken as they came, measured for converted ones */
+    size_t lens[LIEU_N_FIELDS];
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+        lens[f] = !r->row.v[f] ? 0 : r->row.v[f] == taken[f] ? taken_len[f] : strlen(r->row.v[f]);
+    struct lieux_record rec = {&r->row, line, r->rows, &r->notes_report, lens};
     int rc = r->fn(r->ctx, &rec);
     if (rc && !r->err) {
         r->err = rc;
         r->err_line = line;
     }
-    if (r->row_arena.head) {
+    /* What the row used stays in the arena until it passes ROW_ARENA_KEEP: emptying it after each
+     * row would cost a malloc and a free per row with a conversion or a note. */
+    if (r->row_arena.total > ROW_ARENA_KEEP) {
         arena_release(&r->row_arena);
         lieu_report_init(&r->notes_report, &r->row_arena);
     }
@@ -975,7 +988,8 @@ struct jp {
 #define STRINGIFY2(x) #x
 #define STRINGIFY(x) STRINGIFY2(x)
 
-static void scratch_add(struct lieux_reader *r, const char *p, size_t n)
+/* Room for n more bytes and a NUL. */
+static inline void scratch_reserve(struct lieux_reader *r, size_t n)
 {
     if (r->scratch_len + n + 1 > r->scratch_cap) {
         size_t cap = r->scratch_cap ? r->scratch_cap : 16384;
@@ -984,6 +998,11 @@ static void scratch_add(struct lieux_reader *r, const char *p, size_t n)
         r->scratch = xrealloc(r->scratch, cap);
         r->scratch_cap = cap;
     }
+}
+
+static void scratch_add(struct lieux_reader *r, const char *p, size_t n)
+{
+    scratch_reserve(r, n);
     memcpy(r->scratch + r->scratch_len, p, n);
     r->scratch_len += n;
 }
@@ -993,16 +1012,19 @@ static void scratch_addch(struct lieux_reader *r, char c)
     scratch_add(r, &c, 1);
 }
 
-static void skip_ws(struct jp *j)
+static inline void skip_ws(struct jp *j)
 {
-    while (j->p < j->end) {
-        char c = *j->p;
+    const char *p = j->p, *end = j->end;
+    size_t lines = 0;
+    for (; p < end; p++) {
+        char c = *p;
         if (c == '\n')
-            j->line++;
+            lines++;
         else if (c != ' ' && c != '\t' && c != '\r')
-            return;
-        j->p++;
+            break;
     }
+    j->p = p;
+    j->line += lines;
 }
 
 #define ONES 0x0101010101010101ull
@@ -1019,6 +1041,47 @@ static inline bool special_byte(uint64_t w)
     return ((w & HIGHS) | zero_byte(w ^ (ONES * '"')) | zero_byte(w ^ (ONES * '\\')) |
             ((w - ONES * 0x20) & ~w & HIGHS)) != 0;
 }
+
+/* The first byte at or after p that a string scan must look at ('"', '\\', a control or a
+ * non-ASCII byte), or end. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+static inline const char *skip_plain(const char *p, const char *end)
+{
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* signed: bytes >= 0x80 are negative, so "< 0x20" also catches them */
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                   _mm_cmplt_epi8(v, space));
+        unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+        if (mask)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (special_byte(w))
+            break;
+        p += 8;
+    }
+    return p;
+}
+#else
+static inline const char *skip_plain(const char *p, const char *end)
+{
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (special_byte(w))
+            break;
+        p += 8;
+    }
+    return p;
+}
+#endif
 
 static int hex4(const char *p, uint32_t *out)
 {
@@ -1065,8 +1128,58 @@ static void add_utf8(struct lieux_reader *r, uint32_t cp)
     scratch_add(r, b, n);
 }
 
-/* A string at j->p (the opening quote), decoded into the scratch buffer and NUL-terminated. */
+static int jp_string_escaped(struct jp *j, size_t *off, size_t *len);
+
+/* A string at j->p (the opening quote), copied into the scratch buffer and NUL-terminated. The
+ * common case, a string without escapes, is scanned eight bytes at a time and copied once. */
 static int jp_string(struct jp *j, size_t *off, size_t *len)
+{
+    struct lieux_reader *r = j->r;
+    const char *start = j->p + 1, *q = start, *end = j->end;
+    for (;;) {
+        q = skip_plain(q, end);
+        if (q >= end)
+            return JP_MORE;
+        unsigned char c = (unsigned char)*q;
+        if (c == '"')
+            break;
+        if (c == '\\' || c < 0x20)
+            return jp_string_escaped(j, off, len);
+        if (c < 0x80) {
+            q++;
+            continue;
+        }
+        /* the accents of French: two-byte sequences, checked here without a call */
+        if (c >= 0xC2 && c <= 0xDF && end - q >= 2 && ((unsigned char)q[1] & 0xC0) == 0x80) {
+            q += 2;
+            continue;
+        }
+        size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+        if ((size_t)(end - q) < n)
+            return JP_MORE;
+        if (n == 1 || !utf8_valid(q, n))
+            return jp_string_escaped(j, off, len); /* which names the fault */
+        q += n;
+    }
+    size_t n = (size_t)(q - start);
+    scratch_reserve(r, n + 16);
+    *off = r->scratch_len;
+    *len = n;
+#if defined(__SSE2__)
+    if (n <= 16 && end - start >= 16) /* one unaligned move instead of a call */
+        _mm_storeu_si128((__m128i *)(void *)(r->scratch + r->scratch_len),
+                         _mm_loadu_si128((const __m128i *)(const void *)start));
+    else
+#endif
+        memcpy(r->scratch + r->scratch_len, start, n);
+    r->scratch[r->scratch_len + n] = '\0';
+    r->scratch_len += n + 1;
+    j->p = q + 1;
+    return JP_OK;
+}
+
+/* The same, decoding escapes (and reporting bad bytes) on the way. */
+static int jp_string_escaped(struct jp *j, size_t *off, size_t *len)
 {
     struct lieux_reader *r = j->r;
     const char *p = j->p + 1, *end = j->end;
@@ -1472,6 +1585,8 @@ static void json_emit(struct lieux_reader *r, const struct jp *j, size_t line)
  * object or token, kept for the next feed). */
 static size_t json_parse(struct lieux_reader *r, const char *data, size_t len, bool final)
 {
+    if (!data)
+        data = ""; /* nothing kept: no pointer arithmetic on NULL */
     struct jp j = {r, data, data + len, r->line, NULL, 0};
     const char *consumed = data;
     while (!r->err) {
@@ -1564,8 +1679,10 @@ static void json_feed(struct lieux_reader *r, const char *data, size_t len, bool
         if (data)
             buf_keep(r, data, len);
         size_t used = json_parse(r, r->buf, r->buf_len, final);
-        memmove(r->buf, r->buf + used, r->buf_len - used);
-        r->buf_len -= used;
+        if (used) {
+            memmove(r->buf, r->buf + used, r->buf_len - used);
+            r->buf_len -= used;
+        }
     }
     if (!r->err && r->buf_len > MAX_OBJECT_BYTES)
         fail(r, ERR_TOO_BIG, r->line, "ligne %zu : un objet JSON dépasse %d Mo", r->line,
@@ -1644,7 +1761,23 @@ int lieux_reader_feed(struct lieux_reader *r, const char *data, size_t len)
         return csv_feed(r, data, len);
     if (r->json)
         return json_feed(r, data, len, false), r->err;
-    /* The container is decided by the first byte that is not white space or a byte-order mark. */
+    /* The container is decided by the first byte that is not white space or a byte-order mark;
+     * bytes are kept only while undecided, so that a whole file fed at once is not copied. */
+    if (r->buf_len == 0) {
+        size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+        while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
+            i++;
+        if (i < len && (i > 0 || len >= 3 || memcmp(data, "\xEF\xBB\xBF", len) != 0)) {
+            if (data[i] == '[' || data[i] == '{') {
+                r->json = true;
+                size_t bom = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+                json_feed(r, data + bom, len - bom, false);
+                return r->err;
+            }
+            r->decided = true;
+            return csv_feed(r, data, len);
+        }
+    }
     buf_keep(r, data, len);
     if (r->buf_len < 3 && memcmp(r->buf, "\xEF\xBB\xBF", r->buf_len) == 0)
         return 0; /* perhaps a byte-order mark, cut */

@@ -70,6 +70,8 @@ struct lieux_record {
     size_t line;               /* physical line where the row starts (CSV record, JSON '{') */
     size_t index;              /* 1 for the first row after the header */
     struct lieu_report *notes; /* conversion notes and row-level read errors */
+    const size_t *lens;        /* byte length of each row->v[f] (0 when NULL), for
+                                  lieu_validate_lengths */
 };
 
 /* Returns 0 to go on; anything else stops the reading and is returned. */

@@ -72,9 +72,9 @@ static const char *quoted(struct arena *a, const char *p, size_t len)
     return arena_printf(a, "%.*s…", (int)cut, p);
 }
 
-void lieu_report_add(struct lieu_report *r, int field, const char *column,
-                     enum lieu_severity severity, enum lieu_rule rule, const char *value,
-                     size_t len, const char *fmt, ...)
+static struct lieu_problem *report_push(struct lieu_report *r, int field, const char *column,
+                                        enum lieu_severity severity, enum lieu_rule rule,
+                                        const char *value, size_t len)
 {
     r->items = arena_push(r->arena, r->items, r->n, &r->cap, sizeof(*r->items));
     struct lieu_problem *p = &r->items[r->n++];
@@ -83,6 +83,18 @@ void lieu_report_add(struct lieu_report *r, int field, const char *column,
     p->rule = rule;
     p->column = column ? arena_strdup(r->arena, column) : NULL;
     p->value = value ? arena_strndup(r->arena, value, len) : NULL;
+    if (severity == LIEU_ERROR)
+        r->n_errors++;
+    else
+        r->n_warnings++;
+    return p;
+}
+
+void lieu_report_add(struct lieu_report *r, int field, const char *column,
+                     enum lieu_severity severity, enum lieu_rule rule, const char *value,
+                     size_t len, const char *fmt, ...)
+{
+    struct lieu_problem *p = report_push(r, field, column, severity, rule, value, len);
     va_list ap;
     va_start(ap, fmt);
     struct buf b;
@@ -90,10 +102,30 @@ void lieu_report_add(struct lieu_report *r, int field, const char *column,
     buf_vaddf(&b, fmt, ap);
     va_end(ap);
     p->message = buf_cstr(&b);
-    if (severity == LIEU_ERROR)
-        r->n_errors++;
-    else
-        r->n_warnings++;
+}
+
+/* "field : « value » tail", built without printf: warnings are common in real files (the
+ * placeholder pivot) and the message is on the hot path of their rows. */
+static void report_quoted(struct lieu_report *r, enum lieu_field f, enum lieu_severity severity,
+                          enum lieu_rule rule, const char *value, size_t len, const char *tail)
+{
+    struct lieu_problem *p = report_push(r, (int)f, NULL, severity, rule, value, len);
+    size_t cut = len;
+    if (cut > QUOTE_MAX_BYTES) {
+        cut = QUOTE_MAX_BYTES;
+        while (cut > 0 && ((unsigned char)value[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    struct buf b;
+    buf_init(&b, r->arena, 4096);
+    buf_adds(&b, lieu_field_names[f]);
+    buf_addlit(&b, " : « ");
+    buf_add(&b, value, cut);
+    if (cut < len)
+        buf_addlit(&b, "…");
+    buf_addlit(&b, " » ");
+    buf_adds(&b, tail);
+    p->message = buf_cstr(&b);
 }
 
 #define NAME(f) lieu_field_names[f]
@@ -102,6 +134,12 @@ void lieu_report_add(struct lieu_report *r, int field, const char *column,
 #define PROBLEM(r, f, sev, rule, p, len, fmt, ...)                                                 \
     lieu_report_add((r), (f), NULL, (sev), (rule), (p), (len), "%s : « %s » " fmt, NAME(f),       \
                     quoted((r)->arena, (p), (len)), ##__VA_ARGS__)
+
+static void report_missing(struct lieu_report *r, enum lieu_field f)
+{
+    struct lieu_problem *p = report_push(r, (int)f, NULL, LIEU_ERROR, LR_REQUIRED, NULL, 0);
+    p->message = arena_printf(r->arena, "%s : champ obligatoire manquant", NAME(f));
+}
 
 static inline bool is_digit(char c)
 {
@@ -120,13 +158,13 @@ static void check_pivot(struct lieu_report *r, const char *s, size_t len)
     for (size_t i = 0; ok && i < len; i++)
         ok = is_alnum(s[i]);
     if (!ok) {
-        PROBLEM(r, LF_PIVOT, LIEU_ERROR, LR_FORMAT, s, len,
+        report_quoted(r, LF_PIVOT, LIEU_ERROR, LR_FORMAT, s, len,
                 "doit compter 9 à 14 lettres ou chiffres sans espace ni ponctuation (SIRET, RNA "
                 "ou RIDET)");
         return;
     }
     if (len == 14 && memcmp(s, "00000000000000", 14) == 0)
-        PROBLEM(r, LF_PIVOT, LIEU_WARNING, LR_PIVOT_PLACEHOLDER, s, len,
+        report_quoted(r, LF_PIVOT, LIEU_WARNING, LR_PIVOT_PLACEHOLDER, s, len,
                 "est un pivot fictif : indiquez le SIRET de la structure (ou son RNA)");
 }
 
@@ -137,7 +175,7 @@ static void check_code_postal(struct lieu_report *r, const char *s, size_t len)
     for (size_t i = 0; ok && i < len; i++)
         ok = is_digit(s[i]);
     if (!ok)
-        PROBLEM(r, LF_CODE_POSTAL, LIEU_ERROR, LR_FORMAT, s, len, "doit compter 5 chiffres");
+        report_quoted(r, LF_CODE_POSTAL, LIEU_ERROR, LR_FORMAT, s, len, "doit compter 5 chiffres");
 }
 
 /* code_insee: ^([013-9]\d|2[AB1-9])\d{3}$ */
@@ -151,7 +189,7 @@ static void check_code_insee(struct lieu_report *r, const char *s, size_t len)
             ok = is_digit(s[0]) && is_digit(s[1]);
     }
     if (!ok)
-        PROBLEM(r, LF_CODE_INSEE, LIEU_ERROR, LR_FORMAT, s, len,
+        report_quoted(r, LF_CODE_INSEE, LIEU_ERROR, LR_FORMAT, s, len,
                 "n'est pas un code INSEE de commune : 5 caractères, le département (01 à 19, "
                 "2A, 2B, 21 à 95, 971 à 988…) puis des chiffres");
 }
@@ -175,13 +213,14 @@ static bool check_coordinate(struct lieu_report *r, enum lieu_field f, const cha
     return true;
 }
 
-static void check_coordinates(struct lieu_report *r, const struct lieu_row *row)
+static void check_coordinates(struct lieu_report *r, const struct lieu_row *row,
+                              const size_t lens[LIEU_N_FIELDS])
 {
     const char *lat = row->v[LF_LATITUDE], *lon = row->v[LF_LONGITUDE];
-    bool has_lat = lat && *lat, has_lon = lon && *lon;
+    bool has_lat = lat && lens[LF_LATITUDE], has_lon = lon && lens[LF_LONGITUDE];
     double y = 0, x = 0;
-    bool ok_lat = has_lat && check_coordinate(r, LF_LATITUDE, lat, strlen(lat), &y);
-    bool ok_lon = has_lon && check_coordinate(r, LF_LONGITUDE, lon, strlen(lon), &x);
+    bool ok_lat = has_lat && check_coordinate(r, LF_LATITUDE, lat, lens[LF_LATITUDE], &y);
+    bool ok_lon = has_lon && check_coordinate(r, LF_LONGITUDE, lon, lens[LF_LONGITUDE], &x);
     if (has_lat != has_lon) {
         enum lieu_field missing = has_lat ? LF_LONGITUDE : LF_LATITUDE;
         lieu_report_add(r, missing, NULL, LIEU_WARNING, LR_COORDINATES, NULL, 0,
@@ -222,7 +261,7 @@ static void check_phone(struct lieu_report *r, const char *s, size_t len)
     }
     if (!prefix) {
         if (memchr(s, '|', len) || memchr(s, ';', len) || memchr(s, '/', len)) {
-            PROBLEM(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
+            report_quoted(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
                     "ne doit contenir qu'un seul numéro, au format international sans espace "
                     "(+33123456789)");
             return;
@@ -239,7 +278,7 @@ static void check_phone(struct lieu_report *r, const char *s, size_t len)
             PROBLEM(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
                     "doit être au format international sans espace : +33%.9s", national + 1);
         else
-            PROBLEM(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
+            report_quoted(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
                     "doit être au format international sans espace : +33 (ou +262, +269, +508, "
                     "+590, +594, +596, +681, +687, +689) suivi de 6 à 9 chiffres");
         return;
@@ -277,7 +316,7 @@ static void check_date(struct lieu_report *r, const char *s, size_t len)
              d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
     }
     if (!ok)
-        PROBLEM(r, LF_DATE_MAJ, LIEU_ERROR, LR_DATE, s, len,
+        report_quoted(r, LF_DATE_MAJ, LIEU_ERROR, LR_DATE, s, len,
                 "n'est pas une date au format AAAA-MM-JJ (par exemple 2024-04-02)");
 }
 
@@ -316,7 +355,7 @@ static void add_value_problem(struct lieu_report *r, enum lieu_field f, const ch
     const char *const *vals = lieu_vocab(f, &n);
     const char *near = near_value(f, item, len);
     if (memchr(item, ';', len)) {
-        PROBLEM(r, f, LIEU_ERROR, LR_VALUE, item, len,
+        report_quoted(r, f, LIEU_ERROR, LR_VALUE, item, len,
                 "n'est pas une valeur admise : les valeurs d'une liste se séparent par | et non par "
                 "un point-virgule");
         return;
@@ -349,7 +388,7 @@ static void check_enum_list(struct lieu_report *r, enum lieu_field f, const char
     enum lieu_severity sev = strict ? LIEU_ERROR : LIEU_WARNING;
     const char *p = s, *end = s + len;
     if (len > 1 && *p == '|') {
-        PROBLEM(r, f, LIEU_WARNING, LR_LIST_EDGE, s, len, "commence par un | superflu");
+        report_quoted(r, f, LIEU_WARNING, LR_LIST_EDGE, s, len, "commence par un | superflu");
         p++;
     }
     for (;;) {
@@ -357,14 +396,14 @@ static void check_enum_list(struct lieu_report *r, enum lieu_field f, const char
         const char *item_end = bar ? bar : end;
         size_t n = (size_t)(item_end - p);
         if (n == 0)
-            PROBLEM(r, f, sev, LR_LIST, s, len,
+            report_quoted(r, f, sev, LR_LIST, s, len,
                     "contient un élément vide : séparez les valeurs par un seul |, sans | au "
                     "début ni à la fin");
         else if (lieu_value_index(f, p, n) < 0) {
             if (strict)
                 add_value_problem(r, f, p, n);
             else
-                PROBLEM(r, f, LIEU_WARNING, LR_TYPOLOGIE, p, n,
+                report_quoted(r, f, LIEU_WARNING, LR_TYPOLOGIE, p, n,
                         "n'est pas un code de la liste des typologies de data·inclusion ; la "
                         "cartographie nationale le refusera");
         }
@@ -426,8 +465,8 @@ static void check_contact_list(struct lieu_report *r, enum lieu_field f, const c
         const char *item_end = bar ? bar : end;
         size_t n = (size_t)(item_end - p);
         if (email ? !looks_like_email(p, n) : !looks_like_url(p, n))
-            PROBLEM(r, f, LIEU_WARNING, email ? LR_EMAIL_SUSPECT : LR_URL_SUSPECT, p, n,
-                    "%s", email ? "ne ressemble pas à une adresse électronique (une seule par "
+            report_quoted(r, f, LIEU_WARNING, email ? LR_EMAIL_SUSPECT : LR_URL_SUSPECT, p, n,
+                          email ? "ne ressemble pas à une adresse électronique (une seule par "
                                   "élément, séparées par |)"
                                 : "ne ressemble pas à une adresse web commençant par https:// "
                                   "ou http://");
@@ -439,17 +478,25 @@ static void check_contact_list(struct lieu_report *r, enum lieu_field f, const c
 
 int lieu_validate(const struct lieu_row *row, struct lieu_report *r)
 {
+    size_t len[LIEU_N_FIELDS];
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+        len[f] = row->v[f] ? strlen(row->v[f]) : 0;
+    return lieu_validate_lengths(row, len, r);
+}
+
+int lieu_validate_lengths(const struct lieu_row *row, const size_t lens[LIEU_N_FIELDS],
+                          struct lieu_report *r)
+{
     size_t errors_before = r->n_errors;
     for (unsigned f = 0; f < LIEU_N_FIELDS; f++) {
         const struct lieu_field_def *d = &lieu_fields[f];
         const char *s = row->v[f];
-        if (!s || !*s) {
+        size_t len = lens[f];
+        if (!s || !len) {
             if (d->required)
-                lieu_report_add(r, (int)f, NULL, LIEU_ERROR, LR_REQUIRED, NULL, 0,
-                                "%s : champ obligatoire manquant", NAME(f));
+                report_missing(r, (enum lieu_field)f);
             continue;
         }
-        size_t len = strlen(s);
         switch (d->kind) {
         case LK_PIVOT:
             check_pivot(r, s, len);
@@ -492,7 +539,7 @@ int lieu_validate(const struct lieu_row *row, struct lieu_report *r)
                                 "%s : %zu caractères, %u au plus", NAME(f), chars, d->max_chars);
         }
     }
-    check_coordinates(r, row);
+    check_coordinates(r, row, lens);
     return r->n_errors > errors_before ? ERR_INVALID : 0;
 }
 

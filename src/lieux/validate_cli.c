@@ -73,7 +73,7 @@ static int on_row(void *ctx, const struct lieux_record *rec)
         lieu_report_add(&report, p->field, p->column, p->severity, p->rule, p->value,
                         p->value ? strlen(p->value) : 0, "%s", p->message);
     }
-    lieu_validate(rec->row, &report);
+    lieu_validate_lengths(rec->row, rec->lens, &report);
     size_t first;
     const char *id = rec->row->v[LF_ID];
     if (!lieu_unique_add(&run->ids, id, rec->line, &first))
@@ -106,7 +106,8 @@ static int on_row(void *ctx, const struct lieux_record *rec)
                    id ? ")" : "", p->severity == LIEU_ERROR ? "" : "avertissement : ", p->message);
         }
     }
-    arena_release(&run->arena);
+    if (run->arena.total > 256 * 1024)
+        arena_release(&run->arena);
     return 0;
 }
 
