@@ -23,10 +23,7 @@ struct state {
     size_t rows;
 };
 
-static void check_text(const char *s)
-{
-    ASSERT(s && utf8_valid(s, strlen(s)));
-}
+static void check_text(const char *s) { ASSERT(s && utf8_valid(s, strlen(s))); }
 
 static int to_buf(void *ctx, const char *p, size_t len)
 {

@@ -90,7 +90,11 @@ bool csvread_utf8_check(const char *p, size_t len, size_t *offset)
     const unsigned char *s = (const unsigned char *)p;
     size_t i = 0;
     while (i < len) {
-        size_t n = s[i] < 0x80 ? 1 : s[i] >= 0xC2 && s[i] <= 0xDF ? 2 : s[i] >= 0xE0 && s[i] <= 0xEF ? 3 : s[i] >= 0xF0 && s[i] <= 0xF4 ? 4 : 0;
+        size_t n = s[i] < 0x80                    ? 1
+                   : s[i] >= 0xC2 && s[i] <= 0xDF ? 2
+                   : s[i] >= 0xE0 && s[i] <= 0xEF ? 3
+                   : s[i] >= 0xF0 && s[i] <= 0xF4 ? 4
+                                                  : 0;
         if (n == 0 || len - i < n || !utf8_valid(p + i, n))
             break;
         i += n;

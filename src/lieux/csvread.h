@@ -7,9 +7,9 @@
  * (refused with a French message and the line: never converted behind the person's back), the
  * separator (`,` `;` or tab, detected on the first line unless imposed), mixed quoting, CRLF or LF,
  * quotes in the wrong place (strict parsing, the line is named), blank lines (skipped), and the
- * limits of core/limits.h: LIMIT_CSV_ROWS records and LIMIT_CSV_COLUMNS cells per record, checked as
- * the cells arrive (a 100,000-column line stops at the first cell over the limit), and a cap on one
- * cell, which also catches a quote that is never closed.
+ * limits of core/limits.h: LIMIT_CSV_ROWS records and LIMIT_CSV_COLUMNS cells per record, checked
+ * as the cells arrive (a 100,000-column line stops at the first cell over the limit), and a cap on
+ * one cell, which also catches a quote that is never closed.
  *
  * The first record (the header) goes through the callback like any other, with line 1 (or the line
  * after leading blank lines); the caller gives it meaning (formats.c).
@@ -30,9 +30,9 @@ typedef int (*csvread_record_fn)(void *ctx, size_t line, char *const *cells, con
                                  size_t n);
 
 struct csvread_options {
-    char separator;       /* 0: detect on the first line */
-    size_t max_records;   /* header included; 0: LIMIT_CSV_ROWS + 1 */
-    size_t max_columns;   /* 0: LIMIT_CSV_COLUMNS */
+    char separator;        /* 0: detect on the first line */
+    size_t max_records;    /* header included; 0: LIMIT_CSV_ROWS + 1 */
+    size_t max_columns;    /* 0: LIMIT_CSV_COLUMNS */
     size_t max_cell_bytes; /* 0: LIMIT_FIELD_VALUE_BYTES */
 };
 
@@ -41,12 +41,12 @@ struct csvread {
     struct csvread_options opt;
     csvread_record_fn fn;
     void *ctx;
-    char separator;       /* the one in use (known after the first line) */
+    char separator; /* the one in use (known after the first line) */
     bool separator_detected;
-    bool started;         /* the first line has been seen */
-    size_t line;          /* physical lines handed to the parser so far */
-    size_t record_line;   /* where the record being parsed starts */
-    size_t records;       /* records handed out (header included) */
+    bool started;       /* the first line has been seen */
+    size_t line;        /* physical lines handed to the parser so far */
+    size_t record_line; /* where the record being parsed starts */
+    size_t records;     /* records handed out (header included) */
     /* the line being assembled across feeds */
     char *pending;
     size_t pending_len, pending_cap;

@@ -1,8 +1,8 @@
 /*
  * Reading the input formats into rows of the standard. Three layers:
- *  1. the containers: CSV through csvread.c, JSON through a reader of arrays of flat objects written
- *     here (a general JSON library would build a tree per object and cost more than the validation
- *     itself: see bench/lieux);
+ *  1. the containers: CSV through csvread.c, JSON through a reader of arrays of flat objects
+ * written here (a general JSON library would build a tree per object and cost more than the
+ * validation itself: see bench/lieux);
  *  2. a raw record (column names and values) from either container;
  *  3. the mapping of a raw record into a struct lieu_row for the format (v1, v0, France Services).
  * Per row nothing is allocated for a v1 row without notes: values are copied into a scratch buffer
@@ -38,7 +38,7 @@ enum column_code {
     COL_LEGACY = 64, /* columns of the 2022 draft */
     LEG_COURRIEL = COL_LEGACY,
     LEG_ACCESSIBILITE,
-    LEG_LABELS_AUTRES,    /* before labels_nationaux, whose unknown labels join its list */
+    LEG_LABELS_AUTRES, /* before labels_nationaux, whose unknown labels join its list */
     LEG_LABELS_NATIONAUX,
     LEG_PUBLICS_ACCUEILLIS,
     LEG_CONDITIONS_ACCES,
@@ -56,7 +56,10 @@ enum column_code {
 };
 #define N_LEGACY (LEG_END - COL_LEGACY)
 
-#define LEGACY(name, code) {name, sizeof(name) - 1, code}
+#define LEGACY(name, code)                                                                         \
+    {                                                                                              \
+        name, sizeof(name) - 1, code                                                               \
+    }
 static const struct {
     const char *name;
     size_t len;
@@ -97,13 +100,20 @@ static const struct {
 
 /* Columns that only v1 has, and only the draft has: format detection. */
 static const char *const v1_only[] = {
-    "courriels", "frais_a_charge", "dispositif_programmes_nationaux", "formations_labels",
-    "autres_formations_labels", "publics_specifiquement_adresses", "prise_en_charge_specifique",
-    "modalites_acces", "itinerance",
+    "courriels",
+    "frais_a_charge",
+    "dispositif_programmes_nationaux",
+    "formations_labels",
+    "autres_formations_labels",
+    "publics_specifiquement_adresses",
+    "prise_en_charge_specifique",
+    "modalites_acces",
+    "itinerance",
 };
 static const char *const v0_only[] = {
-    "cle_ban", "courriel", "conditions_acces", "conditions_access", "publics_accueillis",
-    "labels_nationaux", "labels_autres", "accessibilite",
+    "cle_ban",           "courriel",           "conditions_acces",
+    "conditions_access", "publics_accueillis", "labels_nationaux",
+    "labels_autres",     "accessibilite",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -135,9 +145,9 @@ static int classify(enum lieux_format format, const char *name, size_t len)
 /* ---- The 2022 vocabularies and their v1 equivalents (reference §1.6) ---- */
 
 struct old_value {
-    const char *text;      /* the label, or the part before " :" of labels with an explanation */
-    int8_t field;          /* target field; -1: no equivalent (dropped) */
-    int8_t index;          /* in the target's vocabulary; -1: keep the text (autres_formations_labels) */
+    const char *text; /* the label, or the part before " :" of labels with an explanation */
+    int8_t field;     /* target field; -1: no equivalent (dropped) */
+    int8_t index;     /* in the target's vocabulary; -1: keep the text (autres_formations_labels) */
 };
 
 static const struct old_value old_services[] = {
@@ -203,20 +213,28 @@ struct vocab_map {
     size_t n_old;
     enum lieu_field v1[2]; /* v1 fields whose values are taken as they are */
     size_t n_v1;
-    bool comma_lists;      /* the CNFS file joins these with ", " */
-    bool others_free;      /* unknown items go to autres_formations_labels (labels) */
+    bool comma_lists; /* the CNFS file joins these with ", " */
+    bool others_free; /* unknown items go to autres_formations_labels (labels) */
 };
 
-static const struct vocab_map map_services = {old_services, COUNT(old_services), {LF_SERVICES}, 1,
-                                              true, false};
-static const struct vocab_map map_frais = {old_frais, COUNT(old_frais), {LF_FRAIS_A_CHARGE}, 1,
-                                           false, false};
+static const struct vocab_map map_services = {
+    old_services, COUNT(old_services), {LF_SERVICES}, 1, true, false};
+static const struct vocab_map map_frais = {
+    old_frais, COUNT(old_frais), {LF_FRAIS_A_CHARGE}, 1, false, false};
 static const struct vocab_map map_publics = {
-    old_publics, COUNT(old_publics),
-    {LF_PUBLICS_SPECIFIQUEMENT_ADRESSES, LF_PRISE_EN_CHARGE_SPECIFIQUE}, 2, false, false};
+    old_publics,
+    COUNT(old_publics),
+    {LF_PUBLICS_SPECIFIQUEMENT_ADRESSES, LF_PRISE_EN_CHARGE_SPECIFIQUE},
+    2,
+    false,
+    false};
 static const struct vocab_map map_labels = {
-    old_labels, COUNT(old_labels), {LF_DISPOSITIF_PROGRAMMES_NATIONAUX, LF_FORMATIONS_LABELS}, 2,
-    true, true};
+    old_labels,
+    COUNT(old_labels),
+    {LF_DISPOSITIF_PROGRAMMES_NATIONAUX, LF_FORMATIONS_LABELS},
+    2,
+    true,
+    true};
 static const struct vocab_map map_accompagnement = {
     old_accompagnement, COUNT(old_accompagnement), {LF_MODALITES_ACCOMPAGNEMENT}, 1, false, false};
 
@@ -227,7 +245,7 @@ struct pair {
     size_t name_len;
     const char *value; /* NUL-terminated; NULL for JSON null */
     size_t len;
-    bool nested;       /* JSON: an object or an array of non-scalars */
+    bool nested; /* JSON: an object or an array of non-scalars */
 };
 
 struct lieux_reader {
@@ -236,7 +254,7 @@ struct lieux_reader {
     lieux_row_fn fn;
     void *ctx;
     enum lieux_format format;
-    bool decided;        /* container (and format, for CSV) known */
+    bool decided; /* container (and format, for CSV) known */
     bool json;
     int err;
     size_t err_line;
@@ -244,9 +262,9 @@ struct lieux_reader {
     const char **notes;
     size_t n_notes, notes_cap;
     size_t rows;
-    const char *date_maj;    /* France Services */
-    unsigned used_legacy;    /* bit per legacy column converted, for the file note */
-    size_t n_dropped;        /* rows with a dropped value */
+    const char *date_maj; /* France Services */
+    unsigned used_legacy; /* bit per legacy column converted, for the file note */
+    size_t n_dropped;     /* rows with a dropped value */
     bool fs_horaires_missing;
 
     /* per row */
@@ -268,16 +286,17 @@ struct lieux_reader {
     /* JSON */
     char *buf; /* unparsed bytes kept across feeds */
     size_t buf_len, buf_cap;
-    size_t line;     /* of the first byte of buf */
-    int json_state;  /* 0 before '[', 1 in the array, 2 after ']' */
-    char *scratch;   /* decoded names and values of the object being read */
+    size_t line;    /* of the first byte of buf */
+    int json_state; /* 0 before '[', 1 in the array, 2 after ']' */
+    char *scratch;  /* decoded names and values of the object being read */
     size_t scratch_len, scratch_cap;
     struct raw *raws; /* where each name and value of the object is in scratch */
     size_t raws_cap;
-    bool json_comma;  /* an object was read: ',' or ']' comes next */
+    bool json_comma; /* an object was read: ',' or ']' comes next */
 };
 
-static void note(struct lieux_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct lieux_reader *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 static void note(struct lieux_reader *r, const char *fmt, ...)
 {
@@ -390,10 +409,7 @@ static void add_extra(struct lieux_reader *r, const char *name, const char *valu
     r->row.extra = r->extras;
 }
 
-static bool is_blank_value(const char *s, size_t len)
-{
-    return !s || len == 0;
-}
+static bool is_blank_value(const char *s, size_t len) { return !s || len == 0; }
 
 /* Bits of v1 values per target field, the texts that go to autres_formations_labels and those
  * dropped, gathered over the items of one old list. */
@@ -577,7 +593,8 @@ static void apply_old_list(struct lieux_reader *r, const struct vocab_map *m, co
 }
 
 /* Leftover or v0 columns, applied after the row's own fields are known. */
-static void apply_legacy(struct lieux_reader *r, const char *legacy[N_LEGACY], const char *names[N_LEGACY])
+static void apply_legacy(struct lieux_reader *r, const char *legacy[N_LEGACY],
+                         const char *names[N_LEGACY])
 {
     struct arena *a = &r->row_arena;
     for (int k = 0; k < N_LEGACY; k++) {
@@ -676,8 +693,8 @@ static void map_france_services(struct lieux_reader *r, const char *days[6], con
         any_day |= days[i] != NULL;
     if (!any_day)
         return;
-    static const char *const columns[6] = {"h_lundi", "h_mardi", "h_mercredi", "h_jeudi",
-                                           "h_vendredi", "h_samedi"};
+    static const char *const columns[6] = {"h_lundi", "h_mardi",    "h_mercredi",
+                                           "h_jeudi", "h_vendredi", "h_samedi"};
     const char *cells[6];
     for (int i = 0; i < 6; i++)
         cells[i] = days[i] ? days[i] : "";
@@ -708,8 +725,8 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
     size_t taken_len[LIEU_N_FIELDS];
     const char *days[6] = {0}, *fs_tel = NULL, *fs_itin = NULL;
     const char *fs_fields[FS_MAIL - FS_ID + 1] = {0};
-    static const enum lieu_field fs_targets[FS_MAIL - FS_ID + 1] = {
-        LF_ID, LF_NOM, LF_CODE_INSEE, LF_COMMUNE, LF_COURRIELS};
+    static const enum lieu_field fs_targets[FS_MAIL - FS_ID + 1] = {LF_ID, LF_NOM, LF_CODE_INSEE,
+                                                                    LF_COMMUNE, LF_COURRIELS};
     for (size_t i = 0; i < n; i++) {
         const struct pair *p = &pairs[i];
         if (p->nested) {
@@ -725,8 +742,7 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
         if (code >= 0 && code < LIEU_N_FIELDS) {
             r->row.v[code] = taken[code] = p->value;
             taken_len[code] = p->len;
-        }
-        else if (code >= COL_LEGACY && code < LEG_END) {
+        } else if (code >= COL_LEGACY && code < LEG_END) {
             legacy[code - COL_LEGACY] = p->value;
             legacy_names[code - COL_LEGACY] = p->name;
         } else if (code >= FS_DAY0 && code <= FS_DAY5)
@@ -864,8 +880,10 @@ static int csv_header(struct lieux_reader *r, size_t line, char *const *cells, c
         }
         for (size_t j = 0; j < i; j++)
             if (strcmp(r->column_names[i], r->column_names[j]) == 0) {
-                fail(r, ERR_INVALID, line, "ligne %zu : la colonne « %s » apparaît deux fois "
-                     "(colonnes %zu et %zu)", line, r->column_names[i], j + 1, i + 1);
+                fail(r, ERR_INVALID, line,
+                     "ligne %zu : la colonne « %s » apparaît deux fois "
+                     "(colonnes %zu et %zu)",
+                     line, r->column_names[i], j + 1, i + 1);
                 return ERR_INVALID;
             }
     }
@@ -874,12 +892,16 @@ static int csv_header(struct lieux_reader *r, size_t line, char *const *cells, c
     if (sep != ',' && r->format != LIEUX_FORMAT_FRANCE_SERVICES) {
         const char *name = sep == ';' ? "point-virgule" : "tabulation";
         if (r->opt.strict_separator) {
-            fail(r, ERR_INVALID, line, "ligne %zu : mauvais séparateur (%s) : le standard demande "
-                 "la virgule", line, name);
+            fail(r, ERR_INVALID, line,
+                 "ligne %zu : mauvais séparateur (%s) : le standard demande "
+                 "la virgule",
+                 line, name);
             return ERR_INVALID;
         }
-        note(r, "mauvais séparateur : le fichier utilise le %s au lieu de la virgule que "
-             "demande le standard ; il a été lu avec le %s", name, name);
+        note(r,
+             "mauvais séparateur : le fichier utilise le %s au lieu de la virgule que "
+             "demande le standard ; il a été lu avec le %s",
+             name, name);
     }
     struct buf missing, absent, unknown;
     buf_init(&missing, r->arena, 8192);
@@ -888,8 +910,8 @@ static int csv_header(struct lieux_reader *r, size_t line, char *const *cells, c
     for (size_t i = 0; i < n; i++) {
         int code = classify(r->format, r->column_names[i], strlen(r->column_names[i]));
         r->column_codes[i] = code;
-        if (code == COL_EXTRA && !(r->format == LIEUX_FORMAT_V0 &&
-                                   strcmp(r->column_names[i], "cle_ban") == 0)) {
+        if (code == COL_EXTRA &&
+            !(r->format == LIEUX_FORMAT_V0 && strcmp(r->column_names[i], "cle_ban") == 0)) {
             if (unknown.len)
                 buf_addlit(&unknown, ", ");
             buf_adds(&unknown, r->column_names[i]);
@@ -929,12 +951,14 @@ static int csv_header(struct lieux_reader *r, size_t line, char *const *cells, c
                 }
         } else if (!in_order && !absent.len && !missing.len) {
             note(r, "les colonnes ne sont pas dans l'ordre du standard ; elles ont été lues par "
-                 "leur nom");
+                    "leur nom");
         }
     }
     if (missing.len) {
-        fail(r, ERR_INVALID, line, "ligne %zu : colonne%s obligatoire%s absente%s de l'en-tête : "
-             "%s", line, strchr(buf_cstr(&missing), ',') ? "s" : "",
+        fail(r, ERR_INVALID, line,
+             "ligne %zu : colonne%s obligatoire%s absente%s de l'en-tête : "
+             "%s",
+             line, strchr(buf_cstr(&missing), ',') ? "s" : "",
              strchr(buf_cstr(&missing), ',') ? "s" : "", strchr(buf_cstr(&missing), ',') ? "s" : "",
              buf_cstr(&missing));
         return ERR_INVALID;
@@ -1007,10 +1031,7 @@ static void scratch_add(struct lieux_reader *r, const char *p, size_t n)
     r->scratch_len += n;
 }
 
-static void scratch_addch(struct lieux_reader *r, char c)
-{
-    scratch_add(r, &c, 1);
-}
+static void scratch_addch(struct lieux_reader *r, char c) { scratch_add(r, &c, 1); }
 
 static inline void skip_ws(struct jp *j)
 {
@@ -1030,10 +1051,7 @@ static inline void skip_ws(struct jp *j)
 #define ONES 0x0101010101010101ull
 #define HIGHS 0x8080808080808080ull
 
-static inline uint64_t zero_byte(uint64_t v)
-{
-    return (v - ONES) & ~v & HIGHS;
-}
+static inline uint64_t zero_byte(uint64_t v) { return (v - ONES) & ~v & HIGHS; }
 
 /* Any byte of w that a string scan must stop at: '"', '\\', a control or a non-ASCII byte. */
 static inline bool special_byte(uint64_t w)
@@ -1053,8 +1071,9 @@ static inline const char *skip_plain(const char *p, const char *end)
     while (end - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
         /* signed: bytes >= 0x80 are negative, so "< 0x20" also catches them */
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
-                                   _mm_cmplt_epi8(v, space));
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                         _mm_cmplt_epi8(v, space));
         unsigned mask = (unsigned)_mm_movemask_epi8(hit);
         if (mask)
             return p + __builtin_ctz(mask);
@@ -1154,7 +1173,10 @@ static int jp_string(struct jp *j, size_t *off, size_t *len)
             q += 2;
             continue;
         }
-        size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+        size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                   : c >= 0xE0 && c <= 0xEF ? 3
+                   : c >= 0xF0 && c <= 0xF4 ? 4
+                                            : 1;
         if ((size_t)(end - q) < n)
             return JP_MORE;
         if (n == 1 || !utf8_valid(q, n))
@@ -1215,7 +1237,10 @@ static int jp_string_escaped(struct jp *j, size_t *off, size_t *len)
             return JP_BAD;
         }
         if (c >= 0x80) {
-            size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 1;
+            size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+                       : c >= 0xE0 && c <= 0xEF ? 3
+                       : c >= 0xF0 && c <= 0xF4 ? 4
+                                                : 1;
             if ((size_t)(end - q) < n)
                 return JP_MORE;
             if (n == 1 || !utf8_valid(q, n)) {
@@ -1619,8 +1644,10 @@ static size_t json_parse(struct lieux_reader *r, const char *data, size_t len, b
         }
         if (r->json_comma) {
             if (c != ',') {
-                fail(r, ERR_INVALID, j.line, "ligne %zu : JSON mal formé : « , » ou « ] » attendu "
-                     "après un objet", j.line);
+                fail(r, ERR_INVALID, j.line,
+                     "ligne %zu : JSON mal formé : « , » ou « ] » attendu "
+                     "après un objet",
+                     j.line);
                 break;
             }
             j.p++;
@@ -1628,8 +1655,10 @@ static size_t json_parse(struct lieux_reader *r, const char *data, size_t len, b
             continue;
         }
         if (c != '{') {
-            fail(r, ERR_INVALID, j.line, "ligne %zu : JSON mal formé : chaque élément de la liste "
-                 "doit être un objet { … }", j.line);
+            fail(r, ERR_INVALID, j.line,
+                 "ligne %zu : JSON mal formé : chaque élément de la liste "
+                 "doit être un objet { … }",
+                 j.line);
             break;
         }
         size_t line = j.line;
@@ -1637,8 +1666,10 @@ static size_t json_parse(struct lieux_reader *r, const char *data, size_t len, b
         if (rc == JP_MORE) {
             j.line = line;
             if (final)
-                fail(r, ERR_INVALID, line, "ligne %zu : le fichier JSON s'arrête au milieu d'un "
-                     "objet", line);
+                fail(r, ERR_INVALID, line,
+                     "ligne %zu : le fichier JSON s'arrête au milieu d'un "
+                     "objet",
+                     line);
             break;
         }
         if (rc == JP_BAD) {
@@ -1714,8 +1745,9 @@ struct lieux_reader *lieux_reader_new(const struct lieux_read_options *opt, stru
         size_t k = 0;
         while (k < 8 && p[k] >= '0' && p[k] <= '9')
             k++;
-        if (k == 8 && !(p[8] >= '0' && p[8] <= '9') && (p == name || !(p[-1] >= '0' && p[-1] <= '9')) &&
-            (p[0] == '2') && (p[4] == '0' || p[4] == '1') && (p[6] >= '0' && p[6] <= '3'))
+        if (k == 8 && !(p[8] >= '0' && p[8] <= '9') &&
+            (p == name || !(p[-1] >= '0' && p[-1] <= '9')) && (p[0] == '2') &&
+            (p[4] == '0' || p[4] == '1') && (p[6] >= '0' && p[6] <= '3'))
             r->date_maj = arena_printf(a, "%.4s-%.2s-%.2s", p, p + 4, p + 6);
     }
     return r;
@@ -1784,8 +1816,8 @@ int lieux_reader_feed(struct lieux_reader *r, const char *data, size_t len)
     size_t i = 0;
     if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;
-    while (i < r->buf_len && (r->buf[i] == ' ' || r->buf[i] == '\t' || r->buf[i] == '\r' ||
-                              r->buf[i] == '\n'))
+    while (i < r->buf_len &&
+           (r->buf[i] == ' ' || r->buf[i] == '\t' || r->buf[i] == '\r' || r->buf[i] == '\n'))
         i++;
     if (i == r->buf_len)
         return 0;
@@ -1815,8 +1847,10 @@ int lieux_reader_finish(struct lieux_reader *r, struct lieux_read_result *res)
     if (!r->err && r->json) {
         json_feed(r, NULL, 0, true);
         if (!r->err && r->json_state != 2)
-            fail(r, ERR_INVALID, r->line, "ligne %zu : le fichier JSON n'est pas terminé "
-                 "(« ] » manquant)", r->line);
+            fail(r, ERR_INVALID, r->line,
+                 "ligne %zu : le fichier JSON n'est pas terminé "
+                 "(« ] » manquant)",
+                 r->line);
     } else if (!r->err && !r->decided) {
         fail(r, ERR_INVALID, 0, "le fichier est vide");
     } else if (!r->err) {
@@ -1834,7 +1868,8 @@ int lieux_reader_finish(struct lieux_reader *r, struct lieux_read_result *res)
     }
     if (!r->err) {
         static const char *const leg_names[N_LEGACY] = {
-            "courriel -> courriels", "accessibilite -> fiche_acces_libre",
+            "courriel -> courriels",
+            "accessibilite -> fiche_acces_libre",
             "labels_autres -> autres_formations_labels",
             ("labels_nationaux -> dispositif_programmes_nationaux, formations_labels, "
              "autres_formations_labels"),
@@ -1844,16 +1879,19 @@ int lieux_reader_finish(struct lieux_reader *r, struct lieux_read_result *res)
             if (r->used_legacy & 1u << k)
                 note(r, "colonne du brouillon 2022 convertie : %s", leg_names[k]);
         if (r->n_dropped)
-            note(r, "%zu ligne%s des valeurs sans équivalent v1, gardées en colonnes "
-                 "supplémentaires", r->n_dropped, r->n_dropped > 1 ? "s ont" : " a");
+            note(r,
+                 "%zu ligne%s des valeurs sans équivalent v1, gardées en colonnes "
+                 "supplémentaires",
+                 r->n_dropped, r->n_dropped > 1 ? "s ont" : " a");
         if (r->format == LIEUX_FORMAT_FRANCE_SERVICES && !r->date_maj)
             note(r, "date_maj inconnue : la liste France Services n'a pas de date (donnez-la, ou "
-                 "gardez la date AAAAMMJJ dans le nom du fichier)");
+                    "gardez la date AAAAMMJJ dans le nom du fichier)");
     }
     if (res) {
         memset(res, 0, sizeof(*res));
-        res->format = r->format != LIEUX_FORMAT_AUTO ? r->format
-                      : r->opt.format != LIEUX_FORMAT_AUTO ? r->opt.format : LIEUX_FORMAT_V1;
+        res->format = r->format != LIEUX_FORMAT_AUTO       ? r->format
+                      : r->opt.format != LIEUX_FORMAT_AUTO ? r->opt.format
+                                                           : LIEUX_FORMAT_V1;
         res->json = r->json;
         res->separator = r->json ? 0 : r->csv.separator;
         res->rows = r->rows;

@@ -5,8 +5,8 @@
  *
  * Formats (detected from the CSV header or the first JSON object's keys unless imposed):
  *  - v1: the standard, CSV (csvread.c) or JSON (an array of flat objects whose keys are the column
- *    names; numbers as JSON numbers or strings; arrays of scalars are joined with '|'). Leftovers of
- *    the 2022 draft (courriel, accessibilite, labels_nationaux, labels_autres, publics_accueillis,
+ *    names; numbers as JSON numbers or strings; arrays of scalars are joined with '|'). Leftovers
+ * of the 2022 draft (courriel, accessibilite, labels_nationaux, labels_autres, publics_accueillis,
  *    conditions_acces) fill their v1 field when it is empty, with the draft-to-v1 mapping below.
  *  - v0: the 2022 draft (v0.1.x): ';' lists (and the ', ' of the CNFS file), old vocabularies,
  *    courriel, conditions_acces / conditions_access (sic), publics_accueillis, labels_nationaux,
@@ -78,21 +78,21 @@ struct lieux_record {
 typedef int (*lieux_row_fn)(void *ctx, const struct lieux_record *rec);
 
 struct lieux_read_options {
-    enum lieux_format format;   /* AUTO: detect */
-    bool strict_separator;      /* a v1 CSV with ';' is refused instead of read with a note */
-    size_t max_rows;            /* 0: LIMIT_CSV_ROWS */
-    const char *date_maj;       /* France Services: the list's date (YYYY-MM-DD), else the name's */
-    const char *file_name;      /* for the date of a France Services list; may be NULL */
+    enum lieux_format format; /* AUTO: detect */
+    bool strict_separator;    /* a v1 CSV with ';' is refused instead of read with a note */
+    size_t max_rows;          /* 0: LIMIT_CSV_ROWS */
+    const char *date_maj;     /* France Services: the list's date (YYYY-MM-DD), else the name's */
+    const char *file_name;    /* for the date of a France Services list; may be NULL */
 };
 
 struct lieux_read_result {
-    enum lieux_format format;   /* as detected or imposed */
+    enum lieux_format format; /* as detected or imposed */
     bool json;
-    char separator;             /* CSV */
-    size_t rows;                /* rows handed to the callback */
-    const char *error;          /* French, when the reading stopped on a file-level problem */
+    char separator;    /* CSV */
+    size_t rows;       /* rows handed to the callback */
+    const char *error; /* French, when the reading stopped on a file-level problem */
     size_t error_line;
-    const char **notes;         /* file-level notes in French (separator, columns, conversions) */
+    const char **notes; /* file-level notes in French (separator, columns, conversions) */
     size_t n_notes;
 };
 

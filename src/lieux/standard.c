@@ -79,26 +79,34 @@ static const char *const modalites_acces[] = {
 static const char *const itinerance[] = {"Itinérant", "Fixe"};
 
 static const char *const modalites_accompagnement[] = {
-    "En autonomie", "Accompagnement individuel", "Dans un atelier collectif", "À distance",
+    "En autonomie",
+    "Accompagnement individuel",
+    "Dans un atelier collectif",
+    "À distance",
 };
 
 /* data·inclusion "typologies de structure", as the npm library 2.3.0 enforces them. The schema
  * only points to the list: an unknown code is a warning, not an error (validate.c). */
 static const char *const typologies[] = {
-    "ACI",     "ACIPHC",     "AFPA",  "AI",      "ASE",      "ASSO",           "ASSO_CHOMEUR",
-    "Autre",   "AVIP",       "BIB",   "CAARUD",  "CADA",     "CAF",            "CAP_EMPLOI",
-    "CAVA",    "CC",         "CCAS",  "CCONS",   "CD",       "CDAS",           "CFP",
-    "CHRS",    "CHU",        "CIAS",  "CIDFF",   "CITMET",   "CMP",            "CMS",
-    "CPAM",    "CPH",        "CS",    "CSAPA",   "CSC",      "DEETS",          "DEPT",
-    "DIPLP",   "E2C",        "EA",    "EATT",    "EI",       "EITI",           "ENM",
-    "EPCI",    "EPI",        "EPIDE", "EPN",     "ES",       "ESAT",           "ESS",
-    "ETTI",    "EVS",        "FABLAB", "FABRIQUE", "FAIS",   "FT",             "GEIQ",
-    "HUDA",    "LA_POSTE",   "MDE",   "MDH",     "MDEF",     "MDPH",           "MDS",
-    "MJC",     "ML",         "MQ",    "MSA",     "MSAP",     "MUNI",           "OACAS",
-    "ODC",     "OF",         "OIL",   "OPCS",    "PAD",      "PENSION",        "PI",
-    "PIJ_BIJ", "PIMMS",      "PJJ",   "PLIE",    "PREF",     "PREVENTION",     "REG",
-    "RELAIS_LECTURE", "RESSOURCERIE", "RFS", "RS_FJT", "SCP", "SPIP",          "TIERS_LIEUX",
-    "UDAF",
+    "ACI",          "ACIPHC",       "AFPA",       "AI",         "ASE",
+    "ASSO",         "ASSO_CHOMEUR", "Autre",      "AVIP",       "BIB",
+    "CAARUD",       "CADA",         "CAF",        "CAP_EMPLOI", "CAVA",
+    "CC",           "CCAS",         "CCONS",      "CD",         "CDAS",
+    "CFP",          "CHRS",         "CHU",        "CIAS",       "CIDFF",
+    "CITMET",       "CMP",          "CMS",        "CPAM",       "CPH",
+    "CS",           "CSAPA",        "CSC",        "DEETS",      "DEPT",
+    "DIPLP",        "E2C",          "EA",         "EATT",       "EI",
+    "EITI",         "ENM",          "EPCI",       "EPI",        "EPIDE",
+    "EPN",          "ES",           "ESAT",       "ESS",        "ETTI",
+    "EVS",          "FABLAB",       "FABRIQUE",   "FAIS",       "FT",
+    "GEIQ",         "HUDA",         "LA_POSTE",   "MDE",        "MDH",
+    "MDEF",         "MDPH",         "MDS",        "MJC",        "ML",
+    "MQ",           "MSA",          "MSAP",       "MUNI",       "OACAS",
+    "ODC",          "OF",           "OIL",        "OPCS",       "PAD",
+    "PENSION",      "PI",           "PIJ_BIJ",    "PIMMS",      "PJJ",
+    "PLIE",         "PREF",         "PREVENTION", "REG",        "RELAIS_LECTURE",
+    "RESSOURCERIE", "RFS",          "RS_FJT",     "SCP",        "SPIP",
+    "TIERS_LIEUX",  "UDAF",
 };
 
 #define N(a) (unsigned)(sizeof(a) / sizeof((a)[0]))
@@ -229,10 +237,7 @@ static int table_get(unsigned key, const char *p, size_t len)
     }
 }
 
-int lieu_field_by_name(const char *name, size_t len)
-{
-    return table_get(NAMES_KEY, name, len);
-}
+int lieu_field_by_name(const char *name, size_t len) { return table_get(NAMES_KEY, name, len); }
 
 int lieu_value_index(enum lieu_field f, const char *item, size_t len)
 {
@@ -315,8 +320,8 @@ bool lieu_parse_number(const char *s, size_t len, double *out)
      * of the digits and a power of ten are exact doubles, so one division is correctly rounded,
      * the same as strtod. */
     if (len <= 17 && !memchr(s, 'e', len) && !memchr(s, 'E', len)) {
-        static const double pow10[] = {1,    1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+        static const double pow10[] = {1,   1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
         uint64_t m = 0;
         unsigned frac = 0, n = 0;
         bool dot = false;

@@ -46,8 +46,8 @@ struct lieu_field_def {
     enum lieu_field field;
     bool required;
     enum lieu_kind kind;
-    unsigned max_chars;         /* maxLength of the schema in characters; 0 when none */
-    const char *const *values;  /* vocabulary of LK_ENUM_LIST and LK_CODE_LIST; NULL otherwise */
+    unsigned max_chars;        /* maxLength of the schema in characters; 0 when none */
+    const char *const *values; /* vocabulary of LK_ENUM_LIST and LK_CODE_LIST; NULL otherwise */
     unsigned n_values;
 };
 

@@ -55,10 +55,7 @@ void lieu_report_init(struct lieu_report *r, struct arena *a)
     r->arena = a;
 }
 
-void lieu_report_clear(struct lieu_report *r)
-{
-    r->n = r->n_errors = r->n_warnings = 0;
-}
+void lieu_report_clear(struct lieu_report *r) { r->n = r->n_errors = r->n_warnings = 0; }
 
 /* A copy of at most QUOTE_MAX_BYTES of value for a message, cut before a UTF-8 continuation byte
  * and marked with "…" when cut. */
@@ -132,7 +129,7 @@ static void report_quoted(struct lieu_report *r, enum lieu_field f, enum lieu_se
 
 /* Adds a problem about field f whose message starts with "field : « value » ". */
 #define PROBLEM(r, f, sev, rule, p, len, fmt, ...)                                                 \
-    lieu_report_add((r), (f), NULL, (sev), (rule), (p), (len), "%s : « %s » " fmt, NAME(f),       \
+    lieu_report_add((r), (f), NULL, (sev), (rule), (p), (len), "%s : « %s » " fmt, NAME(f),        \
                     quoted((r)->arena, (p), (len)), ##__VA_ARGS__)
 
 static void report_missing(struct lieu_report *r, enum lieu_field f)
@@ -141,10 +138,7 @@ static void report_missing(struct lieu_report *r, enum lieu_field f)
     p->message = arena_printf(r->arena, "%s : champ obligatoire manquant", NAME(f));
 }
 
-static inline bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
+static inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 static inline bool is_alnum(char c)
 {
@@ -158,14 +152,15 @@ static void check_pivot(struct lieu_report *r, const char *s, size_t len)
     for (size_t i = 0; ok && i < len; i++)
         ok = is_alnum(s[i]);
     if (!ok) {
-        report_quoted(r, LF_PIVOT, LIEU_ERROR, LR_FORMAT, s, len,
-                "doit compter 9 à 14 lettres ou chiffres sans espace ni ponctuation (SIRET, RNA "
-                "ou RIDET)");
+        report_quoted(
+            r, LF_PIVOT, LIEU_ERROR, LR_FORMAT, s, len,
+            "doit compter 9 à 14 lettres ou chiffres sans espace ni ponctuation (SIRET, RNA "
+            "ou RIDET)");
         return;
     }
     if (len == 14 && memcmp(s, "00000000000000", 14) == 0)
         report_quoted(r, LF_PIVOT, LIEU_WARNING, LR_PIVOT_PLACEHOLDER, s, len,
-                "est un pivot fictif : indiquez le SIRET de la structure (ou son RNA)");
+                      "est un pivot fictif : indiquez le SIRET de la structure (ou son RNA)");
 }
 
 /* code_postal: ^\d{5}$ */
@@ -190,8 +185,8 @@ static void check_code_insee(struct lieu_report *r, const char *s, size_t len)
     }
     if (!ok)
         report_quoted(r, LF_CODE_INSEE, LIEU_ERROR, LR_FORMAT, s, len,
-                "n'est pas un code INSEE de commune : 5 caractères, le département (01 à 19, "
-                "2A, 2B, 21 à 95, 971 à 988…) puis des chiffres");
+                      "n'est pas un code INSEE de commune : 5 caractères, le département (01 à 19, "
+                      "2A, 2B, 21 à 95, 971 à 988…) puis des chiffres");
 }
 
 /* latitude, longitude: type number (dot decimal); WGS84 degrees, so within their ranges. */
@@ -201,13 +196,15 @@ static bool check_coordinate(struct lieu_report *r, enum lieu_field f, const cha
     double limit = f == LF_LATITUDE ? 90 : 180;
     if (!lieu_parse_number(s, len, out)) {
         bool comma = memchr(s, ',', len) != NULL;
-        PROBLEM(r, f, LIEU_ERROR, LR_NUMBER, s, len, "n'est pas un nombre%s", comma ?
-                " : le séparateur décimal est le point, pas la virgule" : "");
+        PROBLEM(r, f, LIEU_ERROR, LR_NUMBER, s, len, "n'est pas un nombre%s",
+                comma ? " : le séparateur décimal est le point, pas la virgule" : "");
         return false;
     }
     if (*out < -limit || *out > limit) {
-        PROBLEM(r, f, LIEU_ERROR, LR_RANGE, s, len, "doit être comprise entre %g et %g (degrés "
-                "WGS84)", -limit, limit);
+        PROBLEM(r, f, LIEU_ERROR, LR_RANGE, s, len,
+                "doit être comprise entre %g et %g (degrés "
+                "WGS84)",
+                -limit, limit);
         return false;
     }
     return true;
@@ -262,8 +259,8 @@ static void check_phone(struct lieu_report *r, const char *s, size_t len)
     if (!prefix) {
         if (memchr(s, '|', len) || memchr(s, ';', len) || memchr(s, '/', len)) {
             report_quoted(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
-                    "ne doit contenir qu'un seul numéro, au format international sans espace "
-                    "(+33123456789)");
+                          "ne doit contenir qu'un seul numéro, au format international sans espace "
+                          "(+33123456789)");
             return;
         }
         /* A national number written with separators: say what it should be. */
@@ -278,9 +275,10 @@ static void check_phone(struct lieu_report *r, const char *s, size_t len)
             PROBLEM(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
                     "doit être au format international sans espace : +33%.9s", national + 1);
         else
-            report_quoted(r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
-                    "doit être au format international sans espace : +33 (ou +262, +269, +508, "
-                    "+590, +594, +596, +681, +687, +689) suivi de 6 à 9 chiffres");
+            report_quoted(
+                r, LF_TELEPHONE, LIEU_ERROR, LR_FORMAT, s, len,
+                "doit être au format international sans espace : +33 (ou +262, +269, +508, "
+                "+590, +594, +596, +681, +687, +689) suivi de 6 à 9 chiffres");
         return;
     }
     /* The pattern holds; now the numbering plans it is meant for. Metropolitan and DROM numbers
@@ -296,10 +294,7 @@ static void check_phone(struct lieu_report *r, const char *s, size_t len)
                 prefix);
 }
 
-static bool leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
+static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 /* date_maj: type date, format default = ISO 8601 YYYY-MM-DD, a real calendar day. */
 static void check_date(struct lieu_report *r, const char *s, size_t len)
@@ -312,12 +307,12 @@ static void check_date(struct lieu_report *r, const char *s, size_t len)
         int m = (s[5] - '0') * 10 + (s[6] - '0');
         int d = (s[8] - '0') * 10 + (s[9] - '0');
         static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        ok = y >= 1 && m >= 1 && m <= 12 && d >= 1 &&
-             d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
+        ok =
+            y >= 1 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] + (m == 2 && leap(y) ? 1 : 0);
     }
     if (!ok)
         report_quoted(r, LF_DATE_MAJ, LIEU_ERROR, LR_DATE, s, len,
-                "n'est pas une date au format AAAA-MM-JJ (par exemple 2024-04-02)");
+                      "n'est pas une date au format AAAA-MM-JJ (par exemple 2024-04-02)");
 }
 
 /* Lower-case ASCII, spaces dropped: the key under which a near miss finds its value. */
@@ -355,9 +350,10 @@ static void add_value_problem(struct lieu_report *r, enum lieu_field f, const ch
     const char *const *vals = lieu_vocab(f, &n);
     const char *near = near_value(f, item, len);
     if (memchr(item, ';', len)) {
-        report_quoted(r, f, LIEU_ERROR, LR_VALUE, item, len,
-                "n'est pas une valeur admise : les valeurs d'une liste se séparent par | et non par "
-                "un point-virgule");
+        report_quoted(
+            r, f, LIEU_ERROR, LR_VALUE, item, len,
+            "n'est pas une valeur admise : les valeurs d'une liste se séparent par | et non par "
+            "un point-virgule");
         return;
     }
     if (near) {
@@ -397,15 +393,15 @@ static void check_enum_list(struct lieu_report *r, enum lieu_field f, const char
         size_t n = (size_t)(item_end - p);
         if (n == 0)
             report_quoted(r, f, sev, LR_LIST, s, len,
-                    "contient un élément vide : séparez les valeurs par un seul |, sans | au "
-                    "début ni à la fin");
+                          "contient un élément vide : séparez les valeurs par un seul |, sans | au "
+                          "début ni à la fin");
         else if (lieu_value_index(f, p, n) < 0) {
             if (strict)
                 add_value_problem(r, f, p, n);
             else
                 report_quoted(r, f, LIEU_WARNING, LR_TYPOLOGIE, p, n,
-                        "n'est pas un code de la liste des typologies de data·inclusion ; la "
-                        "cartographie nationale le refusera");
+                              "n'est pas un code de la liste des typologies de data·inclusion ; la "
+                              "cartographie nationale le refusera");
         }
         if (!bar)
             break;
@@ -431,7 +427,8 @@ static bool looks_like_email(const char *p, size_t n)
     if (!dot || dot == domain || end[-1] == '.')
         return false;
     for (const char *c = p; c < end; c++)
-        if (*c == ' ' || *c == ',' || *c == ';' || *c == '<' || *c == '>' || (unsigned char)*c < 0x20)
+        if (*c == ' ' || *c == ',' || *c == ';' || *c == '<' || *c == '>' ||
+            (unsigned char)*c < 0x20)
             return false;
     return true;
 }
@@ -550,10 +547,7 @@ struct lieu_unique_slot {
     uint64_t hash;
 };
 
-void lieu_unique_init(struct lieu_unique *u)
-{
-    memset(u, 0, sizeof(*u));
-}
+void lieu_unique_init(struct lieu_unique *u) { memset(u, 0, sizeof(*u)); }
 
 void lieu_unique_release(struct lieu_unique *u)
 {

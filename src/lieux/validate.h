@@ -27,37 +27,37 @@ enum lieu_severity { LIEU_ERROR, LIEU_WARNING };
 
 /* The rule a problem breaks; lieu_rule_name() gives its stable code for JSON and CSV reports. */
 enum lieu_rule {
-    LR_REQUIRED,        /* obligatoire: a required field is empty */
-    LR_FORMAT,          /* format: the field's pattern (pivot, code_postal, code_insee, telephone) */
-    LR_VALUE,           /* valeur_admise: a list item outside the vocabulary */
-    LR_LIST,            /* liste: an empty item in a '|'-list */
-    LR_MAX_LENGTH,      /* longueur_max */
-    LR_NUMBER,          /* nombre: latitude or longitude is not a decimal number */
-    LR_RANGE,           /* plage: latitude outside [-90, 90] or longitude outside [-180, 180] */
-    LR_DATE,            /* date: not a real date written YYYY-MM-DD */
-    LR_UNIQUE,          /* unique: the id is used by an earlier row of the same file */
-    LR_COLUMNS,         /* colonnes: the record does not have the header's number of cells */
-    LR_JSON,            /* json: a value that is neither text, number, boolean nor a list */
-    LR_OUTSIDE_FRANCE,  /* hors_france (warning) */
-    LR_COORDINATES,     /* coordonnees_incompletes (warning): one of latitude, longitude alone */
-    LR_PHONE_SUSPECT,   /* telephone_suspect (warning) */
-    LR_EMAIL_SUSPECT,   /* courriel_suspect (warning) */
-    LR_URL_SUSPECT,     /* url_suspecte (warning) */
-    LR_TYPOLOGIE,       /* typologie_inconnue (warning) */
+    LR_REQUIRED,       /* obligatoire: a required field is empty */
+    LR_FORMAT,         /* format: the field's pattern (pivot, code_postal, code_insee, telephone) */
+    LR_VALUE,          /* valeur_admise: a list item outside the vocabulary */
+    LR_LIST,           /* liste: an empty item in a '|'-list */
+    LR_MAX_LENGTH,     /* longueur_max */
+    LR_NUMBER,         /* nombre: latitude or longitude is not a decimal number */
+    LR_RANGE,          /* plage: latitude outside [-90, 90] or longitude outside [-180, 180] */
+    LR_DATE,           /* date: not a real date written YYYY-MM-DD */
+    LR_UNIQUE,         /* unique: the id is used by an earlier row of the same file */
+    LR_COLUMNS,        /* colonnes: the record does not have the header's number of cells */
+    LR_JSON,           /* json: a value that is neither text, number, boolean nor a list */
+    LR_OUTSIDE_FRANCE, /* hors_france (warning) */
+    LR_COORDINATES,    /* coordonnees_incompletes (warning): one of latitude, longitude alone */
+    LR_PHONE_SUSPECT,  /* telephone_suspect (warning) */
+    LR_EMAIL_SUSPECT,  /* courriel_suspect (warning) */
+    LR_URL_SUSPECT,    /* url_suspecte (warning) */
+    LR_TYPOLOGIE,      /* typologie_inconnue (warning) */
     LR_PIVOT_PLACEHOLDER, /* pivot_fictif (warning) */
-    LR_LIST_EDGE,       /* liste_debut (warning): a leading '|', which the schema's pattern admits */
-    LR_CONVERTED,       /* converti (note of formats.c): a value of an older format was translated */
-    LR_DROPPED,         /* abandonne (note of formats.c): a value with no equivalent, kept as extra */
+    LR_LIST_EDGE, /* liste_debut (warning): a leading '|', which the schema's pattern admits */
+    LR_CONVERTED, /* converti (note of formats.c): a value of an older format was translated */
+    LR_DROPPED,   /* abandonne (note of formats.c): a value with no equivalent, kept as extra */
     LR_N_RULES
 };
 
 struct lieu_problem {
-    int field;            /* enum lieu_field, or -1 for the whole row or a non-standard column */
+    int field; /* enum lieu_field, or -1 for the whole row or a non-standard column */
     enum lieu_severity severity;
     enum lieu_rule rule;
-    const char *column;   /* the column as named in the file when field is -1; else NULL */
-    const char *value;    /* the offending value or list item (arena); NULL for a missing value */
-    const char *message;  /* French sentence naming the field and the rule (arena) */
+    const char *column;  /* the column as named in the file when field is -1; else NULL */
+    const char *value;   /* the offending value or list item (arena); NULL for a missing value */
+    const char *message; /* French sentence naming the field and the rule (arena) */
 };
 
 struct lieu_report {

@@ -39,8 +39,10 @@ static json_t *problems_json(const struct lieu_report *r, enum lieu_severity sev
         if (p->severity != sev || is_note != notes)
             continue;
         json_t *o = json_object();
-        json_object_set_new(o, "field", json_string(p->field >= 0 ? lieu_field_names[p->field]
-                                                                   : p->column ? p->column : ""));
+        json_object_set_new(o, "field",
+                            json_string(p->field >= 0 ? lieu_field_names[p->field]
+                                        : p->column   ? p->column
+                                                      : ""));
         json_object_set_new(o, "value", p->value ? json_string(p->value) : json_null());
         json_object_set_new(o, "rule", json_string(lieu_rule_name(p->rule)));
         json_object_set_new(o, "message", json_string(p->message));
@@ -162,7 +164,8 @@ static void print_result(const struct cli_run *run, const struct lieux_read_resu
         fprintf(out, "note : %s\n", res->notes[i]);
     if (rc)
         fprintf(out, "erreur : %s\n", res->error ? res->error : err_name(rc));
-    fprintf(out, "%zu ligne%s lue%s (format %s, %s) : %zu valide%s, %zu rejetée%s, %zu "
+    fprintf(out,
+            "%zu ligne%s lue%s (format %s, %s) : %zu valide%s, %zu rejetée%s, %zu "
             "avertissement%s\n",
             run->rows, run->rows > 1 ? "s" : "", run->rows > 1 ? "s" : "",
             lieux_format_name(res->format), res->json ? "JSON" : "CSV", run->valid,
@@ -199,14 +202,15 @@ static void print_vocabularies(void)
 
 int lieux_validate_cli(int argc, char **argv)
 {
-    const char *format = NULL, *json = NULL, *export_format = NULL, *vocab = NULL,
-               *strict = NULL, *date = NULL;
+    const char *format = NULL, *json = NULL, *export_format = NULL, *vocab = NULL, *strict = NULL,
+               *date = NULL;
     const struct cli_opt opts[] = {
-        {"format", "v1|v0|france-services", "format du fichier (reconnu seul par défaut)",
-         &format},
+        {"format", "v1|v0|france-services", "format du fichier (reconnu seul par défaut)", &format},
         {"json", NULL, "un verdict JSON par ligne (avec la ligne convertie)", &json},
-        {"export", "csv|json", "écrire les lignes converties au standard sur la sortie", &export_format},
-        {"separateur-strict", NULL, "refuser un fichier v1 séparé par des points-virgules", &strict},
+        {"export", "csv|json", "écrire les lignes converties au standard sur la sortie",
+         &export_format},
+        {"separateur-strict", NULL, "refuser un fichier v1 séparé par des points-virgules",
+         &strict},
         {"date-maj", "AAAA-MM-JJ", "date des données d'une liste France Services", &date},
         {"vocabulaires", NULL, "afficher les champs et les valeurs admises du standard (JSON)",
          &vocab},

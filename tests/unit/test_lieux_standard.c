@@ -112,8 +112,7 @@ static void example_row(struct arena *a, struct lieu_row *row)
 /* Validates the example with one field replaced; returns the report's first problem of the field
  * (or NULL) and the verdict. */
 static const struct lieu_problem *validate_with(struct arena *a, enum lieu_field f,
-                                                const char *value, struct lieu_report *r,
-                                                int *rc)
+                                                const char *value, struct lieu_report *r, int *rc)
 {
     struct lieu_row row;
     example_row(a, &row);
@@ -202,8 +201,8 @@ static void test_facts_of_the_example(void **state)
     assert_int_equal(f.frais_a_charge, (1 << 1) | (1 << 2));
     assert_int_equal(f.itinerance, 1);
     assert_int_equal(f.modalites_accompagnement, 0xF);
-    assert_true(lieu_facts_has_typologie(&f, 90));  /* TIERS_LIEUX */
-    assert_true(lieu_facts_has_typologie(&f, 5));   /* ASSO */
+    assert_true(lieu_facts_has_typologie(&f, 90)); /* TIERS_LIEUX */
+    assert_true(lieu_facts_has_typologie(&f, 5));  /* ASSO */
     assert_false(lieu_facts_has_typologie(&f, 7));
     assert_true(f.has_coordinates);
     assert_true(f.latitude > 43.52 && f.latitude < 43.53);
@@ -267,9 +266,12 @@ static void test_validate_messages(void **state)
     assert_non_null(strstr(p->message, "Acquisition de matériel informatique à prix solidaire"));
 
     p = validate_with(&a, LF_SERVICES, "aide aux démarches administratives", &r, &rc);
-    assert_non_null(strstr(p->message, "vouliez-vous dire « Aide aux démarches administratives » ?"));
-    p = validate_with(&a, LF_SERVICES, "Aide aux démarches administratives;Loisirs et créations "
-                      "numériques", &r, &rc);
+    assert_non_null(
+        strstr(p->message, "vouliez-vous dire « Aide aux démarches administratives » ?"));
+    p = validate_with(&a, LF_SERVICES,
+                      "Aide aux démarches administratives;Loisirs et créations "
+                      "numériques",
+                      &r, &rc);
     assert_non_null(strstr(p->message, "se séparent par |"));
 
     /* several problems in one row, each reported */
@@ -292,8 +294,8 @@ static void test_validate_messages(void **state)
 struct rule_case {
     enum lieu_field field;
     const char *value;
-    int rc;                 /* 0 or ERR_INVALID */
-    enum lieu_rule rule;    /* of the field's first problem, when any */
+    int rc;              /* 0 or ERR_INVALID */
+    enum lieu_rule rule; /* of the field's first problem, when any */
     bool has_problem;
 };
 
@@ -302,7 +304,7 @@ static void test_validate_rules(void **state)
     (void)state;
     static const struct rule_case cases[] = {
         {LF_ID, NULL, ERR_INVALID, LR_REQUIRED, true},
-        {LF_PIVOT, "434933123", 0, 0, false},          /* SIREN: the schema takes 9 to 14 */
+        {LF_PIVOT, "434933123", 0, 0, false}, /* SIREN: the schema takes 9 to 14 */
         {LF_PIVOT, "W123456789", 0, 0, false},
         {LF_PIVOT, "12345678", ERR_INVALID, LR_FORMAT, true},
         {LF_PIVOT, "434933123000291", ERR_INVALID, LR_FORMAT, true},
@@ -431,7 +433,8 @@ static int csv_collect(void *ctx, size_t line, char *const *cells, const size_t 
     return 0;
 }
 
-static int csv_run(const char *text, size_t len, struct csv_seen *s, struct csvread *r, size_t piece)
+static int csv_run(const char *text, size_t len, struct csv_seen *s, struct csvread *r,
+                   size_t piece)
 {
     memset(s, 0, sizeof(*s));
     csvread_init(r, NULL, csv_collect, s);
@@ -463,10 +466,10 @@ static void test_csv_lines_quotes_crlf_bom(void **state)
         assert_string_equal(s.cells[1][1], "deux, et \"trois\"");
         assert_int_equal(s.lines[1], 2);
         assert_string_equal(s.cells[2][0], "multi\nligne");
-        assert_int_equal(s.lines[2], 4); /* after a blank line */
-        assert_int_equal(s.lines[3], 6); /* the record of line 4 spans two lines */
+        assert_int_equal(s.lines[2], 4);                /* after a blank line */
+        assert_int_equal(s.lines[3], 6);                /* the record of line 4 spans two lines */
         assert_string_equal(s.cells[3][0], " espace "); /* spaces kept */
-        assert_string_equal(s.cells[4][2], "6");         /* last line without newline */
+        assert_string_equal(s.cells[4][2], "6");        /* last line without newline */
         assert_int_equal(s.lines[4], 7);
         csvread_release(&r);
     }
@@ -617,8 +620,9 @@ static void test_csv_mixed_quoting_official_example(void **state)
     example_row(&a, &row);
     assert_string_equal(row.v[LF_FORMATIONS_LABELS],
                         "Formé à « Mon Espace Santé »|Arnia/MedNum BFC (Bourgogne-Franche-Comté)");
-    assert_string_equal(row.v[LF_MODALITES_ACCOMPAGNEMENT],
-                        "Dans un atelier collectif|À distance|En autonomie|Accompagnement individuel");
+    assert_string_equal(
+        row.v[LF_MODALITES_ACCOMPAGNEMENT],
+        "Dans un atelier collectif|À distance|En autonomie|Accompagnement individuel");
     assert_string_equal(row.v[LF_PRISE_RDV], "https://www.rdv-solidarites.fr/");
     assert_int_equal(row.n_extra, 0);
     arena_release(&a);
@@ -630,12 +634,13 @@ static void test_json_reader(void **state)
 {
     (void)state;
     struct arena a = ARENA_INIT;
-    const char *t = "\xEF\xBB\xBF [\n"
-                    " {\"id\": \"a\\u00e9\\\"\\n\", \"latitude\": 45.681367, \"longitude\": -0.33,\n"
-                    "  \"services\": [\"Aide aux démarches administratives\", \"Loisirs et créations "
-                    "numériques\"], \"nom\": null, \"ok\": true, \"\\ud83d\\ude00\": \"emoji\"},\n"
-                    " {\"id\": \"b\", \"objet\": {\"x\": [1, {\"y\": 2}]}}\n"
-                    "]\n";
+    const char *t =
+        "\xEF\xBB\xBF [\n"
+        " {\"id\": \"a\\u00e9\\\"\\n\", \"latitude\": 45.681367, \"longitude\": -0.33,\n"
+        "  \"services\": [\"Aide aux démarches administratives\", \"Loisirs et créations "
+        "numériques\"], \"nom\": null, \"ok\": true, \"\\ud83d\\ude00\": \"emoji\"},\n"
+        " {\"id\": \"b\", \"objet\": {\"x\": [1, {\"y\": 2}]}}\n"
+        "]\n";
     struct collected c;
     struct lieux_read_result res;
     /* whole, then one byte at a time: same rows */
@@ -669,7 +674,8 @@ static void test_json_reader(void **state)
         {"[\n{\"id\": \"a\"\n", "ligne 2 : le fichier JSON s'arrête au milieu d'un objet"},
         {"[{\"id\": \"a\"} {\"id\": \"b\"}]", "« , » ou « ] » attendu"},
         {"[{\"id\": \"a\",}]", "nom de clé entre guillemets attendu"},
-        {"[\n\n{\"nom\": \"Ch\xE2teau\"}]", "ligne 3 : JSON mal formé : le fichier n'est pas en UTF-8"},
+        {"[\n\n{\"nom\": \"Ch\xE2teau\"}]",
+         "ligne 3 : JSON mal formé : le fichier n'est pas en UTF-8"},
         {"[{\"id\": 01}]", "nombre mal formé"},
         {"[{\"id\": \"a\\u0000\"}]", "caractère nul"},
         {"[{\"id\": \"a\"}] x", "contenu après la fin de la liste JSON"},
@@ -695,7 +701,8 @@ static void test_v1_json_leftovers(void **state)
         "\"publics_accueillis\": \"Adultes;Familles/enfants;Jeunes (16-26 ans);Surdité\", "
         "\"labels_autres\": \"ZRR;Case numérique\"},\n"
         " {\"id\": \"2\", \"services\": \"Aide aux démarches administratives\", "
-        "\"dispositif_programmes_nationaux\": \"Aidants Connect\", \"labels_nationaux\": \"CNFS\"}]";
+        "\"dispositif_programmes_nationaux\": \"Aidants Connect\", \"labels_nationaux\": "
+        "\"CNFS\"}]";
     struct collected c;
     struct lieux_read_result res;
     assert_int_equal(read_text(t, LIEUX_FORMAT_AUTO, &c, &res, &a), 0);
@@ -711,8 +718,9 @@ static void test_v1_json_leftovers(void **state)
     assert_string_equal(r->v[LF_PRISE_EN_CHARGE_SPECIFIQUE], "Surdité");
     assert_string_equal(extra_of(r, "publics_accueillis"), "Adultes");
     assert_null(extra_of(r, "labels_nationaux"));
-    assert_non_null(strstr(c.notes[0], "abandonne publics_accueillis|publics_accueillis : « Adultes » "
-                                       "n'a pas d'équivalent"));
+    assert_non_null(strstr(c.notes[0],
+                           "abandonne publics_accueillis|publics_accueillis : « Adultes » "
+                           "n'a pas d'équivalent"));
     /* the v1 field is filled: the leftover stays as it is, as an extra column */
     assert_string_equal(c.rows[1].v[LF_DISPOSITIF_PROGRAMMES_NATIONAUX], "Aidants Connect");
     assert_string_equal(extra_of(&c.rows[1], "labels_nationaux"), "CNFS");
@@ -744,7 +752,8 @@ static void test_v0_csv_official_example(void **state)
     assert_string_equal(r->v[LF_DISPOSITIF_PROGRAMMES_NATIONAUX], "France Services");
     assert_string_equal(r->v[LF_AUTRES_FORMATIONS_LABELS],
                         "SudLabs|Nièvre médiation numérique|APTIC|Point relais CAF");
-    assert_string_equal(r->v[LF_MODALITES_ACCOMPAGNEMENT], "En autonomie|Accompagnement individuel");
+    assert_string_equal(r->v[LF_MODALITES_ACCOMPAGNEMENT],
+                        "En autonomie|Accompagnement individuel");
     assert_string_equal(r->v[LF_FICHE_ACCES_LIBRE],
                         "https://acceslibre.beta.gouv.fr/app/29-lampaul-plouarzel/a/"
                         "bibliotheque-mediatheque/erp/mediatheque-13/");
@@ -762,9 +771,11 @@ static void test_v0_cnfs_json(void **state)
     (void)state;
     struct arena a = ARENA_INIT;
     const char *t =
-        "[{\"id\": \"62592a\", \"nom\": \"Maison\", \"commune\": \"GAP\", \"code_postal\": \"05000\", "
+        "[{\"id\": \"62592a\", \"nom\": \"Maison\", \"commune\": \"GAP\", \"code_postal\": "
+        "\"05000\", "
         "\"adresse\": \"Rue Pasteur\", \"latitude\": 44.5, \"longitude\": 6.07, "
-        "\"telephone\": \"04 92 53 22 77\", \"courriel\": \"a@b.fr\", \"date_maj\": \"2022-06-21\", "
+        "\"telephone\": \"04 92 53 22 77\", \"courriel\": \"a@b.fr\", \"date_maj\": "
+        "\"2022-06-21\", "
         "\"services\": \"Prendre en main un smartphone ou une tablette, Prendre en main un "
         "ordinateur, Utiliser le numérique au quotidien, Approfondir ma culture numérique, "
         "Inventer un service\", \"conditions_access\": \"Gratuit\", "
@@ -802,7 +813,8 @@ static void test_france_services_row(void **state)
         "\"09:00 - 12:00 / 13:00 - 17:30\",\"09:00 - 12:00 / 13:00 - 17:30\","
         "\"09:00 - 12:00 / 13:00 - 16:00\",\"09:00 - 12:00\",,\"Oui\",\"Site principal\",,"
         "\"Espace labellisé 01/01/2020\"\n"
-        "\"8\",\"971\",\"France services des Abymes\",\"1 rue\",,\"97101\",\"97139\",\"Les Abymes\","
+        "\"8\",\"971\",\"France services des Abymes\",\"1 rue\",,\"97101\",\"97139\",\"Les "
+        "Abymes\","
         "16.27,-61.5,,\"0590 12 34 56\",\"n'importe quoi\",,,,,,,\"Non\",\"Antenne\",,\n";
     struct collected c;
     struct lieux_read_result res;
@@ -826,8 +838,9 @@ static void test_france_services_row(void **state)
     assert_string_equal(r->v[LF_DISPOSITIF_PROGRAMMES_NATIONAUX], "France Services");
     assert_string_equal(r->v[LF_PIVOT], "00000000000000");
     assert_string_equal(r->v[LF_DATE_MAJ], "2022-12-01");
-    assert_string_equal(r->v[LF_HORAIRES], "Mo-Th 09:00-12:00,13:00-17:30; Fr 09:00-12:00,13:00-16:00; "
-                                           "Sa 09:00-12:00");
+    assert_string_equal(r->v[LF_HORAIRES],
+                        "Mo-Th 09:00-12:00,13:00-17:30; Fr 09:00-12:00,13:00-16:00; "
+                        "Sa 09:00-12:00");
     assert_string_equal(extra_of(r, "format_fs"), "Site principal");
     assert_null(extra_of(r, "h_lundi"));
     struct lieu_report rep;
@@ -993,8 +1006,7 @@ static void test_round_trip_real_v1_files(void **state)
         /* the original file's own values, key by key (numbers as JSON numbers) */
         for (size_t i = 0; i < first.n; i++)
             assert_non_null(strstr(text, first.rows[i].v[LF_ID]));
-        assert_non_null(strstr(out.p, "\"latitude\":45.681367,\"longitude\":-0.331217") ||
-                        k == 1);
+        assert_non_null(strstr(out.p, "\"latitude\":45.681367,\"longitude\":-0.331217") || k == 1);
 
         /* and a second export is byte for byte the first: a fixed point */
         struct buf out2;
