@@ -86,6 +86,9 @@ struct ui_option {
 };
 
 void ui_select(struct buf *b, const struct ui_field *f, const struct ui_option *opts, size_t n);
+/* A file input (the form must be multipart); accept lists the expected types (".csv,.json"). A
+ * browser never shows a file again: f->value is not used. */
+void ui_file(struct buf *b, const struct ui_field *f, const char *accept);
 /* A fieldset of checkboxes (multiple) or radios (!multiple); legend is f->label. */
 void ui_choices(struct buf *b, const struct ui_field *f, const struct ui_option *opts, size_t n,
                 bool multiple);

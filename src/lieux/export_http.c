@@ -26,11 +26,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#define EXPORT_KEEP_S 600
+/* Long enough for a coordinator to download the rejected rows of an import and fix them. */
+#define EXPORT_KEEP_S 3600
 
 /* Removes the export files of earlier requests (sent long ago: libmicrohttpd keeps its own open
  * descriptor while sending, so a late removal never cuts a download). */
-static void remove_old_exports(const char *dir)
+void lieux_exports_cleanup(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -107,7 +108,7 @@ int lieux_api_export(struct http_request *req, struct http_response *resp)
         return http_fail(req, ERR_IO, "Le dossier des données n'est pas accessible.", NULL);
     if (mkdir(dir, 0750) < 0 && errno != EEXIST)
         return http_fail(req, ERR_IO, "Le dossier des exports n'est pas accessible.", NULL);
-    remove_old_exports(dir);
+    lieux_exports_cleanup(dir);
     const char *ext = fmt == LIEUX_EXPORT_CSV ? "csv" : "json";
     const char *path =
         arena_printf(req->arena, "%s/lieux-%s.%s", dir, crypto_random_token(req->arena), ext);

@@ -82,8 +82,9 @@ static int on_row(void *ctx, const struct lieux_record *rec)
     struct lieu_report *report = rec->notes;
     char dep[4] = "";
     bool has_dep = lieu_departement_of(row->v[LF_CODE_INSEE], row->v[LF_CODE_POSTAL], dep);
-    /* With a département filter, only rows known to be in it count; the others are skipped. */
-    if (run->opt->departement && (!has_dep || strcmp(dep, run->opt->departement) != 0)) {
+    /* With a département filter, rows known to be elsewhere are skipped (and counted); a row
+     * whose département cannot be told goes on, to be reported, never dropped silently. */
+    if (run->opt->departement && has_dep && strcmp(dep, run->opt->departement) != 0) {
         st->skipped++;
         return 0;
     }

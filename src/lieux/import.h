@@ -31,8 +31,8 @@ struct lieux_import_options {
     const char *origin;       /* shown in the history (default: the file's name) */
     const char *rejects_path; /* where to write the rejected rows as a CSV, or NULL */
     const char *date_maj;     /* for formats without dates (France Services) */
-    const char *departement;  /* only the rows known to be in this département (by their
-                                 INSEE code or postcode); the others are skipped */
+    const char *departement; /* rows known to be in another département (by their INSEE code or
+                                postcode) are skipped and counted */
     int64_t user_id;          /* who imports (0: the command line) */
     /* Called every few thousand rows and at the end: rows read, bytes read, file size. */
     void (*progress)(void *ctx, size_t rows, uint64_t done, uint64_t total);

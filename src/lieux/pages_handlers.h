@@ -35,4 +35,11 @@ int lieux_api_get(struct http_request *req, struct http_response *resp);
 
 int lieux_api_export(struct http_request *req, struct http_response *resp);
 
+int lieux_page_import_form(struct http_request *req, struct http_response *resp);
+int lieux_page_import(struct http_request *req, struct http_response *resp);
+int lieux_page_import_rejects(struct http_request *req, struct http_response *resp);
+
+/* Removes the export and rejected-rows files of dir older than an hour. */
+void lieux_exports_cleanup(const char *dir);
+
 #endif

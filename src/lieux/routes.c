@@ -9,6 +9,10 @@
 
 static const struct route lieux_routes[] = {
     {HTTP_GET, "/lieux", lieux_page_search, ACCESS_PUBLIC, NULL},
+    {HTTP_GET, "/lieux/importer", lieux_page_import_form, ROLE_COORDINATEUR, NULL},
+    {HTTP_POST, "/lieux/importer", lieux_page_import, ROLE_COORDINATEUR, NULL},
+    {HTTP_GET, "/lieux/importer/rejets/{fichier}", lieux_page_import_rejects, ROLE_COORDINATEUR,
+     NULL},
     {HTTP_GET, "/lieux/{id}", lieux_page_lieu, ACCESS_PUBLIC, NULL},
     {HTTP_GET, "/lieux/{id}/fiche", lieux_page_fiche, ACCESS_PUBLIC, NULL},
     {HTTP_GET, "/lieux/{id}/modifier", lieux_page_edit_form, EDITORS, NULL},

@@ -23,6 +23,7 @@ static const struct nav_entry nav_entries[] = {
     {"Trouver un lieu", "/lieux", -2},
     {"Tableau de bord", "/tableau-de-bord", 0},
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
+    {"Importer des lieux", "/lieux/importer", ROLE_COORDINATEUR},
     {"Utilisateurs", "/admin/utilisateurs", ROLE_ADMIN},
     {"Mon compte", "/compte", 0},
 };

@@ -12,6 +12,12 @@ const h = require('./lib/harness');
 
 const CHARENTE = path.join(h.ROOT, 'ref/data/lieux/charente-2023-v1.json');
 
+/* A small file of Mayenne: one valid row, a bad postcode, a service outside the vocabulary. */
+const header = 'id,pivot,nom,commune,code_postal,code_insee,adresse,complement_adresse,latitude,longitude,typologie,telephone,courriels,site_web,horaires,presentation_resume,presentation_detail,source,itinerance,structure_parente,date_maj,services,publics_specifiquement_adresses,prise_en_charge_specifique,frais_a_charge,dispositif_programmes_nationaux,formations_labels,autres_formations_labels,modalites_acces,modalites_accompagnement,fiche_acces_libre,prise_rdv';
+const ok = 'b1,73282932000074,Médiathèque,Laval,53000,53130,Place de la Mairie,,48.07,-0.77,,,,,,,,test,,,2024-04-02,Aide aux démarches administratives,,,,,,,,,,';
+const badCp = 'b2,73282932000074,Mairie,Laval,5300,,Rue X,,,,,,,,,,,test,,,2024-04-02,,,,,,,,,,,';
+const badService = 'b3,73282932000074,CCAS,Laval,53000,,Rue Y,,,,,,,,,,,test,,,2024-04-02,Numérique,,,,,,,,,,';
+
 function importLieux(db, file, extra = []) {
     return h.cli(['import', 'lieux', file, '--database', db.url, ...extra]);
 }
@@ -54,10 +60,6 @@ h.forEachStore('lieux import/export', (ctx) => {
     ctx.test('a broken file: every rejected row named with its line; all-or-nothing stores nothing', async () => {
         const dir = h.tempDir('broken');
         const file = path.join(dir, 'lieux.csv');
-        const header = 'id,pivot,nom,commune,code_postal,code_insee,adresse,complement_adresse,latitude,longitude,typologie,telephone,courriels,site_web,horaires,presentation_resume,presentation_detail,source,itinerance,structure_parente,date_maj,services,publics_specifiquement_adresses,prise_en_charge_specifique,frais_a_charge,dispositif_programmes_nationaux,formations_labels,autres_formations_labels,modalites_acces,modalites_accompagnement,fiche_acces_libre,prise_rdv';
-        const ok = 'b1,73282932000074,Médiathèque,Laval,53000,53130,Place de la Mairie,,48.07,-0.77,,,,,,,,test,,,2024-04-02,Aide aux démarches administratives,,,,,,,,,,';
-        const badCp = 'b2,73282932000074,Mairie,Laval,5300,,Rue X,,,,,,,,,,,test,,,2024-04-02,,,,,,,,,,,';
-        const badService = 'b3,73282932000074,CCAS,Laval,53000,,Rue Y,,,,,,,,,,,test,,,2024-04-02,Numérique,,,,,,,,,,';
         fs.writeFileSync(file, [header, ok, badCp, badService].join('\n') + '\n');
         const rejects = path.join(dir, 'rejets.csv');
         const all = importLieux(ctx.db, file, ['--all-or-nothing', '--rejects', rejects]);
@@ -78,5 +80,43 @@ h.forEachStore('lieux import/export', (ctx) => {
         const enc = importLieux(ctx.db, latin1);
         assert.equal(enc.code, 2);
         assert.match(enc.stderr, /UTF-8/);
+    });
+
+    ctx.test('the upload page: a coordinator imports a file, sees each rejected row, downloads them', async () => {
+        const coord = await ctx.asRole('coordinateur');
+        const page = await coord.get('/lieux/importer');
+        assert.equal(page.status, 200);
+        const token = h.csrf(page.text, '/lieux/importer');
+        const empty = new FormData();
+        empty.set('_csrf', token);
+        empty.set('departement', '53');
+        const none = await coord.request('POST', '/lieux/importer', { body: empty });
+        assert.equal(none.status, 400);
+        assert.match(none.text, /Choisissez le fichier des lieux/);
+
+        const fd = new FormData();
+        fd.set('_csrf', token);
+        fd.set('format', 'auto');
+        fd.set('departement', '53');
+        fd.set('mode', 'valides');
+        const csv = [header, ok.replace('b1,', 'web1,'), badCp.replace('b2,', 'web2,'), badService.replace('b3,', 'web3,')].join('\n') + '\n';
+        fd.set('fichier', new Blob([csv], { type: 'text/csv' }), 'lieux-53.csv');
+        const res = await coord.request('POST', '/lieux/importer', { body: fd });
+        assert.equal(res.status, 200, res.text.slice(0, 500));
+        assert.match(res.text, /Import enregistré : 1 nouveaux lieux/);
+        assert.match(res.text, /web2/);
+        assert.match(res.text, /web3/);
+        const href = res.text.match(/href="(\/lieux\/importer\/rejets\/[^"]+)"/);
+        assert.ok(href, 'a link to the rejected rows');
+        const rej = await coord.get(href[1]);
+        assert.equal(rej.status, 200);
+        assert.match(rej.headers.get('content-type'), /^text\/csv/);
+        const lines = rej.text.trim().split(/\r?\n/);
+        assert.equal(lines.length, 3);
+        assert.match(lines[1], /"web2"/);
+
+        const med = await ctx.asRole('mediateur');
+        assert.equal((await med.get('/lieux/importer')).status, 403);
+        assert.equal((await med.get(href[1])).status, 403);
     });
 });

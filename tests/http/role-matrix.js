@@ -168,6 +168,15 @@ const rows = [
     // Lieux and communes are public information.
     { method: 'GET', pattern: '/api/v1/lieux', path: () => '/api/v1/lieux?commune=Laval', expect: PUBLIC },
     { method: 'GET', pattern: '/api/v1/lieux/{id}', path: () => '/api/v1/lieux/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/lieux/importer', path: () => '/lieux/importer', expect: COORDINATION },
+    {
+        method: 'POST', pattern: '/lieux/importer', path: () => '/lieux/importer', expect: COORDINATION,
+        accept: VALIDATION, body: () => ({ format: 'auto', mode: 'essai' }),
+    },
+    {
+        method: 'GET', pattern: '/lieux/importer/rejets/{fichier}', path: () => '/lieux/importer/rejets/nexiste-pas.csv',
+        expect: COORDINATION, accept: [404],
+    },
     { method: 'GET', pattern: '/api/v1/lieux/export', path: () => '/api/v1/lieux/export?format=csv&departement=53', expect: PUBLIC },
     { method: 'GET', pattern: '/api/v1/communes', path: () => '/api/v1/communes?q=laval', expect: PUBLIC },
     // Its managers may change a structure; an administrator of another structure may not.

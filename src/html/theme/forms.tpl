@@ -125,6 +125,19 @@
 {% described_by(b, f); %}>{{ f->value }}</textarea>
 </div>
 
+%% void ui_file(struct buf *b, const struct ui_field *f, const char *accept)
+% group_begin(b, f);
+% field_label(b, f);
+<input class="govuk-file-upload{{ f->error ? " govuk-file-upload--error" : "" }}" id="{{ f->name }}" name="{{ f->name }}" type="file"
+% if (accept) {
+ accept="{{ accept }}"
+% }
+% if (f->required) {
+ aria-required="true"
+% }
+{% described_by(b, f); %}>
+</div>
+
 %% void ui_select(struct buf *b, const struct ui_field *f, const struct ui_option *opts, size_t n)
 % group_begin(b, f);
 % field_label(b, f);
