@@ -268,6 +268,9 @@ static const char *message_for_word(struct str w)
         if (str_case_eq_cstr(w, en_days[i]))
             return "jour mal écrit : les abréviations s'écrivent Mo, Tu, We, Th, Fr, Sa, Su, PH "
                    "(une majuscule puis une minuscule)";
+    if (str_case_eq_cstr(w, "du") || str_case_eq_cstr(w, "de") || str_case_eq_cstr(w, "le"))
+        return "phrase en français : « du lundi au vendredi de 9 h à 12 h » s'écrit Mo-Fr "
+               "09:00-12:00";
     if (str_case_eq_cstr(w, "h"))
         return "« h » n'est pas accepté dans une heure : écrivez 09:30 et non 9h30";
     if (str_case_eq_cstr(w, "ferme") || str_case_eq_cstr(w, "closed") ||
@@ -535,6 +538,9 @@ static void parse_times(struct parser *ps, struct span *spans, size_t *n)
         } else if (cur(ps) == '+') {
             ps->p++;
             sp.plus = sp.lone = true;
+        } else if ((unsigned char)cur(ps) == 0xC3 || cur(ps) == 'a') {
+            fail(ps, "« à » entre deux heures : écrivez la plage avec un tiret, 09:00-12:00");
+            return;
         } else {
             fail_at(ps, start, ERR_INVALID,
                     "heure isolée : indiquez une plage (09:00-12:00), ou 09:00+ si l'heure de "
