@@ -2054,6 +2054,8 @@ static bool lex_number(struct lexer *lx)
             q += 2;
         }
         lx->p = q;
+        if (m > 59 || v > 48)
+            return false; /* no reading of 09:61 is a guess worth suggesting */
         return lex_push(lx, LK_TIME, v * 60 + m, start);
     }
     if (lx->numeric || nd > 2)
