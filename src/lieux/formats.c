@@ -1696,7 +1696,8 @@ static void buf_keep(struct lieux_reader *r, const char *p, size_t n)
         r->buf = xrealloc(r->buf, cap);
         r->buf_cap = cap;
     }
-    memmove(r->buf + r->buf_len, p, n);
+    if (n) /* an empty piece may come with a NULL pointer */
+        memmove(r->buf + r->buf_len, p, n);
     r->buf_len += n;
 }
 
@@ -1811,8 +1812,8 @@ int lieux_reader_feed(struct lieux_reader *r, const char *data, size_t len)
         }
     }
     buf_keep(r, data, len);
-    if (r->buf_len < 3 && memcmp(r->buf, "\xEF\xBB\xBF", r->buf_len) == 0)
-        return 0; /* perhaps a byte-order mark, cut */
+    if (r->buf_len < 3 && (r->buf_len == 0 || memcmp(r->buf, "\xEF\xBB\xBF", r->buf_len) == 0))
+        return 0; /* nothing yet, or perhaps a byte-order mark, cut */
     size_t i = 0;
     if (r->buf_len >= 3 && memcmp(r->buf, "\xEF\xBB\xBF", 3) == 0)
         i = 3;

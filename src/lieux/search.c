@@ -220,13 +220,15 @@ int lieux_index_build(struct db *db, struct lieux_index **out)
         return rc;
     }
     idx->hours_at = arena_calloc(&idx->arena, idx->n_hours + 1, sizeof(*idx->hours_at));
-    qsort(idx->entries, idx->n, sizeof(*idx->entries), by_located_lat);
+    if (idx->n > 1) /* an empty base has no array at all, and qsort must not see NULL */
+        qsort(idx->entries, idx->n, sizeof(*idx->entries), by_located_lat);
     while (idx->n_located < idx->n && idx->entries[idx->n_located].has_coords)
         idx->n_located++;
     idx->by_id = arena_calloc(&idx->arena, idx->n + 1, sizeof(*idx->by_id));
     for (size_t i = 0; i < idx->n; i++)
         idx->by_id[i] = &idx->entries[i];
-    qsort(idx->by_id, idx->n, sizeof(*idx->by_id), by_id);
+    if (idx->n > 1)
+        qsort(idx->by_id, idx->n, sizeof(*idx->by_id), by_id);
     *out = idx;
     return 0;
 }
