@@ -593,6 +593,8 @@ static void parse_numranges(struct parser *ps, struct numrange *out, size_t *n, 
                 }
             }
         }
+        if (a == b)
+            step = 1; /* week 05-05/2 is week 05 */
         out[(*n)++] = (struct numrange){(uint16_t)a, (uint16_t)b, (uint16_t)step};
         if (cur(ps) == ',' && is_digit(ahead(ps, 1))) {
             ps->p++;
@@ -761,7 +763,7 @@ static void parse_rule(struct parser *ps, struct rule *r)
             size_t q = ps->p;
             int ndig;
             read_uint(ps, 4, &ndig);
-            bool year = ndig == 4 && cur(ps) != ':';
+            bool year = ndig == 4 && !(cur(ps) == ':' && is_digit(ahead(ps, 1)));
             ps->p = q;
             if (year) {
                 if (ny || nd || nw || have_days || have_times) {
@@ -916,7 +918,8 @@ static int parse_value(struct parser *ps, struct horaires *h)
         if (at_end(ps))
             break; /* a trailing separator adds nothing (opening_hours.js warns only) */
         if (cur(ps) == ';') {
-            ps->p++; /* an empty rule: likewise */
+            ps->p++; /* an empty rule: likewise; what follows is a normal rule */
+            sep = SEP_NORMAL;
             continue;
         }
         if (h->n_rules >= HORAIRES_MAX_RULES) {
@@ -1507,6 +1510,12 @@ static bool segs_equal(const struct week_day *a, const struct week_day *b)
     return true;
 }
 
+/* An empty comment ("") says nothing to a reader. */
+static const char *comment_fr(const struct rule *r)
+{
+    return r->comment && r->comment[0] ? r->comment : NULL;
+}
+
 /* A rule the weekly table can hold: weekdays (or none), times, a state. */
 static bool rule_is_weekly(const struct rule *r)
 {
@@ -1563,7 +1572,7 @@ static void week_table(const struct horaires *h, size_t n, struct week_day week[
                 y++;
             if (day[x] && week[d].n < MAX_SEGS) {
                 const struct rule *r = &h->rules[(day[x] - 1) / 2];
-                struct seg s = {x, y, r->state, (day[x] - 1) % 2 == 1, r->comment};
+                struct seg s = {x, y, r->state, (day[x] - 1) % 2 == 1, comment_fr(r)};
                 struct seg *prev = week[d].n ? &week[d].segs[week[d].n - 1] : NULL;
                 if (prev && prev->to == x && prev->state == s.state && !prev->open_end &&
                     !s.open_end && same_comment(prev->comment, s.comment))
@@ -1799,6 +1808,7 @@ static void add_rule_fr(struct buf *out, const struct rule *r)
             add_days_fr(&when, 1u << r->days[0].from, true);
         }
     }
+    const char *comment = comment_fr(r);
     if (r->sep == SEP_FALLBACK)
         buf_addlit(out, "sinon, ");
     struct seg segs[HORAIRES_MAX_RANGES * 2];
@@ -1806,12 +1816,12 @@ static void add_rule_fr(struct buf *out, const struct rule *r)
     for (size_t i = 0; i < r->n_spans; i++) {
         const struct span *sp = &r->spans[i];
         if (!sp->lone)
-            segs[n++] = (struct seg){sp->from, sp->to, r->state, false, r->comment};
+            segs[n++] = (struct seg){sp->from, sp->to, r->state, false, comment};
         if (sp->plus)
-            segs[n++] = (struct seg){sp->lone ? sp->from : sp->to, 0, r->state, true, r->comment};
+            segs[n++] = (struct seg){sp->lone ? sp->from : sp->to, 0, r->state, true, comment};
     }
     if (r->always)
-        segs[n++] = (struct seg){0, MINUTES_PER_DAY, r->state, false, r->comment};
+        segs[n++] = (struct seg){0, MINUTES_PER_DAY, r->state, false, comment};
     if (r->state == HORAIRES_CLOSED) {
         if (n) {
             if (when.len) {
@@ -1834,8 +1844,8 @@ static void add_rule_fr(struct buf *out, const struct rule *r)
         }
         if (n)
             add_segs_fr(out, segs, n);
-        else if (r->comment)
-            buf_adds(out, r->comment);
+        else if (comment)
+            buf_adds(out, comment);
         else if (r->state == HORAIRES_UNKNOWN)
             buf_addlit(out, "horaires à confirmer");
         else

@@ -72,6 +72,11 @@ static void test_normalize(void **st)
         {"Sa[-1] 09:00-12:00", "Sa[-1] 09:00-12:00"},
         {"2025-2027/2 Jan 02-05 off", "2025-2027/2 Jan 02-05 off"},
         {"Mo-Fr 08:00-12:00 unknown", "Mo-Fr 08:00-12:00 unknown"},
+        /* Found by fuzz_horaires: each must normalise to a text that parses to itself. */
+        {"week 01-01/2 Mo 10:00-12:00", "week 01 Mo 10:00-12:00"},
+        {"2029 :Mo 22:00-12:00", "2029: Mo 22:00-12:00"},
+        {"2029: Mo 22:00-12:00", "2029: Mo 22:00-12:00"},
+        {"Mo-Sa 09:00-18:00 ;PH,;PH,Su", "Mo-Sa 09:00-18:00; PH; PH,Su"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct arena a = ARENA_INIT;
