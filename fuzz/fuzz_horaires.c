@@ -1,8 +1,8 @@
 /* libFuzzer target: the opening-hours parser (lieux/horaires.c) and everything that reads its
  * result. Whatever the bytes: an error has a position within the value, a French message in valid
  * UTF-8 and, if any, a suggestion that parses; an accepted value normalises to a text that parses
- * again to the same text, renders in valid UTF-8 French and evaluates without fault. The same bytes,
- * cut at '|', are also six France Services cells, whose conversion must parse. */
+ * again to the same text, renders in valid UTF-8 French and evaluates without fault. The same
+ * bytes, cut at '|', are also six France Services cells, whose conversion must parse. */
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
@@ -42,9 +42,12 @@ static void check_accepted(struct arena *a, struct horaires *h)
     static const int moments[][5] = {
         {2026, 5, 14, 10, 0}, {2026, 7, 14, 23, 59}, {2026, 12, 31, 0, 0}, {2027, 1, 4, 3, 30}};
     for (size_t i = 0; i < sizeof(moments) / sizeof(moments[0]); i++) {
-        struct tm t = {.tm_year = moments[i][0] - 1900, .tm_mon = moments[i][1] - 1,
-                       .tm_mday = moments[i][2], .tm_hour = moments[i][3],
-                       .tm_min = moments[i][4], .tm_isdst = -1};
+        struct tm t = {.tm_year = moments[i][0] - 1900,
+                       .tm_mon = moments[i][1] - 1,
+                       .tm_mday = moments[i][2],
+                       .tm_hour = moments[i][3],
+                       .tm_min = moments[i][4],
+                       .tm_isdst = -1};
         enum horaires_state s = horaires_state_at(h, &t);
         ASSERT(s == HORAIRES_OPEN || s == HORAIRES_CLOSED || s == HORAIRES_UNKNOWN);
         ASSERT(horaires_is_open(h, &t) == (s == HORAIRES_OPEN));

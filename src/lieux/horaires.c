@@ -78,8 +78,8 @@ static const char *const MONTH_OSM[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Ju
                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 static const char *const DAY_FR[7] = {"lundi",    "mardi",  "mercredi", "jeudi",
                                       "vendredi", "samedi", "dimanche"};
-static const char *const MONTH_FR[12] = {"janvier", "février", "mars",      "avril",
-                                         "mai",     "juin",    "juillet",   "août",
+static const char *const MONTH_FR[12] = {"janvier",   "février", "mars",     "avril",
+                                         "mai",       "juin",    "juillet",  "août",
                                          "septembre", "octobre", "novembre", "décembre"};
 
 /* ---- Calendar ------------------------------------------------------------------------------ */
@@ -147,8 +147,8 @@ bool horaires_is_holiday(enum horaires_calendar cal, int year, int month, int da
     static const struct {
         int m, d;
         const char *name;
-    } fixed[] = {{1, 1, "jour de l'An"},  {5, 1, "fête du Travail"}, {5, 8, "Victoire 1945"},
-                 {7, 14, "fête nationale"}, {8, 15, "Assomption"},     {11, 1, "Toussaint"},
+    } fixed[] = {{1, 1, "jour de l'An"},     {5, 1, "fête du Travail"}, {5, 8, "Victoire 1945"},
+                 {7, 14, "fête nationale"},  {8, 15, "Assomption"},     {11, 1, "Toussaint"},
                  {11, 11, "Armistice 1918"}, {12, 25, "Noël"}};
     const char *found = NULL;
     for (size_t i = 0; i < N_ELEMS(fixed) && !found; i++)
@@ -189,7 +189,7 @@ struct parser {
     struct arena *a;
     const char *s;
     size_t len, p;
-    int rc;         /* 0 or the first error */
+    int rc; /* 0 or the first error */
     size_t err_pos;
     const char *err_msg;
 };
@@ -255,10 +255,9 @@ static int read_uint(struct parser *ps, int max_digits, int *ndigits)
 /* Words of other languages and common mistakes, for a precise message. */
 static const char *message_for_word(struct str w)
 {
-    static const char *const fr_days[] = {"lundi",  "mardi",  "mercredi", "jeudi", "vendredi",
-                                          "samedi", "dimanche", "lu",     "ma",    "me",
-                                          "je",     "ve",     "di",       "lun",   "mer",
-                                          "jeu",    "ven",    "sam",      "dim"};
+    static const char *const fr_days[] = {
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "lu",  "ma", "me",
+        "je",    "ve",    "di",       "lun",   "mer",      "jeu",    "ven",      "sam", "dim"};
     for (size_t i = 0; i < N_ELEMS(fr_days); i++)
         if (str_case_eq_cstr(w, fr_days[i]))
             return "jour en français : utilisez les abréviations anglaises Mo, Tu, We, Th, Fr, "
@@ -273,8 +272,7 @@ static const char *message_for_word(struct str w)
                "09:00-12:00";
     if (str_case_eq_cstr(w, "h"))
         return "« h » n'est pas accepté dans une heure : écrivez 09:30 et non 9h30";
-    if (str_case_eq_cstr(w, "ferme") || str_case_eq_cstr(w, "closed") ||
-        str_case_eq_cstr(w, "off"))
+    if (str_case_eq_cstr(w, "ferme") || str_case_eq_cstr(w, "closed") || str_case_eq_cstr(w, "off"))
         return "mot réservé mal écrit : utilisez off (ou closed) en minuscules";
     return "mot inconnu : les jours s'écrivent Mo, Tu, We, Th, Fr, Sa, Su et PH (jours fériés), "
            "les mois Jan … Dec, les commentaires entre guillemets droits";
@@ -435,8 +433,7 @@ static int parse_time(struct parser *ps, int max_hour)
         return -1;
     }
     if (nd == 1) {
-        fail_at(ps, start, ERR_INVALID,
-                "l'heure s'écrit avec deux chiffres : 09:00 et non 9:00");
+        fail_at(ps, start, ERR_INVALID, "l'heure s'écrit avec deux chiffres : 09:00 et non 9:00");
         return -1;
     }
     ps->p++;
@@ -523,8 +520,9 @@ static void parse_times(struct parser *ps, struct span *spans, size_t *n)
                 ps->p++;
                 sp.plus = true;
                 if (sp.to >= MINUTES_PER_DAY) {
-                    fail_at(ps, start, ERR_UNSUPPORTED,
-                            "une fin ouverte après minuit (22:00-02:00+) n'est pas prise en charge");
+                    fail_at(
+                        ps, start, ERR_UNSUPPORTED,
+                        "une fin ouverte après minuit (22:00-02:00+) n'est pas prise en charge");
                     return;
                 }
             } else if (cur(ps) == '/') {
@@ -653,8 +651,8 @@ static void parse_dates(struct parser *ps, struct mdrange *out, size_t *n)
                 fail_at(ps, d0, ERR_INVALID, "jour du mois impossible");
                 return;
             }
-            r = (struct mdrange){(uint8_t)last_month, (uint8_t)d, (uint8_t)last_month,
-                                 (uint8_t)d, true};
+            r = (struct mdrange){(uint8_t)last_month, (uint8_t)d, (uint8_t)last_month, (uint8_t)d,
+                                 true};
             if (cur(ps) == '-' && is_digit(ahead(ps, 1))) {
                 ps->p++;
                 int d2 = read_uint(ps, 2, NULL);
@@ -782,8 +780,7 @@ static void parse_rule(struct parser *ps, struct rule *r)
                 parse_times(ps, spans, &ns);
                 have_times = true;
             }
-        } else if (index_of(w, DAY_OSM, 7) >= 0 || str_eq_cstr(w, "PH") ||
-                   str_eq_cstr(w, "SH")) {
+        } else if (index_of(w, DAY_OSM, 7) >= 0 || str_eq_cstr(w, "PH") || str_eq_cstr(w, "SH")) {
             if (have_times) {
                 fail(ps, "les jours se placent avant les heures (Mo-Fr 09:00-12:00) ; pour une "
                          "autre règle, séparez par « ; »");
@@ -951,10 +948,10 @@ static int parse_value(struct parser *ps, struct horaires *h)
         } else {
             size_t dl;
             is_dash_at(ps, &dl);
-            fail(ps, dl ? "tiret long « – » : utilisez un tiret simple « - »"
-                        : cur(ps) == '-' ? "plages horaires enchaînées : séparez les plages par "
-                                           "une virgule, par exemple 08:30-12:00,13:30-17:00"
-                                         : "caractère inattendu");
+            fail(ps, dl               ? "tiret long « – » : utilisez un tiret simple « - »"
+                     : cur(ps) == '-' ? "plages horaires enchaînées : séparez les plages par "
+                                        "une virgule, par exemple 08:30-12:00,13:30-17:00"
+                                      : "caractère inattendu");
             break;
         }
     }
@@ -1068,8 +1065,7 @@ static bool rule_matches(const struct rule *r, const struct civil *c)
 /* Where an open end stops, as opening_hours.js guesses it. */
 static int open_end_stop(int start)
 {
-    return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60
-                                                                 : MINUTES_PER_DAY;
+    return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : MINUTES_PER_DAY;
 }
 
 /* The state of every minute of a day. */
@@ -1123,8 +1119,8 @@ static struct day_rules day_rules_for(const struct horaires *h, const struct civ
     for (size_t i = 0; i < h->n_rules; i++) {
         const struct rule *r = &h->rules[i];
         if (rule_matches(r, today)) {
-            bool drops = (r->has_date || (i > 0 && r->state == HORAIRES_OPEN &&
-                                          !h->rules[i - 1].has_date)) &&
+            bool drops = (r->has_date ||
+                          (i > 0 && r->state == HORAIRES_OPEN && !h->rules[i - 1].has_date)) &&
                          r->state != HORAIRES_CLOSED && r->sep == SEP_NORMAL;
             if (drops)
                 dr.base = dr.wrap = 0;
@@ -1310,7 +1306,7 @@ static void normalize_rule(const struct rule *r, struct buf *b)
             buf_addf(b, "%s %02d", MONTH_OSM[d->m1 - 1], d->d1);
         else
             buf_adds(b, MONTH_OSM[d->m1 - 1]);
-        if (d->m2 != d->m1)
+        if (d->m2 != d->m1 || d->d2 < d->d1) /* Dec 24-Dec 02 wraps over the year */
             d->d2 ? buf_addf(b, "-%s %02d", MONTH_OSM[d->m2 - 1], d->d2)
                   : buf_addf(b, "-%s", MONTH_OSM[d->m2 - 1]);
         else if (d->d2 != d->d1)
@@ -1519,8 +1515,7 @@ static const char *comment_fr(const struct rule *r)
 /* A rule the weekly table can hold: weekdays (or none), times, a state. */
 static bool rule_is_weekly(const struct rule *r)
 {
-    if (r->n_years || r->n_dates || r->n_weeks || r->ph_and || r->ph_or ||
-        r->sep == SEP_FALLBACK)
+    if (r->n_years || r->n_dates || r->n_weeks || r->ph_and || r->ph_or || r->sep == SEP_FALLBACK)
         return false;
     if (r->state == HORAIRES_CLOSED && r->comment)
         return false;
@@ -1545,8 +1540,8 @@ static void week_table(const struct horaires *h, size_t n, struct week_day week[
             const struct rule *r = &h->rules[i];
             if (r->n_days && !r->nth[d])
                 continue;
-            bool drops = (r->has_date || (i > 0 && r->state == HORAIRES_OPEN &&
-                                          !h->rules[i - 1].has_date)) &&
+            bool drops = (r->has_date ||
+                          (i > 0 && r->state == HORAIRES_OPEN && !h->rules[i - 1].has_date)) &&
                          r->state != HORAIRES_CLOSED && r->sep == SEP_NORMAL;
             if (drops)
                 memset(day, 0, (size_t)span);
@@ -1620,8 +1615,8 @@ static void add_segs_fr(struct buf *out, const struct seg *segs, size_t n)
         } else {
             add_range_fr(&scratch, segs[i].from, segs[i].to);
         }
-        if (!shared && (segs[i].comment || (segs[i].state == HORAIRES_UNKNOWN &&
-                                            !segs[i].open_end)))
+        if (!shared &&
+            (segs[i].comment || (segs[i].state == HORAIRES_UNKNOWN && !segs[i].open_end)))
             add_annotation(&scratch, segs[i].state, segs[i].comment);
     }
     list_flush(&scratch, out);
@@ -1657,8 +1652,7 @@ static void add_weekly_fr(const struct horaires *h, size_t n, struct buf *out, b
 
 static const char *ordinal_fr(int n)
 {
-    static const char *const pos[] = {"premier", "deuxième", "troisième", "quatrième",
-                                      "cinquième"};
+    static const char *const pos[] = {"premier", "deuxième", "troisième", "quatrième", "cinquième"};
     static const char *const neg[] = {"dernier", "avant-dernier", "antépénultième",
                                       "quatrième avant la fin", "cinquième avant la fin"};
     return n > 0 ? pos[n - 1] : neg[-n - 1];
@@ -1716,12 +1710,13 @@ static void add_numranges_fr(struct buf *b, const struct numrange *r, size_t n, 
         else if (x->from == x->to)
             buf_addf(&scratch, weeks ? "la semaine %d" : "en %d", x->from);
         else if (x->step > 1)
-            buf_addf(&scratch, weeks ? "une semaine sur %d, de la semaine %d à la semaine %d"
-                                     : "une année sur %d, de %d à %d",
+            buf_addf(&scratch,
+                     weeks ? "une semaine sur %d, de la semaine %d à la semaine %d"
+                           : "une année sur %d, de %d à %d",
                      x->step, x->from, x->to);
         else
-            buf_addf(&scratch, weeks ? "de la semaine %d à la semaine %d" : "de %d à %d",
-                     x->from, x->to);
+            buf_addf(&scratch, weeks ? "de la semaine %d à la semaine %d" : "de %d à %d", x->from,
+                     x->to);
     }
     list_flush(&scratch, b);
     buf_release(&scratch);
@@ -1961,22 +1956,22 @@ static int lookup(const char *w, const char *const *table, size_t n)
 
 /* Words of a weekday, index / 4 is the day (0 = Monday). */
 static const char *const DAY_WORDS[] = {
-    "lundi",    "lun",    "lu",       "mo",     "mardi",    "mar",   "ma",      "tu",
-    "mercredi", "mer",    "me",       "we",     "jeudi",    "jeu",   "je",      "th",
-    "vendredi", "ven",    "ve",       "fr",     "samedi",   "sam",   "sa",      "sa",
-    "dimanche", "dim",    "di",       "su",     "lundis",   "mon",   "monday",  "mo",
-    "mardis",   "tue",    "tuesday",  "tu",     "mercredis", "wed",  "wednesday", "we",
-    "jeudis",   "thu",    "thursday", "th",     "vendredis", "fri",  "friday",  "fr",
-    "samedis",  "sat",    "saturday", "sa",     "dimanches", "sun",  "sunday",  "su",
+    "lundi",    "lun", "lu",       "mo", "mardi",     "mar", "ma",        "tu",
+    "mercredi", "mer", "me",       "we", "jeudi",     "jeu", "je",        "th",
+    "vendredi", "ven", "ve",       "fr", "samedi",    "sam", "sa",        "sa",
+    "dimanche", "dim", "di",       "su", "lundis",    "mon", "monday",    "mo",
+    "mardis",   "tue", "tuesday",  "tu", "mercredis", "wed", "wednesday", "we",
+    "jeudis",   "thu", "thursday", "th", "vendredis", "fri", "friday",    "fr",
+    "samedis",  "sat", "saturday", "sa", "dimanches", "sun", "sunday",    "su",
 };
 
 static const char *const MONTH_WORDS[] = {
-    "janvier",  "janv",  "jan",  "january",  "fevrier",   "fev",  "feb",  "february",
-    "mars",     "mars",  "mar",  "march",    "avril",     "avr",  "apr",  "april",
-    "mai",      "mai",   "may",  "may",      "juin",      "juin", "jun",  "june",
-    "juillet",  "juil",  "jul",  "july",     "aout",      "aout", "aug",  "august",
-    "septembre", "sept", "sep",  "september", "octobre",  "oct",  "oct",  "october",
-    "novembre", "nov",   "nov",  "november", "decembre",  "dec",  "dec",  "december",
+    "janvier",   "janv", "jan", "january",   "fevrier",  "fev",  "feb", "february",
+    "mars",      "mars", "mar", "march",     "avril",    "avr",  "apr", "april",
+    "mai",       "mai",  "may", "may",       "juin",     "juin", "jun", "june",
+    "juillet",   "juil", "jul", "july",      "aout",     "aout", "aug", "august",
+    "septembre", "sept", "sep", "september", "octobre",  "oct",  "oct", "october",
+    "novembre",  "nov",  "nov", "november",  "decembre", "dec",  "dec", "december",
 };
 
 static bool lex_word(struct lexer *lx)
@@ -1999,9 +1994,9 @@ static bool lex_word(struct lexer *lx)
     char w[32];
     if (!fold_word(lx->s + start, end - start, w, sizeof(w)))
         return lex_push(lx, LK_WORD, 0, start);
-    static const char *const skip[] = {"du",     "de",   "des",    "le",    "les",   "la",
-                                       "l",      "d",    "from",   "h",     "heures", "heure",
-                                       "hrs",    "jours", "jour",  "the",   "on",    "sauf_"};
+    static const char *const skip[] = {"du",  "de",    "des",  "le",  "les",    "la",
+                                       "l",   "d",     "from", "h",   "heures", "heure",
+                                       "hrs", "jours", "jour", "the", "on",     "sauf_"};
     static const char *const dash[] = {"a", "au", "to", "jusqu", "till", "until"};
     static const char *const list[] = {"et", "and", "puis"};
     static const char *const off[] = {"off", "closed", "ferme", "fermee", "fermes", "close"};
@@ -2077,8 +2072,9 @@ static bool lex_number(struct lexer *lx)
 static size_t utf8_dash(const char *s, size_t n)
 {
     if (n >= 3 && (unsigned char)s[0] == 0xE2 &&
-        (((unsigned char)s[1] == 0x80 && ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94 ||
-                                          (unsigned char)s[2] == 0x90 || (unsigned char)s[2] == 0x91)) ||
+        (((unsigned char)s[1] == 0x80 &&
+          ((unsigned char)s[2] == 0x93 || (unsigned char)s[2] == 0x94 ||
+           (unsigned char)s[2] == 0x90 || (unsigned char)s[2] == 0x91)) ||
          ((unsigned char)s[1] == 0x88 && (unsigned char)s[2] == 0x92)))
         return 3;
     return 0;

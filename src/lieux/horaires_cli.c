@@ -20,8 +20,8 @@
 
 static const char *const DAYS_FR[7] = {"dimanche", "lundi",    "mardi", "mercredi",
                                        "jeudi",    "vendredi", "samedi"};
-static const char *const MONTHS_FR[12] = {"janvier", "février", "mars",      "avril",
-                                          "mai",     "juin",    "juillet",   "août",
+static const char *const MONTHS_FR[12] = {"janvier",   "février", "mars",     "avril",
+                                          "mai",       "juin",    "juillet",  "août",
                                           "septembre", "octobre", "novembre", "décembre"};
 static const char *const STATES_FR[3] = {"fermé", "ouvert", "état incertain"};
 static const char *const STATES_JSON[3] = {"closed", "open", "unknown"};
@@ -32,12 +32,16 @@ static int parse_at(const char *s, struct tm *out)
     int y, mo, d, h, mi;
     char sep;
     int n = 0;
-    if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &n) != 6 ||
-        s[n] != '\0' || (sep != ' ' && sep != 'T') || mo < 1 || mo > 12 || d < 1 || d > 31 ||
-        h < 0 || h > 23 || mi < 0 || mi > 59)
+    if (sscanf(s, "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &sep, &h, &mi, &n) != 6 || s[n] != '\0' ||
+        (sep != ' ' && sep != 'T') || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+        mi < 0 || mi > 59)
         return ERR_INVALID;
-    *out = (struct tm){.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h,
-                       .tm_min = mi, .tm_isdst = -1};
+    *out = (struct tm){.tm_year = y - 1900,
+                       .tm_mon = mo - 1,
+                       .tm_mday = d,
+                       .tm_hour = h,
+                       .tm_min = mi,
+                       .tm_isdst = -1};
     struct tm check = *out;
     if (mktime(&check) == (time_t)-1 || check.tm_mday != d)
         return ERR_INVALID;
@@ -152,10 +156,9 @@ static void print_text(const char *value, const struct tm *at, const struct answ
 {
     char moment[96];
     if (ans->rc) {
-        printf("Horaires illisibles%s :\n  %s\n  %*s^\n", ans->rc == ERR_UNSUPPORTED
-                                                              ? " (syntaxe non prise en charge)"
-                                                              : "",
-               value, (int)column_of(value, ans->err.pos), "");
+        printf("Horaires illisibles%s :\n  %s\n  %*s^\n",
+               ans->rc == ERR_UNSUPPORTED ? " (syntaxe non prise en charge)" : "", value,
+               (int)column_of(value, ans->err.pos), "");
         printf("Position %zu : %s\n", ans->err.pos, ans->err.message);
         if (ans->err.suggestion)
             printf("Suggestion : %s\n", ans->err.suggestion);
@@ -208,8 +211,9 @@ int horaires_cli(int argc, char **argv)
     const struct cli_opt opts[] = {
         {"at", "\"AAAA-MM-JJ HH:MM\"", "moment évalué, heure de Paris (par défaut : maintenant)",
          &at_s},
-        {"departement", "NN", "calendrier des jours fériés du département (57, 67, 68 : "
-                              "Alsace-Moselle)",
+        {"departement", "NN",
+         "calendrier des jours fériés du département (57, 67, 68 : "
+         "Alsace-Moselle)",
          &dep},
         {"json", NULL, "réponse en JSON sur une ligne", &json},
         {"batch", NULL, "lit une valeur par ligne sur l'entrée, écrit un JSON par ligne", &batch},

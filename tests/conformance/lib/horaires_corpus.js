@@ -50,6 +50,7 @@ const TRICKY = [
   'Mo-Fr 09:00-17:00; Jul 14 off',
   'Mo-Fr 09:00-17:00; Dec 24-Jan 02 off',
   'Mo-Fr 09:00-17:00; Dec 24,31 off',
+  'Mo-Fr 09:00-17:00; Nov 24-Nov 02 off',
   'Jan-Jun: Mo-Fr 09:00-12:00',
   'Mo-Fr 09:00-12:00 "sur rendez-vous"',
   'Mo-Fr 09:00-12:00 open "sur rendez-vous"',
