@@ -1068,6 +1068,20 @@ static int open_end_stop(int start)
     return start >= 22 * 60 ? start + 8 * 60 : start >= 17 * 60 ? start + 10 * 60 : MINUTES_PER_DAY;
 }
 
+/* Where the open end of span i of a rule stops. A later range of the same rule that the open end
+ * would cover cuts it at its own end: "07:00+,12:00-16:00" is unknown from 7 h, open from 12 h to
+ * 16 h, then closed (the rule of opening_hours.js's README; see the conformance test). */
+static int span_open_end_stop(const struct rule *r, size_t i)
+{
+    const struct span *sp = &r->spans[i];
+    int start = sp->lone ? sp->from : sp->to;
+    int stop = open_end_stop(start);
+    for (size_t k = i + 1; k < r->n_spans; k++)
+        if (!r->spans[k].lone && r->spans[k].from >= start && r->spans[k].to <= stop)
+            stop = r->spans[k].to;
+    return stop;
+}
+
 /* The state of every minute of a day. */
 struct day {
     uint8_t minute[MINUTES_PER_DAY];
@@ -1101,7 +1115,7 @@ static void paint_rule(struct day *day, const struct rule *r, bool wrapped)
             paint(day, sp->from - shift, sp->to - shift, r->state, fallback);
         if (sp->plus) {
             int start = sp->lone ? sp->from : sp->to;
-            paint(day, start - shift, open_end_stop(start) - shift, open_end_state, fallback);
+            paint(day, start - shift, span_open_end_stop(r, i) - shift, open_end_state, fallback);
         }
     }
 }
@@ -1556,7 +1570,7 @@ static void week_table(const struct horaires *h, size_t n, struct week_day week[
                     int start = sp->lone ? sp->from : sp->to;
                     /* Only the start of an open end is shown ("à partir de"). */
                     memset(day + start, code ? code + 1 : 0,
-                           (size_t)(open_end_stop(start) - start));
+                           (size_t)(span_open_end_stop(r, k) - start));
                 }
             }
         }
