@@ -10,6 +10,7 @@
  * minutes of the day in order (a fallback rule only paints where the day is still closed).
  */
 #include "lieux/horaires.h"
+#include "core/alloc.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -1545,9 +1546,7 @@ static bool rule_is_weekly(const struct rule *r)
 static void week_table(const struct horaires *h, size_t n, struct week_day week[7])
 {
     static const int span = 2 * MINUTES_PER_DAY;
-    uint8_t *m = calloc(7, (size_t)span);
-    if (!m)
-        abort();
+    uint8_t *m = xcalloc(7, (size_t)span);
     for (int d = 0; d < 7; d++) {
         uint8_t *day = m + d * span;
         for (size_t i = 0; i < n; i++) {
@@ -1641,9 +1640,7 @@ static void add_segs_fr(struct buf *out, const struct seg *segs, size_t n)
 
 static void add_weekly_fr(const struct horaires *h, size_t n, struct buf *out, bool *wrote)
 {
-    struct week_day *week = calloc(7, sizeof(*week));
-    if (!week)
-        abort();
+    struct week_day *week = xcalloc(7, sizeof(*week));
     week_table(h, n, week);
     unsigned done = 0;
     for (int d = 0; d < 7; d++) {
@@ -2010,7 +2007,7 @@ static bool lex_word(struct lexer *lx)
         return lex_push(lx, LK_WORD, 0, start);
     static const char *const skip[] = {"du",  "de",    "des",  "le",  "les",    "la",
                                        "l",   "d",     "from", "h",   "heures", "heure",
-                                       "hrs", "jours", "jour", "the", "on",     "sauf_"};
+                                       "hrs", "jours", "jour", "the", "on"};
     static const char *const dash[] = {"a", "au", "to", "jusqu", "till", "until"};
     static const char *const list[] = {"et", "and", "puis"};
     static const char *const off[] = {"off", "closed", "ferme", "fermee", "fermes", "close"};
@@ -2146,7 +2143,6 @@ static bool lex(struct lexer *lx)
             if (!lex_push(lx, LK_COMMENT, 0, body))
                 return false;
             lx->toks[lx->n - 1].end = body_end;
-            (void)start;
         } else if (c == ';') {
             lx->p++;
             if (!lex_push(lx, LK_SEMI, 0, start))
@@ -2285,7 +2281,6 @@ static size_t write_days(const struct lexer *lx, size_t i, struct buf *out)
 static size_t write_wide(const struct lexer *lx, size_t i, struct buf *out)
 {
     uint8_t prev = LK_SEMI;
-    bool week = false;
     while (i < lx->n) {
         const struct ltok *t = &lx->toks[i];
         if (t->kind == LK_MONTH) {
@@ -2294,7 +2289,6 @@ static size_t write_wide(const struct lexer *lx, size_t i, struct buf *out)
             buf_adds(out, MONTH_OSM[t->val - 1]);
         } else if (t->kind == LK_WEEK) {
             buf_addlit(out, "week ");
-            week = true;
         } else if (t->kind == LK_NUM) {
             if (prev == LK_MONTH)
                 buf_addch(out, ' ');
@@ -2313,7 +2307,6 @@ static size_t write_wide(const struct lexer *lx, size_t i, struct buf *out)
         prev = t->kind == LK_LIST ? LK_DASH : t->kind;
         i++;
     }
-    (void)week;
     return i;
 }
 
@@ -2340,9 +2333,7 @@ const char *horaires_suggest(struct arena *a, const char *text, size_t len)
 {
     if (len > HORAIRES_MAX_BYTES || !utf8_valid(text, len))
         return NULL;
-    struct lexer *lx = calloc(1, sizeof(*lx));
-    if (!lx)
-        abort();
+    struct lexer *lx = xcalloc(1, sizeof(*lx));
     lx->s = text;
     lx->len = len;
     const char *result = NULL;
@@ -2474,9 +2465,7 @@ int horaires_from_france_services(struct arena *a, const char *const days[6], st
 {
     *err = (struct horaires_error){0};
     char spans[6][512];
-    struct lexer *lx = calloc(1, sizeof(*lx));
-    if (!lx)
-        abort();
+    struct lexer *lx = xcalloc(1, sizeof(*lx));
     int rc = 0;
     for (int d = 0; d < 6 && !rc; d++) {
         spans[d][0] = '\0';
