@@ -311,7 +311,7 @@ int comptes_invite(struct db *db, const struct config *cfg, struct arena *a, int
     if (r != ROLE_MEDIATEUR && r != ROLE_ADMIN_STRUCTURE)
         ui_errors_add(errs, "role", "Choisissez le rôle : médiateur ou administrateur de la "
                                     "structure.");
-    struct user u;
+    struct user u = {0};
     int rc = user_find_by_email(db, a, email, &u);
     if (rc && rc != ERR_NOT_FOUND)
         return rc;
