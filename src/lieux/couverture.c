@@ -8,27 +8,20 @@
 #include "core/limits.h"
 #include "core/log.h"
 #include "lieux/communes.h"
+#include "lieux/standard.h"
 
-const char *const couverture_service_labels[COUVERTURE_N_CATEGORIES] = {
-    "Aide aux démarches administratives",
-    "Maîtrise des outils numériques du quotidien",
-    "Insertion professionnelle via le numérique",
-    "Utilisation sécurisée du numérique",
-    "Parentalité et éducation avec le numérique",
-    "Loisirs et créations numériques",
-    "Compréhension du monde numérique",
-    "Accès internet et matériel informatique",
-    "Acquisition de matériel informatique à prix solidaire",
-    "Tous services confondus",
-};
+const char *couverture_category_label(int category)
+{
+    unsigned n;
+    const char *const *services = lieu_vocab(LF_SERVICES, &n);
+    return category >= 0 && (unsigned)category < n ? services[category]
+                                                    : "Tous services confondus";
+}
 
 uint32_t couverture_service_bit(const char *label, size_t len)
 {
-    for (int i = 0; i < COUVERTURE_N_SERVICES; i++)
-        if (strlen(couverture_service_labels[i]) == len &&
-            memcmp(couverture_service_labels[i], label, len) == 0)
-            return 1u << i;
-    return 0;
+    int i = lieu_value_index(LF_SERVICES, label, len);
+    return i >= 0 && i < COUVERTURE_N_SERVICES ? 1u << i : 0;
 }
 
 /* Most populated first; among equals the farthest, then by code, so that the order is stable.

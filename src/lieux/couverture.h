@@ -38,15 +38,16 @@ struct communes;
 #define COUVERTURE_NEAR_MINUTES 15.0
 #define COUVERTURE_FAR_MINUTES 30.0
 
-/* The standard's label of service i (0..8), or "Tous services confondus" for COUVERTURE_ANY. */
-extern const char *const couverture_service_labels[COUVERTURE_N_CATEGORIES];
+/* The standard's label of service i (0..8, from the vocabulary of standard.h), or "Tous services
+ * confondus" for COUVERTURE_ANY. Static. */
+const char *couverture_category_label(int category);
 /* The bit of a service label of the standard (exact text), or 0 when it is not one. */
 uint32_t couverture_service_bit(const char *label, size_t len);
 
 /* A lieu, reduced to what coverage needs. */
 struct couverture_point {
     double lat, lon;
-    uint32_t services; /* bit i: service i of couverture_service_labels */
+    uint32_t services; /* bit i: service i of the standard's vocabulary */
 };
 
 /* A place where people live: a commune, or anything with a population and a centroid. */

@@ -94,7 +94,7 @@ static void print_report(struct arena *a, const struct communes *c, const char *
     printf("Part de la population à plus de 15 et de 30 minutes du lieu le plus proche :\n");
     for (int k = 0; k < COUVERTURE_N_CATEGORIES; k++) {
         const struct couverture_service *s = &cv->services[k];
-        printf("  %s (%s) :\n", couverture_service_labels[k],
+        printf("  %s (%s) :\n", couverture_category_label(k),
                plural(s->n_points, "lieu", "lieux", a));
         if (!s->n_points) {
             printf("    aucun lieu ne le propose : toute la population est concernée\n");
@@ -116,7 +116,7 @@ static void print_report(struct arena *a, const struct communes *c, const char *
         if (!s->n_over_far || !s->n_points)
             continue;
         printf("\n%s — communes les plus peuplées à plus de 30 minutes :\n",
-               couverture_service_labels[k]);
+               couverture_category_label(k));
         print_communes(a, s->over_far, s->n_over_far, TOP_PER_SERVICE, k);
     }
 }

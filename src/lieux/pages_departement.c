@@ -227,7 +227,7 @@ static size_t coverage_points(struct arena *a, const struct lieux_index *idx,
     struct lieux_result r;
     if (lieux_search(idx, &q, a, &r) != 0)
         return 0;
-    /* Bit i of a point is service i of couverture_service_labels, whatever the vocabulary's
+    /* Bit i of a point is service i of the standard's vocabulary, whatever the vocabulary's
      * order. */
     unsigned n_vocab;
     const char *const *vocab = lieu_vocab(LF_SERVICES, &n_vocab);
@@ -310,7 +310,7 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
         ui_table_row_link(
             &b, &t,
             arena_printf(a, "/departements/%s/couverture?service=%d", url_encode(a, d.code), k),
-            (const char *[]){couverture_service_labels[k], arena_printf(a, "%zu", sv->n_points),
+            (const char *[]){couverture_category_label(k), arena_printf(a, "%zu", sv->n_points),
                              arena_printf(a, "%s (%s)", percent_fr(a, sv->share_over_near),
                                           lieux_count_fr(a, sv->population_over_near)),
                              arena_printf(a, "%s (%s)", percent_fr(a, sv->share_over_far),
@@ -320,7 +320,7 @@ int lieux_page_couverture(struct http_request *req, struct http_response *resp)
 
     const struct couverture_service *sv = &cv.services[category];
     ui_h2(&b, arena_printf(a, "Communes à plus de 15 minutes : %s",
-                           couverture_service_labels[category]));
+                           couverture_category_label(category)));
     if (sv->n_over_near == 0) {
         ui_p(&b, "Aucune : toute la population vit à moins de 15 minutes estimées d'un lieu.");
     } else {
