@@ -50,6 +50,17 @@ struct couverture_point {
     uint32_t services; /* bit i: service i of the standard's vocabulary */
 };
 
+/* A person may cross a département's border: lieux this far outside the box of its communes
+ * count too. */
+#define COUVERTURE_MARGIN_KM 60.0
+
+/* The located lieux of a search index that may serve the département: those within COUVERTURE_MARGIN_KM of the
+ * box around its communes, with their services as bits (couverture_lieux.c). Arena memory. */
+struct lieux_index;
+size_t couverture_points_from_index(struct arena *a, const struct lieux_index *idx,
+                                    const struct communes *c, const char *code,
+                                    struct couverture_point **out);
+
 /* A place where people live: a commune, or anything with a population and a centroid. */
 struct couverture_zone {
     const char *code_insee;

@@ -1,9 +1,12 @@
 /*
  * `relais couverture --departement NN`: the coverage report of couverture.h, in French, on standard
- * output. Until the lieux are read from the store, the points come from a file of the standard v1
- * in JSON (--lieux, read by couverture_lieux_from_json).
+ * output. The points are the published lieux of the database, or those of a file of the standard
+ * v1 in JSON (--lieux, read by couverture_lieux_from_json).
  */
 #include "lieux/couverture.h"
+#include "lieux/search.h"
+#include "db/db.h"
+#include "core/config.h"
 
 #include <math.h>
 
@@ -133,27 +136,52 @@ static int write_geojson(const char *path, const struct couverture *cv)
     return 0;
 }
 
+/* The published lieux of the database, through a search index built for the occasion. */
+static int points_from_database(const char *url, const struct communes *c, const char *dep,
+                                struct arena *a, struct couverture_lieux *pr)
+{
+    struct db *db;
+    if (cli_open_db(url, &db))
+        return ERR_DB;
+    struct lieux_index *idx;
+    int rc = lieux_index_build(db, &idx);
+    db_close(db);
+    if (rc) {
+        fprintf(stderr, "relais : les lieux de la base n'ont pas pu être lus\n");
+        return rc;
+    }
+    struct couverture_point *pts;
+    pr->n = couverture_points_from_index(a, idx, c, dep, &pts);
+    pr->items = pts;
+    lieux_index_release(idx);
+    return 0;
+}
+
 int couverture_cli(int argc, char **argv)
 {
-    const char *dep = NULL, *dir = "ref/data/communes", *lieux = NULL, *geojson = NULL;
+    struct config cfg;
+    config_init(&cfg);
+    const char *dep = NULL, *dir = cfg.communes_dir, *lieux = NULL, *geojson = NULL;
     const struct cli_opt opts[] = {
+        {"database", "URL", "base de données des lieux : sqlite:CHEMIN ou postgresql://… "
+                            "(RELAIS_DATABASE_URL)", &cfg.database_url},
         {"departement", "NN", "code du département (16, 2A, 974…)", &dep},
         {"communes", "DOSSIER", "dossier des fichiers de communes (ref/data/communes)", &dir},
-        {"lieux", "FICHIER", "lieux au standard v1 en JSON (en attendant la base des lieux)",
+        {"lieux", "FICHIER", "prend les lieux de ce fichier JSON du standard v1 au lieu de la base",
          &lieux},
         {"geojson", "FICHIER", "écrit aussi les communes à plus de 15 minutes en GeoJSON",
          &geojson},
     };
     const struct cli_cmd cmd = {
-        "relais couverture --departement NN --lieux FICHIER.json [options]",
+        "relais couverture --departement NN [options]",
         "Part de la population d'un département à plus de 15 et 30 minutes (estimées) d'un lieu, "
         "par service, et communes les moins bien desservies.",
         opts, N_ITEMS(opts)};
     int status;
     if (cli_stop(&cmd, argc, argv, NULL, 0, &status))
         return status;
-    if (!dep || !lieux) {
-        fprintf(stderr, "relais : --departement et --lieux sont obligatoires\n");
+    if (!dep) {
+        fprintf(stderr, "relais : --departement est obligatoire\n");
         cli_usage(&cmd);
         return 2;
     }
@@ -166,8 +194,11 @@ int couverture_cli(int argc, char **argv)
     struct couverture_lieux pr;
     struct couverture cv;
     int rc = 0;
-    if (couverture_lieux_from_json(lieux, c, &a, &pr) != 0) {
+    memset(&pr, 0, sizeof(pr));
+    if (lieux && couverture_lieux_from_json(lieux, c, &a, &pr) != 0) {
         fprintf(stderr, "relais : impossible de lire les lieux de %s\n", lieux);
+        rc = 1;
+    } else if (!lieux && (rc = points_from_database(cfg.database_url, c, dep, &a, &pr)) != 0) {
         rc = 1;
     } else if ((rc = couverture_departement(c, dep, pr.items, pr.n, &a, &cv)) != 0) {
         if (rc == ERR_NOT_FOUND)
