@@ -623,7 +623,7 @@ static int maybe_day(struct parser *ps, int month)
     size_t d0 = ps->p;
     int nd;
     int d = read_uint(ps, 2, &nd);
-    if (cur(ps) == ':' || nd > 2) {
+    if ((cur(ps) == ':' && is_digit(ahead(ps, 1))) || nd > 2) { /* Jan 10:00, not Jan 02: */
         ps->p = q;
         return 0;
     }
@@ -1216,13 +1216,20 @@ bool horaires_open_in_window(const struct horaires *h, const struct tm *day, int
         return false;
     struct evaluator ev = {.h = h};
     int64_t z = tm_days(day);
-    for (int m = from_minute; m < to_minute; m++) {
-        const struct day *d = evaluate_day(&ev, z + m / MINUTES_PER_DAY);
-        bool open = d->minute[m % MINUTES_PER_DAY] == HORAIRES_OPEN;
-        if (open && mode == HORAIRES_WINDOW_ANY)
-            return true;
-        if (!open && mode == HORAIRES_WINDOW_WHOLE)
-            return false;
+    for (int k = from_minute / MINUTES_PER_DAY; k * MINUTES_PER_DAY < to_minute; k++) {
+        const struct day *d = evaluate_day(&ev, z + k);
+        int lo = from_minute - k * MINUTES_PER_DAY, hi = to_minute - k * MINUTES_PER_DAY;
+        if (lo < 0)
+            lo = 0;
+        if (hi > MINUTES_PER_DAY)
+            hi = MINUTES_PER_DAY;
+        for (int m = lo; m < hi; m++) {
+            bool open = d->minute[m] == HORAIRES_OPEN;
+            if (open && mode == HORAIRES_WINDOW_ANY)
+                return true;
+            if (!open && mode == HORAIRES_WINDOW_WHOLE)
+                return false;
+        }
     }
     return mode == HORAIRES_WINDOW_WHOLE;
 }

@@ -83,6 +83,8 @@ static void test_normalize(void **st)
         {"2029: Mo 22:00-12:00", "2029: Mo 22:00-12:00"},
         {"Mo-Sa 09:00-18:00 ;PH,;PH,Su", "Mo-Sa 09:00-18:00; PH; PH,Su"},
         {"Dec 24-Dec 2", "Dec 24-Dec 02"},
+        {"2025-4054/2: Jan 02 off", "2025-4054/2 Jan 02: off"},
+        {"2025-4054/2 Jan 02: off", "2025-4054/2 Jan 02: off"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct arena a = ARENA_INIT;
