@@ -735,6 +735,12 @@ static void *dup_items(struct arena *a, const void *items, size_t n, size_t size
     return p;
 }
 
+static bool is_solar(struct str w)
+{
+    return str_eq_cstr(w, "sunrise") || str_eq_cstr(w, "sunset") || str_eq_cstr(w, "dawn") ||
+           str_eq_cstr(w, "dusk");
+}
+
 /* One rule: selectors, then an optional modifier and comment. */
 static void parse_rule(struct parser *ps, struct rule *r)
 {
@@ -834,8 +840,8 @@ static void parse_rule(struct parser *ps, struct rule *r)
         } else if (str_eq_cstr(w, "easter")) {
             fail_at(ps, start, ERR_UNSUPPORTED,
                     "les dates relatives à Pâques (easter) ne sont pas prises en charge");
-        } else if (str_eq_cstr(w, "sunrise") || str_eq_cstr(w, "sunset") ||
-                   str_eq_cstr(w, "dawn") || str_eq_cstr(w, "dusk") || c == '(') {
+        } else if (is_solar(w) || (c == '(' && is_solar(word_at(&(struct parser){
+                                                   .s = ps->s, .len = ps->len, .p = ps->p + 1})))) {
             fail_at(ps, start, ERR_UNSUPPORTED,
                     "les heures solaires (sunrise, sunset, dawn, dusk) ne sont pas prises en "
                     "charge");
@@ -2014,7 +2020,7 @@ static bool lex_word(struct lexer *lx)
         return lex_push(lx, LK_WORD, 0, start);
     static const char *const skip[] = {"du",  "de",    "des",  "le",  "les",    "la",
                                        "l",   "d",     "from", "h",   "heures", "heure",
-                                       "hrs", "jours", "jour", "the", "on"};
+                                       "hrs", "jours", "jour", "the", "on",     "en"};
     static const char *const dash[] = {"a", "au", "to", "jusqu", "till", "until"};
     static const char *const list[] = {"et", "and", "puis"};
     static const char *const off[] = {"off", "closed", "ferme", "fermee", "fermes", "close"};
@@ -2150,6 +2156,15 @@ static bool lex(struct lexer *lx)
             if (!lex_push(lx, LK_COMMENT, 0, body))
                 return false;
             lx->toks[lx->n - 1].end = body_end;
+        } else if (c == '(' && memchr(s, ')', rest) &&
+                   !memchr(s, ':', (size_t)((const char *)memchr(s, ')', rest) - s))) {
+            /* "(sur RDV)": a remark in brackets, read as a comment (not a solar time). */
+            const char *close = memchr(s, ')', rest);
+            lx->p++;
+            if (!lex_push(lx, LK_COMMENT, 0, lx->p))
+                return false;
+            lx->toks[lx->n - 1].end = (size_t)(close - lx->s);
+            lx->p = lx->toks[lx->n - 1].end + 1;
         } else if (c == ';') {
             lx->p++;
             if (!lex_push(lx, LK_SEMI, 0, start))
@@ -2397,11 +2412,19 @@ const char *horaires_suggest(struct arena *a, const char *text, size_t len)
             break;
         case LK_MOD: {
             static const char *const mods[] = {"", "open", "closed", "off", "unknown"};
-            if (last != W_NONE && last != W_SEP)
+            size_t next = i + 1;
+            uint8_t k = next < lx->n ? lx->toks[next].kind : LK_SEMI;
+            /* "fermé le lundi", "fermé en août": the days come first in OSM (Mo off). */
+            if (k == LK_DAY || k == LK_ALLDAYS || k == LK_PH || k == LK_MONTH) {
+                if (new_rule || last == W_SEL)
+                    buf_addlit(&out, "; ");
+                next = k == LK_MONTH ? write_wide(lx, next, &out) : write_days(lx, next, &out);
+            }
+            if (out.len && out.p[out.len - 1] != ' ')
                 buf_addch(&out, ' ');
             buf_adds(&out, mods[t->val]);
             last = W_END;
-            i++;
+            i = next;
             break;
         }
         case LK_COMMENT:
