@@ -187,7 +187,7 @@ static void test_french_holidays_2024_2027(void **st)
                     continue;
                 if (!horaires_is_holiday(HORAIRES_CAL_FRANCE, y, m, d, NULL))
                     continue;
-                char iso[16];
+                char iso[48]; /* room for any int, as the compiler checks */
                 snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
                 assert_true(n < sizeof(expected) / sizeof(expected[0]));
                 assert_string_equal(iso, expected[n]);
