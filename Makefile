@@ -40,7 +40,8 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 # Generated sources are kept between runs, so that a second `make` rebuilds nothing.
 .SECONDARY: $(GEN_C) $(GEN_H)
 
-.PHONY: all deps build run test test-unit test-http test-browser test-asan fuzz fuzz-smoke bench \
+.PHONY: all deps build run test test-unit test-http test-browser test-conformance test-asan fuzz \
+        fuzz-smoke bench \
         clean format assets
 
 all: build
@@ -108,6 +109,11 @@ test-http: build
 
 test-browser: build
 	RELAIS_BIN=$(B)/relais node --test --test-concurrency=1 tests/browser/
+
+# Relais against the reference implementations of the field, in node: the places standard's
+# library and opening_hours.js, on the real files.
+test-conformance: build
+	RELAIS_BIN=$(B)/relais node --test --test-concurrency=1 tests/conformance/
 
 test-asan:
 	$(MAKE) SAN=1 test-unit test-http

@@ -92,6 +92,7 @@ fuzz_smoke() {
 stage unit make -j"$JOBS" test-unit
 stage http make -j"$JOBS" test-http
 stage browser make -j"$JOBS" test-browser
+stage conformance make -j"$JOBS" test-conformance
 stage asan make -j"$JOBS" test-asan
 stage fuzz fuzz_smoke
 
