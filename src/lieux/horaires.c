@@ -87,7 +87,7 @@ static const char *const MONTH_FR[12] = {"janvier",   "février", "mars",     "a
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm): exact for any
  * year, no time zone, no table. */
-static int64_t days_from_civil(int y, int m, int d)
+int64_t horaires_days_from_civil(int y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -128,7 +128,7 @@ static int iso_week(int64_t z)
     int64_t thursday = z - wd + 3;
     int y, m, d;
     civil_from_days(thursday, &y, &m, &d);
-    return (int)((thursday - days_from_civil(y, 1, 1)) / 7 + 1);
+    return (int)((thursday - horaires_days_from_civil(y, 1, 1)) / 7 + 1);
 }
 
 /* Easter Sunday, anonymous Gregorian algorithm (Meeus/Jones/Butcher). */
@@ -160,7 +160,7 @@ bool horaires_is_holiday(enum horaires_calendar cal, int year, int month, int da
     if (!found && month >= 3 && month <= 6) {
         int em, ed;
         easter(year, &em, &ed);
-        int64_t offset = days_from_civil(year, month, day) - days_from_civil(year, em, ed);
+        int64_t offset = horaires_days_from_civil(year, month, day) - horaires_days_from_civil(year, em, ed);
         if (offset == 1)
             found = "lundi de Pâques";
         else if (offset == 39)
@@ -1170,7 +1170,7 @@ static int64_t tm_days(const struct tm *t)
     int64_t months = (int64_t)t->tm_year * 12 + t->tm_mon;
     int y = (int)((months >= 0 ? months : months - 11) / 12) + 1900;
     int m = (int)(months - (int64_t)(y - 1900) * 12) + 1;
-    return days_from_civil(y, m, 1) + t->tm_mday - 1;
+    return horaires_days_from_civil(y, m, 1) + t->tm_mday - 1;
 }
 
 static int tm_minute(const struct tm *t) { return t->tm_hour * 60 + t->tm_min; }
@@ -1251,7 +1251,7 @@ static void tm_from(int64_t z, int minute, struct tm *out)
     out->tm_hour = minute / 60;
     out->tm_min = minute % 60;
     out->tm_wday = (weekday_of_days(z) + 1) % 7;
-    out->tm_yday = (int)(z - days_from_civil(y, 1, 1));
+    out->tm_yday = (int)(z - horaires_days_from_civil(y, 1, 1));
     out->tm_isdst = -1;
 }
 

@@ -100,6 +100,10 @@ bool horaires_open_in_window(const struct horaires *h, const struct tm *day, int
 bool horaires_next_change(const struct horaires *h, const struct tm *local, struct tm *when,
                           enum horaires_state *state);
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (month 1..12; day may run past the month's
+ * end, as in mktime). */
+int64_t horaires_days_from_civil(int y, int m, int d);
+
 /* True when the local date is a public holiday of the calendar; *name (static, French) if asked. */
 bool horaires_is_holiday(enum horaires_calendar cal, int year, int month, int day,
                          const char **name);

@@ -135,22 +135,11 @@ size_t lieux_split(struct arena *a, const char *list, const char ***out)
     return n;
 }
 
-/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* The UTC instant of 01:00 on the last Sunday of a month: when European summer time starts
  * (March) and ends (October). */
 static time_t last_sunday_0100_utc(int year, int month)
 {
-    int64_t last = days_from_civil(year, month + 1, 1) - 1;
+    int64_t last = horaires_days_from_civil(year, month + 1, 1) - 1;
     int64_t wday = ((last % 7) + 7 + 4) % 7; /* 1970-01-01 was a Thursday */
     return (time_t)((last - wday) * 86400 + 3600);
 }
@@ -190,8 +179,8 @@ static void hours_describe(struct arena *a, const struct horaires *h, time_t now
         bool same_day = when.tm_year == local.tm_year && when.tm_yday == local.tm_yday;
         bool tomorrow =
             !same_day &&
-            days_from_civil(when.tm_year + 1900, when.tm_mon + 1, when.tm_mday) ==
-                days_from_civil(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday) + 1;
+            horaires_days_from_civil(when.tm_year + 1900, when.tm_mon + 1, when.tm_mday) ==
+                horaires_days_from_civil(local.tm_year + 1900, local.tm_mon + 1, local.tm_mday) + 1;
         const char *verb = next == HORAIRES_OPEN ? "ouvre" : "ferme";
         const char *day = same_day ? ""
                           : tomorrow
