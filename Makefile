@@ -8,6 +8,8 @@
 SAN ?= 0
 ifeq ($(SAN),1)
 B ?= build-asan
+# What libraries keep for the life of the process is not a leak of ours (tests/lsan.supp).
+export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 OPT := -O1
 else
