@@ -20,8 +20,20 @@ static const char SQL_VERSION_SET[] =
     "INSERT INTO settings (key, value) VALUES ('lieux_version', $1) "
     "ON CONFLICT (key) DO UPDATE SET value = $1";
 
+/* Located entries are sorted by rows of SEARCH_ROW_DEG of latitude, then by longitude, so that a
+ * search reads, row by row, only the longitudes of its box. */
+#define SEARCH_ROW_DEG 0.25
+#define SEARCH_ROWS 722 /* 180 / SEARCH_ROW_DEG, plus one row on each side */
+
+static int lat_row(double lat)
+{
+    int r = (int)floor((lat + 90.0) / SEARCH_ROW_DEG);
+    return r < 0 ? 0 : r >= SEARCH_ROWS - 1 ? SEARCH_ROWS - 2 : r;
+}
+
 struct lieux_index {
     atomic_int refs;
+    uint32_t row_start[SEARCH_ROWS]; /* first located entry of each row; row_start[r+1] ends it */
     struct arena arena;
     struct lieux_entry *entries; /* with coordinates first, by latitude; then the others */
     size_t n, n_located;
@@ -177,13 +189,18 @@ static int add_record(const struct lieu_record *r, void *ctx)
     return 0;
 }
 
-static int by_located_lat(const void *pa, const void *pb)
+static int by_located_row_lon(const void *pa, const void *pb)
 {
     const struct lieux_entry *a = pa, *b = pb;
     if (a->has_coords != b->has_coords)
         return a->has_coords ? -1 : 1;
-    if (a->has_coords && a->lat != b->lat)
-        return a->lat < b->lat ? -1 : 1;
+    if (a->has_coords) {
+        int ra = lat_row(a->lat), rb = lat_row(b->lat);
+        if (ra != rb)
+            return ra < rb ? -1 : 1;
+        if (a->lon != b->lon)
+            return a->lon < b->lon ? -1 : 1;
+    }
     return a->id < b->id ? -1 : a->id > b->id;
 }
 
@@ -221,9 +238,15 @@ int lieux_index_build(struct db *db, struct lieux_index **out)
     }
     idx->hours_at = arena_calloc(&idx->arena, idx->n_hours + 1, sizeof(*idx->hours_at));
     if (idx->n > 1) /* an empty base has no array at all, and qsort must not see NULL */
-        qsort(idx->entries, idx->n, sizeof(*idx->entries), by_located_lat);
+        qsort(idx->entries, idx->n, sizeof(*idx->entries), by_located_row_lon);
     while (idx->n_located < idx->n && idx->entries[idx->n_located].has_coords)
         idx->n_located++;
+    size_t k = 0;
+    for (int r = 0; r < SEARCH_ROWS; r++) {
+        while (k < idx->n_located && lat_row(idx->entries[k].lat) < r)
+            k++;
+        idx->row_start[r] = (uint32_t)k;
+    }
     idx->by_id = arena_calloc(&idx->arena, idx->n + 1, sizeof(*idx->by_id));
     for (size_t i = 0; i < idx->n; i++)
         idx->by_id[i] = &idx->entries[i];
@@ -416,90 +439,115 @@ static void select_first(struct lieux_hit *hits, size_t n, size_t k)
     }
 }
 
+struct scan {
+    const struct lieux_query *q;
+    struct lieux_result *out;
+    struct arena *a;
+    struct lieux_hit *hits;
+    size_t n, cap;
+    int8_t *memo;
+    bool spatial;
+    double radius, kx, ky;
+};
+
+/* Tests one entry against the query: a hit, a facet count, or nothing. */
+static void scan_entry(const struct lieux_index *idx, struct scan *s, const struct lieux_entry *e)
+{
+    const struct lieux_query *q = s->q;
+    struct lieux_result *out = s->out;
+    if (q->departement && (!e->departement || strcmp(e->departement, q->departement) != 0))
+        return;
+    double km = 0, minutes = 0;
+    if (q->has_center && e->has_coords) {
+        /* Within the 100 km of a search, the plane approximation around the centre is within
+         * 0.5 % of the great-circle distance, and costs no trigonometry per lieu. */
+        double dx = (e->lon - q->center.lon) * s->kx, dy = (e->lat - q->center.lat) * s->ky;
+        km = sqrt(dx * dx + dy * dy);
+        if (s->spatial && km > s->radius)
+            return;
+        /* The estimate is needed here only when it filters; else for the page shown. */
+        if (q->max_minutes > 0) {
+            minutes = geo_travel_minutes_km(km, q->density);
+            if (minutes > q->max_minutes)
+                return;
+        }
+    } else if (s->spatial) {
+        return;
+    }
+    unsigned fail = failing_dims(e, q);
+    if (q->online_booking && !e->online_booking)
+        fail |= FAIL_BOOKING;
+    /* Hours are evaluated for every candidate only when they filter. */
+    int open = -1;
+    if (q->open != SEARCH_OPEN_ANY) {
+        open = entry_open(idx, e, q, s->memo);
+        /* A lieu without usable hours cannot be said to be open: it fails the filter. */
+        if (open != 1)
+            fail |= FAIL_OPEN;
+    }
+    if (fail && (fail & (fail - 1)))
+        return; /* fails two conditions: counts in no facet */
+    if (fail == 0) {
+        count_facets(out, e, -1);
+        if (e->online_booking)
+            out->facet_online_booking++;
+        /* The "open" facet needs the status of every match, not of every candidate. */
+        if (open < 0)
+            open = entry_open(idx, e, q, s->memo);
+        if (open == 1)
+            out->facet_open++;
+        s->hits = arena_push(s->a, s->hits, s->n, &s->cap, sizeof(*s->hits));
+        s->hits[s->n++] = (struct lieux_hit){e, q->has_center && e->has_coords ? km : HUGE_VAL,
+                                             minutes, open};
+    } else if (fail & (FAIL_BOOKING | FAIL_OPEN)) {
+        /* Fails only the booking or the opening condition, which it lacks: counted under neither
+         * those facets nor a dimension's. */
+    } else {
+        count_facets(out, e, __builtin_ctz(fail));
+    }
+}
+
+/* The first located entry of [begin, end) (sorted by longitude) at or east of lon. */
+static size_t first_east_of(const struct lieux_index *idx, size_t begin, size_t end, double lon)
+{
+    while (begin < end) {
+        size_t mid = begin + (end - begin) / 2;
+        if (idx->entries[mid].lon < lon)
+            begin = mid + 1;
+        else
+            end = mid;
+    }
+    return begin;
+}
+
 int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, struct arena *a,
                  struct lieux_result *out)
 {
     memset(out, 0, sizeof(*out));
-    size_t begin = 0, end = idx->n;
-    double dlat = 0, dlon = 0;
-    bool spatial = q->has_center && (q->radius_km > 0 || q->max_minutes > 0);
-    double radius = q->radius_km > 0 ? q->radius_km : 1000.0;
-    if (spatial) {
-        /* Latitude band by binary search over the located entries, then a longitude box. */
-        dlat = radius / 111.0;
+    struct scan s = {.q = q, .out = out, .a = a};
+    s.memo = arena_calloc(a, idx->n_hours + 1, 1);
+    s.spatial = q->has_center && (q->radius_km > 0 || q->max_minutes > 0);
+    s.radius = q->radius_km > 0 ? q->radius_km : 1000.0;
+    s.kx = 111.195 * cos(q->center.lat * M_PI / 180.0);
+    s.ky = 111.195;
+    if (s.spatial) {
+        /* The box around the circle, row by row, longitudes by binary search. */
+        double dlat = s.radius / 111.0;
         double coslat = cos(q->center.lat * M_PI / 180.0);
-        dlon = coslat > 0.01 ? dlat / coslat : 360.0;
-        size_t lo = 0, hi = idx->n_located;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (idx->entries[mid].lat < q->center.lat - dlat)
-                lo = mid + 1;
-            else
-                hi = mid;
+        double dlon = coslat > 0.01 ? dlat / coslat : 360.0;
+        int r0 = lat_row(q->center.lat - dlat), r1 = lat_row(q->center.lat + dlat);
+        for (int r = r0; r <= r1; r++) {
+            size_t end = idx->row_start[r + 1];
+            size_t i = first_east_of(idx, idx->row_start[r], end, q->center.lon - dlon);
+            for (; i < end && idx->entries[i].lon <= q->center.lon + dlon; i++)
+                scan_entry(idx, &s, &idx->entries[i]);
         }
-        begin = lo;
-        hi = idx->n_located;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (idx->entries[mid].lat <= q->center.lat + dlat)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        end = lo;
+    } else {
+        for (size_t i = 0; i < idx->n; i++)
+            scan_entry(idx, &s, &idx->entries[i]);
     }
-    size_t cap = 0, n = 0;
-    struct lieux_hit *hits = NULL;
-    int8_t *memo = arena_calloc(a, idx->n_hours + 1, 1);
-    for (size_t i = begin; i < end; i++) {
-        const struct lieux_entry *e = &idx->entries[i];
-        if (q->departement && (!e->departement || strcmp(e->departement, q->departement) != 0))
-            continue;
-        double km = 0, minutes = 0;
-        if (q->has_center && e->has_coords) {
-            if (spatial && fabs(e->lon - q->center.lon) > dlon)
-                continue;
-            km = geo_distance_km(q->center, (struct geo_point){e->lat, e->lon});
-            if (spatial && km > radius)
-                continue;
-            minutes = geo_travel_minutes_km(km, q->density);
-            if (q->max_minutes > 0 && minutes > q->max_minutes)
-                continue;
-        } else if (spatial) {
-            continue;
-        }
-        unsigned fail = failing_dims(e, q);
-        if (q->online_booking && !e->online_booking)
-            fail |= FAIL_BOOKING;
-        /* Hours are evaluated for every candidate only when they filter. */
-        int open = -1;
-        if (q->open != SEARCH_OPEN_ANY) {
-            open = entry_open(idx, e, q, memo);
-            /* A lieu without usable hours cannot be said to be open: it fails the filter. */
-            if (open != 1)
-                fail |= FAIL_OPEN;
-        }
-        if (fail && (fail & (fail - 1)))
-            continue; /* fails two conditions: counts in no facet */
-        if (fail == 0) {
-            count_facets(out, e, -1);
-            if (e->online_booking)
-                out->facet_online_booking++;
-            /* The "open" facet needs the status of every match, not of every candidate. */
-            if (open < 0)
-                open = entry_open(idx, e, q, memo);
-            if (open == 1)
-                out->facet_open++;
-            hits = arena_push(a, hits, n, &cap, sizeof(*hits));
-            hits[n++] = (struct lieux_hit){e, q->has_center && e->has_coords ? km : HUGE_VAL,
-                                           minutes, open};
-        } else if (fail & (FAIL_BOOKING | FAIL_OPEN)) {
-            /* Fails only the booking or the opening condition, which it lacks: counted under
-             * neither those facets nor a dimension's. */
-        } else {
-            count_facets(out, e, __builtin_ctz(fail));
-        }
-    }
+    struct lieux_hit *hits = s.hits;
+    size_t n = s.n;
     /* Only the page asked for needs to be in order: its hits are selected first, then sorted. */
     size_t want = q->limit ? q->offset + q->limit : n;
     if (want < n)
@@ -512,5 +560,13 @@ int lieux_search(const struct lieux_index *idx, const struct lieux_query *q, str
     size_t from = q->offset < want ? q->offset : want;
     out->hits = hits ? hits + from : NULL;
     out->n_hits = want - from;
+    for (size_t i = 0; i < out->n_hits; i++) {
+        struct lieux_hit *h = &out->hits[i];
+        if (q->has_center && h->e->has_coords) {
+            /* The page shows the exact great-circle distance and its estimate. */
+            h->km = geo_distance_km(q->center, (struct geo_point){h->e->lat, h->e->lon});
+            h->minutes = geo_travel_minutes_km(h->km, q->density);
+        }
+    }
     return 0;
 }
