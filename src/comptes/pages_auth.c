@@ -241,6 +241,20 @@ int page_forgot(struct http_request *req, struct http_response *resp)
                          "passe vient d'y être envoyé.");
 }
 
+/* A new password, typed twice: the reset, invitation and account forms. */
+static void new_password_fields(struct buf *b, const struct ui_errors *errs)
+{
+    ui_input(b, &(struct ui_field){.name = "password", .label = "Nouveau mot de passe",
+                                   .hint = "Au moins 12 caractères. Une phrase facile à retenir "
+                                           "convient très bien.",
+                                   .error = ui_errors_for(errs, "password"), .type = UI_PASSWORD,
+                                   .autocomplete = "new-password", .required = true});
+    ui_input(b, &(struct ui_field){.name = "confirmation", .label = "Confirmez le mot de passe",
+                                   .error = ui_errors_for(errs, "confirmation"),
+                                   .type = UI_PASSWORD, .autocomplete = "new-password",
+                                   .required = true});
+}
+
 /* Reset and invitation share one form: choose a password (twice). */
 static int render_password_form(struct http_request *req, struct http_response *resp,
                                 const char *title, const char *intro, const char *action,
@@ -251,16 +265,7 @@ static int render_password_form(struct http_request *req, struct http_response *
     ui_error_summary(&b, errs);
     ui_p(&b, intro);
     ui_form_begin(&b, action, "post", auth_of(req)->csrf_token, false);
-    ui_input(&b, &(struct ui_field){.name = "password", .label = "Nouveau mot de passe",
-                                    .hint = "Au moins 12 caractères. Une phrase facile à retenir "
-                                            "convient très bien.",
-                                    .error = ui_errors_for(errs, "password"),
-                                    .type = UI_PASSWORD, .autocomplete = "new-password",
-                                    .required = true});
-    ui_input(&b, &(struct ui_field){.name = "confirmation", .label = "Confirmez le mot de passe",
-                                    .error = ui_errors_for(errs, "confirmation"),
-                                    .type = UI_PASSWORD, .autocomplete = "new-password",
-                                    .required = true});
+    new_password_fields(&b, errs);
     ui_button(&b, "Enregistrer le mot de passe", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
     return shell_render(req, resp, &(struct shell_page){.title = title, .status = status},
@@ -414,15 +419,7 @@ static int render_account(struct http_request *req, struct http_response *resp,
     ui_input(&b, &(struct ui_field){.name = "actuel", .label = "Mot de passe actuel",
                                     .error = ui_errors_for(errs, "actuel"), .type = UI_PASSWORD,
                                     .autocomplete = "current-password", .required = true});
-    ui_input(&b, &(struct ui_field){.name = "password", .label = "Nouveau mot de passe",
-                                    .hint = "Au moins 12 caractères.",
-                                    .error = ui_errors_for(errs, "password"),
-                                    .type = UI_PASSWORD, .autocomplete = "new-password",
-                                    .required = true});
-    ui_input(&b, &(struct ui_field){.name = "confirmation", .label = "Confirmez le mot de passe",
-                                    .error = ui_errors_for(errs, "confirmation"),
-                                    .type = UI_PASSWORD, .autocomplete = "new-password",
-                                    .required = true});
+    new_password_fields(&b, errs);
     ui_button(&b, "Changer le mot de passe", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
     return shell_render(req, resp, &(struct shell_page){.title = "Mon compte", .status = status,

@@ -13,8 +13,8 @@ static const char SQL_STRUCTURE_INSERT[] =
     "INSERT INTO structures (nom, siret, rna, adresse, code_postal, commune, departement, demo, "
     "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id";
 static const char SQL_STRUCTURE_UPDATE[] =
-    "UPDATE structures SET nom = $2, siret = $3, rna = $4, adresse = $5, code_postal = $6, "
-    "commune = $7, updated_at = $8 WHERE id = $1";
+    "UPDATE structures SET nom = $1, siret = $2, rna = $3, adresse = $4, code_postal = $5, "
+    "commune = $6, updated_at = $7 WHERE id = $8";
 static const char SQL_STRUCTURE_GET[] =
     "SELECT id, nom, siret, rna, adresse, code_postal, commune, departement, demo, created_at "
     "FROM structures WHERE id = $1";
@@ -127,21 +127,31 @@ static void structure_clean(struct structure *s, struct ui_errors *errs, struct 
     }
 }
 
-int structure_create(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs)
+/* Validates s and prepares the insert or update, with the identity fields bound to $1..$6. */
+static int prepare_write(struct db *db, struct arena *a, struct structure *s,
+                         struct ui_errors *errs, const char *sql, struct db_stmt **st)
 {
     structure_clean(s, errs, a);
     if (errs->n)
         return ERR_INVALID;
-    struct db_stmt *st;
-    int rc = db_prepare(db, SQL_STRUCTURE_INSERT, &st);
+    int rc = db_prepare(db, sql, st);
     if (rc)
         return rc;
-    db_bind_text(st, 1, s->nom);
-    db_bind_text(st, 2, s->siret);
-    db_bind_text(st, 3, s->rna);
-    db_bind_text(st, 4, s->adresse);
-    db_bind_text(st, 5, s->code_postal);
-    db_bind_text(st, 6, s->commune);
+    db_bind_text(*st, 1, s->nom);
+    db_bind_text(*st, 2, s->siret);
+    db_bind_text(*st, 3, s->rna);
+    db_bind_text(*st, 4, s->adresse);
+    db_bind_text(*st, 5, s->code_postal);
+    db_bind_text(*st, 6, s->commune);
+    return 0;
+}
+
+int structure_create(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs)
+{
+    struct db_stmt *st;
+    int rc = prepare_write(db, a, s, errs, SQL_STRUCTURE_INSERT, &st);
+    if (rc)
+        return rc;
     db_bind_text(st, 7, s->departement);
     db_bind_int64(st, 8, s->demo);
     s->created_at = (int64_t)time(NULL);
@@ -159,21 +169,12 @@ int structure_create(struct db *db, struct arena *a, struct structure *s, struct
 
 int structure_update(struct db *db, struct arena *a, struct structure *s, struct ui_errors *errs)
 {
-    structure_clean(s, errs, a);
-    if (errs->n)
-        return ERR_INVALID;
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_STRUCTURE_UPDATE, &st);
+    int rc = prepare_write(db, a, s, errs, SQL_STRUCTURE_UPDATE, &st);
     if (rc)
         return rc;
-    db_bind_int64(st, 1, s->id);
-    db_bind_text(st, 2, s->nom);
-    db_bind_text(st, 3, s->siret);
-    db_bind_text(st, 4, s->rna);
-    db_bind_text(st, 5, s->adresse);
-    db_bind_text(st, 6, s->code_postal);
-    db_bind_text(st, 7, s->commune);
-    db_bind_int64(st, 8, (int64_t)time(NULL));
+    db_bind_int64(st, 7, (int64_t)time(NULL));
+    db_bind_int64(st, 8, s->id);
     rc = db_exec_stmt(st);
     if (rc == ERR_CONFLICT)
         ui_errors_add(errs, "siret", "Une structure existe déjà avec ce SIRET.");
