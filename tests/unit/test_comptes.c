@@ -15,6 +15,7 @@
 #include "core/limits.h"
 #include "db/db.h"
 #include "html/ui.h"
+#include "store_fixture.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -83,25 +84,10 @@ static void test_access_describe(void **state)
 
 /* --- database-backed tests, run once per store --- */
 
-struct fixture {
-    struct db *db;
-    char path[64];
-};
-
 static int open_store(void **state, const char *url)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    if (!url) {
-        snprintf(f->path, sizeof(f->path), "/tmp/relais-test-comptes-%d.db", (int)getpid());
-        unlink(f->path);
-        char u[96];
-        snprintf(u, sizeof(u), "sqlite:%s", f->path);
-        if (db_open(u, &f->db))
-            return -1;
-    } else if (db_open(url, &f->db)) {
-        return -1;
-    }
-    if (db_migrate(f->db) || comptes_init(f->db))
+    struct store_fixture *f = calloc(1, sizeof(*f));
+    if (store_fixture_open(f, url, "comptes") || comptes_init(f->db))
         return -1;
     *state = f;
     return 0;
@@ -113,16 +99,8 @@ static int setup_pg(void **state) { return open_store(state, getenv("RELAIS_TEST
 
 static int teardown(void **state)
 {
-    struct fixture *f = *state;
-    db_close(f->db);
-    if (f->path[0]) {
-        unlink(f->path);
-        char side[80];
-        snprintf(side, sizeof(side), "%s-wal", f->path);
-        unlink(side);
-        snprintf(side, sizeof(side), "%s-shm", f->path);
-        unlink(side);
-    }
+    struct store_fixture *f = *state;
+    store_fixture_close(f);
     free(f);
     return 0;
 }
@@ -135,7 +113,7 @@ static const char *unique_email(struct arena *a, const char *who)
 
 static void test_users_roles_and_sessions(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
     struct structure s = {.nom = "  France services Gorron ", .departement = "53",
@@ -181,7 +159,7 @@ static void test_users_roles_and_sessions(void **state)
 
 static void test_links_and_throttle(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
     int64_t uid, found;
@@ -210,7 +188,7 @@ static void test_links_and_throttle(void **state)
 
 static void test_api_tokens(void **state)
 {
-    struct fixture *f = *state;
+    struct store_fixture *f = *state;
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
     struct structure s = {.nom = "Médiathèque", .departement = "16"};

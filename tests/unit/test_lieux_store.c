@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "lieux/store.h"
+#include "store_fixture.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -49,8 +50,7 @@ static void test_format_coordinate(void **state)
 }
 
 struct fixture {
-    struct db *db;
-    char path[64];
+    struct store_fixture store;
     char source[32]; /* unique per run, so that PostgreSQL runs do not see each other's rows */
 };
 
@@ -60,17 +60,7 @@ static int open_store(void **state, const char *url)
     struct arena a = ARENA_INIT;
     snprintf(f->source, sizeof(f->source), "test-%s", crypto_random_token(&a) + 32);
     arena_release(&a);
-    if (!url) {
-        snprintf(f->path, sizeof(f->path), "/tmp/relais-test-lieux-%d.db", (int)getpid());
-        unlink(f->path);
-        char u[96];
-        snprintf(u, sizeof(u), "sqlite:%s", f->path);
-        if (db_open(u, &f->db))
-            return -1;
-    } else if (db_open(url, &f->db)) {
-        return -1;
-    }
-    if (db_migrate(f->db))
+    if (store_fixture_open(&f->store, url, "lieux"))
         return -1;
     *state = f;
     return 0;
@@ -82,9 +72,7 @@ static int setup_pg(void **state) { return open_store(state, getenv("RELAIS_TEST
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    db_close(f->db);
-    if (f->path[0])
-        unlink(f->path);
+    store_fixture_close(&f->store);
     free(f);
     return 0;
 }
@@ -119,26 +107,26 @@ static void test_upsert_history_and_read_back(void **state)
     enum lieu_upsert_result res;
     int64_t id, id2;
     assert_int_equal(
-        lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id), 0);
+        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id), 0);
     assert_int_equal(res, LIEU_INSERTED);
     /* The same row again changes nothing and writes no history. */
     assert_int_equal(
-        lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
+        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
     assert_int_equal(res, LIEU_UNCHANGED);
     assert_int_equal(id, id2);
     /* Coordinates written differently but equal are not a change. */
     r.v[LF_LATITUDE] = "48.41150";
     assert_int_equal(
-        lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
+        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
     assert_int_equal(res, LIEU_UNCHANGED);
     /* One field changed: updated, history names it with before and after. */
     r.v[LF_HORAIRES] = "Mo-Fr 09:00-12:00";
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, f->source, "53", false, 0, NULL, &res, &id2),
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, NULL, &res, &id2),
                      0);
     assert_int_equal(res, LIEU_UPDATED);
     struct lieu_change *h;
     size_t n;
-    assert_int_equal(lieu_store_history(f->db, &a, id, 10, &h, &n), 0);
+    assert_int_equal(lieu_store_history(f->store.db, &a, id, 10, &h, &n), 0);
     assert_int_equal(n, 2);
     assert_string_equal(h[0].action, "modification");
     assert_non_null(strstr(h[0].changes, "\"horaires\""));
@@ -147,7 +135,7 @@ static void test_upsert_history_and_read_back(void **state)
     assert_string_equal(h[1].origin, "fichier.csv");
 
     struct lieu_record rec;
-    assert_int_equal(lieu_store_get(f->db, &a, id, &rec), 0);
+    assert_int_equal(lieu_store_get(f->store.db, &a, id, &rec), 0);
     assert_string_equal(rec.row.v[LF_NOM], "Médiathèque de Gorron");
     assert_string_equal(rec.row.v[LF_LATITUDE], "48.4115");
     assert_string_equal(rec.row.v[LF_LONGITUDE], "-0.8136");
@@ -163,17 +151,17 @@ static void test_upsert_history_and_read_back(void **state)
     /* Another source with the same id is another lieu. */
     char other[40];
     snprintf(other, sizeof(other), "%s-b", f->source);
-    assert_int_equal(lieu_store_upsert(f->db, &a, &r, other, "53", false, 0, "b.csv", &res, &id2),
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, other, "53", false, 0, "b.csv", &res, &id2),
                      0);
     assert_int_equal(res, LIEU_INSERTED);
     assert_true(id2 != id);
 
-    assert_int_equal(lieu_store_set_published(f->db, id, false, 0), 0);
-    assert_int_equal(lieu_store_verify(f->db, id, 0), 0);
-    assert_int_equal(lieu_store_get(f->db, &a, id, &rec), 0);
+    assert_int_equal(lieu_store_set_published(f->store.db, id, false, 0), 0);
+    assert_int_equal(lieu_store_verify(f->store.db, id, 0), 0);
+    assert_int_equal(lieu_store_get(f->store.db, &a, id, &rec), 0);
     assert_false(rec.published);
     assert_true(rec.verified_at > 0);
-    assert_int_equal(lieu_store_set_published(f->db, 999999999, true, 0), ERR_NOT_FOUND);
+    assert_int_equal(lieu_store_set_published(f->store.db, 999999999, true, 0), ERR_NOT_FOUND);
     arena_release(&a);
 }
 
@@ -196,7 +184,7 @@ static void test_stream_many(void **state)
     struct arena a = ARENA_INIT;
     char src[48];
     snprintf(src, sizeof(src), "%s-many", f->source);
-    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(db_begin(f->store.db), 0);
     for (int i = 0; i < 1203; i++) {
         struct lieu_row r = sample();
         char id[16];
@@ -204,11 +192,11 @@ static void test_stream_many(void **state)
         r.v[LF_ID] = id;
         enum lieu_upsert_result res;
         int64_t lid;
-        assert_int_equal(lieu_store_upsert(f->db, &a, &r, src, "72", false, 0, "x", &res, &lid), 0);
+        assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "72", false, 0, "x", &res, &lid), 0);
     }
-    assert_int_equal(db_commit(f->db), 0);
+    assert_int_equal(db_commit(f->store.db), 0);
     struct count c = {0};
-    assert_int_equal(lieu_store_each(f->db, "72", false, count_each, &c), 0);
+    assert_int_equal(lieu_store_each(f->store.db, "72", false, count_each, &c), 0);
     assert_int_equal(c.dep72, c.all);
     assert_true(c.all >= 1203);
     arena_release(&a);

@@ -1,0 +1,45 @@
+/*
+ * store_fixture: the database of a unit test that runs once per store. store_fixture_open gives a
+ * migrated connection to a new SQLite file (url NULL) or to the test PostgreSQL (its URL), and
+ * store_fixture_close closes it and removes the SQLite files. Header-only, for tests/unit only.
+ */
+#ifndef RELAIS_TESTS_STORE_FIXTURE_H
+#define RELAIS_TESTS_STORE_FIXTURE_H
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "db/db.h"
+
+struct store_fixture {
+    struct db *db;
+    char path[96]; /* the SQLite file, or "" on PostgreSQL */
+};
+
+/* name tells the tests' files apart in /tmp. 0, or -1 when the store cannot be opened. */
+static inline int store_fixture_open(struct store_fixture *f, const char *url, const char *name)
+{
+    f->path[0] = '\0';
+    if (url)
+        return db_open(url, &f->db) || db_migrate(f->db) ? -1 : 0;
+    snprintf(f->path, sizeof(f->path), "/tmp/relais-test-%s-%d.db", name, (int)getpid());
+    unlink(f->path);
+    char u[128];
+    snprintf(u, sizeof(u), "sqlite:%s", f->path);
+    return db_open(u, &f->db) || db_migrate(f->db) ? -1 : 0;
+}
+
+static inline void store_fixture_close(struct store_fixture *f)
+{
+    db_close(f->db);
+    if (!f->path[0])
+        return;
+    char side[128];
+    unlink(f->path);
+    snprintf(side, sizeof(side), "%s-wal", f->path);
+    unlink(side);
+    snprintf(side, sizeof(side), "%s-shm", f->path);
+    unlink(side);
+}
+
+#endif
