@@ -38,6 +38,10 @@
 #define LIMIT_LOGIN_FAILURES_IP 20            /* per IP, per window */
 #define LIMIT_LOGIN_WINDOW_S (15 * 60)
 
+/* Lieux in one printed guide: ten times the largest département of the national map, about
+ * 2,000 pages. */
+#define LIMIT_GUIDE_LIEUX 20000
+
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
 

@@ -3,6 +3,7 @@
  * flow the layouts into two columns per page, lay out the index from the pages found, then draw
  * every page once into a cairo PDF surface. Units are PostScript points (1/72 in), the PDF's own.
  */
+#include "core/limits.h"
 #include "lieux/guide.h"
 #include "core/arena.h"
 #include "core/buf.h"
@@ -353,7 +354,7 @@ struct collect {
 static int collect_one(const struct lieu_record *r, void *ctx)
 {
     struct collect *c = ctx;
-    if (c->n >= GUIDE_MAX_LIEUX) {
+    if (c->n >= LIMIT_GUIDE_LIEUX) {
         c->err = ERR_TOO_BIG;
         return 1;
     }

@@ -34,9 +34,6 @@ struct db;
 
 /* The services of the standard, in its order (lieu_vocab(LF_SERVICES)). */
 #define GUIDE_N_SERVICES 9
-/* Lieux in one guide: ten times the largest département of the national map, about 2,000 pages.
- * NEEDSWORK: belongs in core/limits.h (not this module's file). */
-#define GUIDE_MAX_LIEUX 20000
 
 struct guide_opts {
     const char *departement;     /* "16", "2A", "974": required */
@@ -75,7 +72,7 @@ struct guide_stats {
 /* Builds the guide of opts->departement from its published lieux (lieu_store_each) and hands the
  * PDF to write(ctx, data, len) as it is produced (write returns 0, or non-zero to fail the guide
  * with ERR_IO); nothing is written when reading the lieux fails. Returns 0 with *out filled (arena
- * a), ERR_INVALID for a département code that is not one, ERR_TOO_BIG past GUIDE_MAX_LIEUX lieux,
+ * a), ERR_INVALID for a département code that is not one, ERR_TOO_BIG past LIMIT_GUIDE_LIEUX lieux,
  * ERR_DB, or ERR_IO when write failed. A département without published lieux still gives a guide
  * (its pages say so). */
 int guide_write(struct db *db, const struct guide_opts *opts,

@@ -3,6 +3,7 @@
  * written to a file, with a French summary on standard output. The database is the one of the
  * configuration (RELAIS_DATABASE_URL), as for every other command.
  */
+#include "core/limits.h"
 #include "lieux/guide.h"
 
 #include <stdio.h>
@@ -60,7 +61,7 @@ int guide_cli(int argc, char **argv)
     if (rc == ERR_IO)
         fprintf(stderr, "relais : impossible d'écrire « %s »\n", output);
     else if (rc == ERR_TOO_BIG)
-        fprintf(stderr, "relais : plus de %d lieux, le guide serait trop long\n", GUIDE_MAX_LIEUX);
+        fprintf(stderr, "relais : plus de %d lieux, le guide serait trop long\n", LIMIT_GUIDE_LIEUX);
     else if (rc)
         fprintf(stderr, "relais : le guide n'a pas pu être produit (%s)\n", err_name(rc));
     else
