@@ -1,0 +1,590 @@
+#include "activite/aggregates.h"
+#include "activite/cra.h"
+#include "activite/vocab.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "db/db.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The CRA as the counters see it, read from its rows (not from the caller's struct), so that a
+ * counter always says what the raw rows say. */
+static const char SQL_CRA[] =
+    "SELECT c.type, c.departement, c.structure_id, c.mediateur_id, COALESCE(c.lieu_id, 0), c.date, "
+    "c.duree, c.type_lieu, COALESCE(c.commune_code_insee, l.code_insee), c.materiel, c.autonomie, "
+    "c.accompagnements_count, c.anon_total, c.anon_deja_accompagne, "
+    "c.anon_genre_masculin, c.anon_genre_feminin, c.anon_genre_non_communique, "
+    "c.anon_tranche_moins_de_douze, c.anon_tranche_douze_dix_huit, "
+    "c.anon_tranche_dix_huit_vingt_quatre, c.anon_tranche_vingt_cinq_trente_neuf, "
+    "c.anon_tranche_quarante_cinquante_neuf, c.anon_tranche_soixante_soixante_neuf, "
+    "c.anon_tranche_soixante_dix_plus, c.anon_tranche_non_communique, "
+    "c.anon_statut_scolarise, c.anon_statut_sans_emploi, c.anon_statut_en_emploi, "
+    "c.anon_statut_retraite, c.anon_statut_non_communique "
+    "FROM cra c LEFT JOIN lieux l ON l.id = c.lieu_id WHERE c.id = $1";
+static const char SQL_THEMATIQUES[] = "SELECT thematique FROM cra_thematiques WHERE cra_id = $1";
+static const char SQL_TAGS[] = "SELECT tag_id FROM cra_tags WHERE cra_id = $1";
+static const char SQL_PEOPLE[] =
+    "SELECT a.beneficiaire_id, a.premier_accompagnement, b.anonyme, b.genre, b.tranche_age, "
+    "b.statut_social, b.commune_code_insee FROM accompagnements a "
+    "JOIN beneficiaires b ON b.id = a.beneficiaire_id WHERE a.cra_id = $1 ORDER BY a.beneficiaire_id";
+
+/* One (dimension, value) pair and its three levels in one statement. */
+static const char SQL_STATS_ADD[] =
+    "INSERT INTO activite_stats (niveau, departement, mois, structure_id, mediateur_id, lieu_id, "
+    "dim, valeur, activites, accompagnements, minutes, participants) VALUES "
+    "(0, '', $1, 0, 0, 0, $2, $3, $4, $5, $6, $7), "
+    "(1, $8, $1, 0, 0, 0, $2, $3, $4, $5, $6, $7), "
+    "(2, $8, $1, $9, $10, $11, $2, $3, $4, $5, $6, $7) "
+    "ON CONFLICT (niveau, departement, mois, structure_id, mediateur_id, lieu_id, dim, valeur) "
+    "DO UPDATE SET activites = activite_stats.activites + excluded.activites, "
+    "accompagnements = activite_stats.accompagnements + excluded.accompagnements, "
+    "minutes = activite_stats.minutes + excluded.minutes, "
+    "participants = activite_stats.participants + excluded.participants";
+static const char SQL_JOURS_ADD[] =
+    "INSERT INTO activite_stats_jours (niveau, departement, jour, structure_id, mediateur_id, "
+    "lieu_id, activites, accompagnements, minutes, participants) VALUES "
+    "(0, '', $1, 0, 0, 0, $2, $3, $4, $5), "
+    "(1, $6, $1, 0, 0, 0, $2, $3, $4, $5), "
+    "(2, $6, $1, $7, $8, $9, $2, $3, $4, $5) "
+    "ON CONFLICT (niveau, departement, jour, structure_id, mediateur_id, lieu_id) "
+    "DO UPDATE SET activites = activite_stats_jours.activites + excluded.activites, "
+    "accompagnements = activite_stats_jours.accompagnements + excluded.accompagnements, "
+    "minutes = activite_stats_jours.minutes + excluded.minutes, "
+    "participants = activite_stats_jours.participants + excluded.participants";
+
+#define PRESENCE_KEY                                                                               \
+    "beneficiaire_id = $1 AND niveau = $2 AND departement = $3 AND structure_id = $4 AND "         \
+    "mediateur_id = $5"
+static const char SQL_PRESENCE_GET[] =
+    "SELECT accompagnements, anonyme FROM activite_stats_presences WHERE " PRESENCE_KEY
+    " AND mois = $6";
+static const char SQL_PRESENCE_INSERT[] =
+    "INSERT INTO activite_stats_presences (beneficiaire_id, niveau, departement, structure_id, "
+    "mediateur_id, mois, anonyme, accompagnements) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
+static const char SQL_PRESENCE_ADD[] =
+    "UPDATE activite_stats_presences SET accompagnements = accompagnements + $7 WHERE " PRESENCE_KEY
+    " AND mois = $6";
+static const char SQL_PRESENCE_DELETE[] =
+    "DELETE FROM activite_stats_presences WHERE " PRESENCE_KEY " AND mois = $6";
+static const char SQL_PRESENCE_PREV[] =
+    "SELECT MAX(mois) FROM activite_stats_presences WHERE " PRESENCE_KEY " AND mois < $6";
+static const char SQL_PRESENCE_NEXT[] =
+    "SELECT mois, anonyme FROM activite_stats_presences WHERE " PRESENCE_KEY
+    " AND mois > $6 ORDER BY mois LIMIT 1";
+static const char SQL_PERSONNES_ADD[] =
+    "INSERT INTO activite_stats_personnes (niveau, departement, mois, structure_id, mediateur_id, "
+    "mois_precedent, anonyme, personnes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "ON CONFLICT (niveau, departement, mois, structure_id, mediateur_id, mois_precedent, anonyme) "
+    "DO UPDATE SET personnes = activite_stats_personnes.personnes + excluded.personnes";
+
+static const char SQL_CLEAR_STATS[] = "DELETE FROM activite_stats";
+static const char SQL_CLEAR_JOURS[] = "DELETE FROM activite_stats_jours";
+static const char SQL_CLEAR_PRESENCES[] = "DELETE FROM activite_stats_presences";
+static const char SQL_CLEAR_PERSONNES[] = "DELETE FROM activite_stats_personnes";
+static const char SQL_ALL_CRAS[] =
+    "SELECT id FROM cra WHERE deleted_at IS NULL AND id > $1 ORDER BY id LIMIT 1000";
+
+static const char *const band_values[ACTIVITE_DUREE_COUNT] = {"moins_30", "30_60", "60_120",
+                                                              "120_plus"};
+static const char *const band_labels[ACTIVITE_DUREE_COUNT] = {"Moins de 30 min", "30 min à 1 h",
+                                                              "1 h à 2 h", "2 h et plus"};
+
+enum activite_duree_band activite_duree_band_of(int minutes)
+{
+    if (minutes < 30)
+        return ACTIVITE_DUREE_MOINS_30;
+    if (minutes < 60)
+        return ACTIVITE_DUREE_30_60;
+    if (minutes < 120)
+        return ACTIVITE_DUREE_60_120;
+    return ACTIVITE_DUREE_120_PLUS;
+}
+
+const char *activite_duree_band_value(enum activite_duree_band b)
+{
+    return (unsigned)b < ACTIVITE_DUREE_COUNT ? band_values[b] : "";
+}
+
+const char *activite_duree_band_label(enum activite_duree_band b)
+{
+    return (unsigned)b < ACTIVITE_DUREE_COUNT ? band_labels[b] : "";
+}
+
+/* The pairs one CRA adds, merged by (dim, valeur) before they are written. */
+#define MAX_PAIRS 512
+#define VALUE_BYTES 48
+
+struct pair {
+    int dim;
+    char valeur[VALUE_BYTES];
+    int64_t activites, accompagnements, minutes, participants;
+};
+
+struct pairs {
+    struct pair items[MAX_PAIRS];
+    size_t n;
+    int err;
+};
+
+static void pair_add(struct pairs *ps, int dim, const char *valeur, int64_t activites,
+                     int64_t accompagnements, int64_t minutes, int64_t participants)
+{
+    if (!valeur || !*valeur || (activites == 0 && accompagnements == 0 && participants == 0))
+        return;
+    if (dim == ACTIVITE_DIM_TOTAL)
+        valeur = "";
+    for (size_t i = 0; i < ps->n; i++) {
+        struct pair *p = &ps->items[i];
+        if (p->dim == dim && strcmp(p->valeur, valeur) == 0) {
+            p->activites += activites;
+            p->accompagnements += accompagnements;
+            p->minutes += minutes;
+            p->participants += participants;
+            return;
+        }
+    }
+    if (ps->n == MAX_PAIRS || strlen(valeur) >= VALUE_BYTES) {
+        ps->err = ERR_TOO_BIG;
+        return;
+    }
+    struct pair *p = &ps->items[ps->n++];
+    p->dim = dim;
+    snprintf(p->valeur, sizeof(p->valeur), "%s", valeur);
+    p->activites = activites;
+    p->accompagnements = accompagnements;
+    p->minutes = minutes;
+    p->participants = participants;
+}
+
+/* The CRA-level facts read by SQL_CRA, kept while the people are read. */
+struct cra_row {
+    char type[16], departement[8], date[11], type_lieu[16], commune[8], materiel[128],
+        autonomie[32];
+    int64_t structure_id, mediateur_id, lieu_id;
+    int64_t duree, accompagnements, anon[19];
+};
+
+static void copy_col(struct db_stmt *st, int col, char *dst, size_t cap)
+{
+    snprintf(dst, cap, "%s", db_col_text(st, col));
+}
+
+static int read_cra(struct db *db, int64_t id, struct cra_row *r)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_CRA, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    rc = db_step_one(st);
+    if (rc) {
+        db_reset(st);
+        return rc;
+    }
+    copy_col(st, 0, r->type, sizeof(r->type));
+    copy_col(st, 1, r->departement, sizeof(r->departement));
+    r->structure_id = db_col_int64(st, 2);
+    r->mediateur_id = db_col_int64(st, 3);
+    r->lieu_id = db_col_int64(st, 4);
+    copy_col(st, 5, r->date, sizeof(r->date));
+    r->duree = db_col_int64(st, 6);
+    copy_col(st, 7, r->type_lieu, sizeof(r->type_lieu));
+    copy_col(st, 8, r->commune, sizeof(r->commune));
+    copy_col(st, 9, r->materiel, sizeof(r->materiel));
+    copy_col(st, 10, r->autonomie, sizeof(r->autonomie));
+    r->accompagnements = db_col_int64(st, 11);
+    for (int i = 0; i < 19; i++)
+        r->anon[i] = db_col_int64(st, 12 + i);
+    db_reset(st);
+    return strlen(r->date) == 10 ? 0 : ERR_INTERNAL;
+}
+
+static int64_t month_of(const char *date)
+{
+    return (int64_t)(date[0] - '0') * 100000 + (date[1] - '0') * 10000 + (date[2] - '0') * 1000 +
+           (date[3] - '0') * 100 + (date[5] - '0') * 10 + (date[6] - '0');
+}
+
+static int64_t day_of(const char *date)
+{
+    return month_of(date) * 100 + (date[8] - '0') * 10 + (date[9] - '0');
+}
+
+/* The pairs of the CRA itself (not of its people). */
+static void cra_pairs(struct pairs *ps, const struct cra_row *r, int sign)
+{
+    int64_t acc = sign * r->accompagnements, min = sign * r->duree;
+    int64_t part = strcmp(r->type, "collectif") == 0 ? acc : 0;
+    pair_add(ps, ACTIVITE_DIM_TOTAL, "-", sign, acc, min, part);
+    pair_add(ps, ACTIVITE_DIM_TYPE, r->type, sign, acc, min, part);
+    pair_add(ps, ACTIVITE_DIM_CANAL, r->type_lieu, sign, acc, min, part);
+    pair_add(ps, ACTIVITE_DIM_DUREE,
+             activite_duree_band_value(activite_duree_band_of((int)r->duree)), sign, acc, min,
+             part);
+    pair_add(ps, ACTIVITE_DIM_COMMUNE, r->commune, sign, acc, min, part);
+    if (r->lieu_id) {
+        char id[24];
+        snprintf(id, sizeof(id), "%lld", (long long)r->lieu_id);
+        pair_add(ps, ACTIVITE_DIM_LIEU, id, sign, acc, min, part);
+    }
+    pair_add(ps, ACTIVITE_DIM_AUTONOMIE, r->autonomie, sign, acc, min, part);
+    /* materiel is '|'-joined La Coop values */
+    const char *m = r->materiel;
+    while (*m) {
+        const char *bar = strchr(m, '|');
+        size_t len = bar ? (size_t)(bar - m) : strlen(m);
+        char v[VALUE_BYTES];
+        if (len > 0 && len < sizeof(v)) {
+            memcpy(v, m, len);
+            v[len] = '\0';
+            pair_add(ps, ACTIVITE_DIM_MATERIEL, v, sign, acc, min, part);
+        }
+        m += len + (bar ? 1 : 0);
+    }
+    /* Anonymous workshop participants: counted by the workshop's own breakdown; what the
+     * breakdown leaves out is « non communiqué » (see cra.h). */
+    const int64_t *an = r->anon;
+    int64_t total = an[0];
+    if (total > 0) {
+        int64_t g = an[2] + an[3] + an[4];
+        pair_add(ps, ACTIVITE_DIM_GENRE, "masculin", 0, sign * an[2], 0, 0);
+        pair_add(ps, ACTIVITE_DIM_GENRE, "feminin", 0, sign * an[3], 0, 0);
+        pair_add(ps, ACTIVITE_DIM_GENRE, "non_communique", 0, sign * (an[4] + total - g), 0, 0);
+        int64_t t = 0;
+        for (int i = 0; i < TRANCHE_AGE_COUNT; i++)
+            t += an[5 + i];
+        for (int i = 0; i < TRANCHE_AGE_COUNT; i++) {
+            int64_t n = an[5 + i] + (i == TRANCHE_AGE_NON_COMMUNIQUE ? total - t : 0);
+            pair_add(ps, ACTIVITE_DIM_TRANCHE_AGE, vocab_value(&vocab_tranche_age, i), 0, sign * n,
+                     0, 0);
+        }
+        int64_t s = 0;
+        for (int i = 0; i < STATUT_SOCIAL_COUNT; i++)
+            s += an[13 + i];
+        for (int i = 0; i < STATUT_SOCIAL_COUNT; i++) {
+            int64_t n = an[13 + i] + (i == STATUT_SOCIAL_NON_COMMUNIQUE ? total - s : 0);
+            pair_add(ps, ACTIVITE_DIM_STATUT, vocab_value(&vocab_statut_social, i), 0, sign * n, 0,
+                     0);
+        }
+        pair_add(ps, ACTIVITE_DIM_BENEFICIAIRES, "anonymes_collectifs", 0, sign * total, 0, 0);
+        pair_add(ps, ACTIVITE_DIM_BENEFICIAIRES, "nouveaux", 0, sign * (total - an[1]), 0, 0);
+    }
+}
+
+struct scope {
+    int niveau;
+    const char *departement;
+    int64_t structure_id, mediateur_id;
+};
+
+static int personnes_add(struct db *db, const struct scope *s, int64_t mois, int64_t prev,
+                         int anonyme, int64_t delta)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_PERSONNES_ADD, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, s->niveau);
+    db_bind_text(st, 2, s->departement);
+    db_bind_int64(st, 3, mois);
+    db_bind_int64(st, 4, s->structure_id);
+    db_bind_int64(st, 5, s->mediateur_id);
+    db_bind_int64(st, 6, prev);
+    db_bind_int64(st, 7, anonyme);
+    db_bind_int64(st, 8, delta);
+    return db_exec_stmt(st);
+}
+
+static void bind_presence_key(struct db_stmt *st, int64_t benef, const struct scope *s,
+                              int64_t mois)
+{
+    db_bind_int64(st, 1, benef);
+    db_bind_int64(st, 2, s->niveau);
+    db_bind_text(st, 3, s->departement);
+    db_bind_int64(st, 4, s->structure_id);
+    db_bind_int64(st, 5, s->mediateur_id);
+    db_bind_int64(st, 6, mois);
+}
+
+/* The months around mois in which the person was accompanied in this scope: the previous one (0
+ * when none) and the next one (0 when none, with its anonyme state). */
+static int neighbours(struct db *db, int64_t benef, const struct scope *s, int64_t mois,
+                      int64_t *prev, int64_t *next, int *next_anonyme)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_PRESENCE_PREV, &st);
+    if (rc)
+        return rc;
+    bind_presence_key(st, benef, s, mois);
+    rc = db_step_one(st);
+    *prev = rc == 0 ? db_col_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc && rc != ERR_NOT_FOUND)
+        return rc;
+    rc = db_prepare(db, SQL_PRESENCE_NEXT, &st);
+    if (rc)
+        return rc;
+    bind_presence_key(st, benef, s, mois);
+    rc = db_step_one(st);
+    *next = rc == 0 ? db_col_int64(st, 0) : 0;
+    *next_anonyme = rc == 0 ? (int)db_col_int64(st, 1) : 0;
+    db_reset(st);
+    return rc == ERR_NOT_FOUND ? 0 : rc;
+}
+
+/* A month enters (delta +1) or leaves (-1) the person's months in this scope: the link
+ * next → prev becomes next → mois → prev, or back. */
+static int relink(struct db *db, int64_t benef, const struct scope *s, int64_t mois, int anonyme,
+                  int delta)
+{
+    int64_t prev, next;
+    int next_anonyme;
+    int rc = neighbours(db, benef, s, mois, &prev, &next, &next_anonyme);
+    if (rc == 0)
+        rc = personnes_add(db, s, mois, prev, anonyme, delta);
+    if (rc == 0 && next) {
+        rc = personnes_add(db, s, next, prev, next_anonyme, -delta);
+        if (rc == 0)
+            rc = personnes_add(db, s, next, mois, next_anonyme, delta);
+    }
+    return rc;
+}
+
+static int presence_apply(struct db *db, int64_t benef, const struct scope *s, int64_t mois,
+                          int anonyme, int sign)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_PRESENCE_GET, &st);
+    if (rc)
+        return rc;
+    bind_presence_key(st, benef, s, mois);
+    rc = db_step_one(st);
+    int64_t count = rc == 0 ? db_col_int64(st, 0) : 0;
+    int stored_anonyme = rc == 0 ? (int)db_col_int64(st, 1) : anonyme;
+    db_reset(st);
+    if (rc && rc != ERR_NOT_FOUND)
+        return rc;
+    if (sign > 0 && count == 0) {
+        rc = db_prepare(db, SQL_PRESENCE_INSERT, &st);
+        if (rc)
+            return rc;
+        bind_presence_key(st, benef, s, mois);
+        db_bind_int64(st, 7, anonyme);
+        rc = db_exec_stmt(st);
+        return rc ? rc : relink(db, benef, s, mois, anonyme, +1);
+    }
+    if (count == 0) {
+        log_error("activite: aggregates: person %lld not counted in %lld", (long long)benef,
+                  (long long)mois);
+        return ERR_INTERNAL;
+    }
+    if (sign < 0 && count == 1) {
+        rc = db_prepare(db, SQL_PRESENCE_DELETE, &st);
+        if (rc)
+            return rc;
+        bind_presence_key(st, benef, s, mois);
+        rc = db_exec_stmt(st);
+        return rc ? rc : relink(db, benef, s, mois, stored_anonyme, -1);
+    }
+    rc = db_prepare(db, SQL_PRESENCE_ADD, &st);
+    if (rc)
+        return rc;
+    bind_presence_key(st, benef, s, mois);
+    db_bind_int64(st, 7, sign);
+    return db_exec_stmt(st);
+}
+
+/* The people of the CRA: their pairs, and their months in the four scopes. */
+static int people_apply(struct db *db, int64_t cra_id, const struct cra_row *r, int sign,
+                        struct pairs *ps)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_PEOPLE, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, cra_id);
+    /* Read every person first: the presence statements below run on the same connection. */
+    struct person {
+        int64_t id;
+        int anonyme;
+    } people[CRA_MAX_PARTICIPANTS + 1];
+    size_t n = 0;
+    while ((rc = db_step(st)) == 1) {
+        if (n == sizeof(people) / sizeof(people[0])) {
+            rc = ERR_TOO_BIG;
+            break;
+        }
+        people[n].id = db_col_int64(st, 0);
+        people[n].anonyme = (int)db_col_int64(st, 2);
+        if (db_col_int64(st, 1))
+            pair_add(ps, ACTIVITE_DIM_BENEFICIAIRES, "nouveaux", 0, sign, 0, 0);
+        const char *g = db_col_is_null(st, 3) ? "non_communique" : db_col_text(st, 3);
+        pair_add(ps, ACTIVITE_DIM_GENRE, g, 0, sign, 0, 0);
+        const char *t = db_col_is_null(st, 4) ? "non_communique" : db_col_text(st, 4);
+        pair_add(ps, ACTIVITE_DIM_TRANCHE_AGE, t, 0, sign, 0, 0);
+        const char *s = db_col_is_null(st, 5) ? "non_communique" : db_col_text(st, 5);
+        pair_add(ps, ACTIVITE_DIM_STATUT, s, 0, sign, 0, 0);
+        if (!db_col_is_null(st, 6))
+            pair_add(ps, ACTIVITE_DIM_COMMUNE_BENEFICIAIRE, db_col_text(st, 6), 0, sign, 0, 0);
+        n++;
+    }
+    db_reset(st);
+    if (rc < 0)
+        return rc;
+    int64_t mois = month_of(r->date);
+    const struct scope scopes[] = {
+        {0, "", 0, 0},
+        {1, r->departement, 0, 0},
+        {2, r->departement, r->structure_id, 0},
+        {3, r->departement, r->structure_id, r->mediateur_id},
+    };
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < sizeof(scopes) / sizeof(scopes[0]); k++) {
+            rc = presence_apply(db, people[i].id, &scopes[k], mois, people[i].anonyme, sign);
+            if (rc)
+                return rc;
+        }
+    return 0;
+}
+
+static int read_values(struct db *db, const char *sql, int64_t cra_id, struct pairs *ps,
+                       const struct cra_row *r, int sign)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, cra_id);
+    int64_t acc = sign * r->accompagnements, min = sign * r->duree;
+    int64_t part = strcmp(r->type, "collectif") == 0 ? acc : 0;
+    while ((rc = db_step(st)) == 1) {
+        if (sql == SQL_TAGS) {
+            pair_add(ps, ACTIVITE_DIM_TAG, db_col_text(st, 0), sign, acc, min, part);
+        } else {
+            const char *v = db_col_text(st, 0);
+            int t = vocab_find(&vocab_thematique, v);
+            int dim = t >= 0 && thematique_is_demarche((enum thematique)t) ? ACTIVITE_DIM_DEMARCHE
+                                                                          : ACTIVITE_DIM_THEMATIQUE;
+            pair_add(ps, dim, v, sign, acc, min, part);
+        }
+    }
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int write_pairs(struct db *db, const struct cra_row *r, const struct pairs *ps)
+{
+    int64_t mois = month_of(r->date);
+    for (size_t i = 0; i < ps->n; i++) {
+        const struct pair *p = &ps->items[i];
+        struct db_stmt *st;
+        int rc = db_prepare(db, SQL_STATS_ADD, &st);
+        if (rc)
+            return rc;
+        db_bind_int64(st, 1, mois);
+        db_bind_int64(st, 2, p->dim);
+        db_bind_text(st, 3, p->valeur);
+        db_bind_int64(st, 4, p->activites);
+        db_bind_int64(st, 5, p->accompagnements);
+        db_bind_int64(st, 6, p->minutes);
+        db_bind_int64(st, 7, p->participants);
+        db_bind_text(st, 8, r->departement);
+        db_bind_int64(st, 9, r->structure_id);
+        db_bind_int64(st, 10, r->mediateur_id);
+        db_bind_int64(st, 11, r->lieu_id);
+        rc = db_exec_stmt(st);
+        if (rc)
+            return rc;
+    }
+    const struct pair *total = &ps->items[0]; /* cra_pairs adds the total first */
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_JOURS_ADD, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, day_of(r->date));
+    db_bind_int64(st, 2, total->activites);
+    db_bind_int64(st, 3, total->accompagnements);
+    db_bind_int64(st, 4, total->minutes);
+    db_bind_int64(st, 5, total->participants);
+    db_bind_text(st, 6, r->departement);
+    db_bind_int64(st, 7, r->structure_id);
+    db_bind_int64(st, 8, r->mediateur_id);
+    db_bind_int64(st, 9, r->lieu_id);
+    return db_exec_stmt(st);
+}
+
+static int apply_id(struct db *db, int64_t id, int sign)
+{
+    if (sign != 1 && sign != -1)
+        return ERR_INTERNAL;
+    struct cra_row r;
+    int rc = read_cra(db, id, &r);
+    if (rc)
+        return rc;
+    static _Thread_local struct pairs ps;
+    ps.n = 0;
+    ps.err = 0;
+    cra_pairs(&ps, &r, sign);
+    rc = read_values(db, SQL_THEMATIQUES, id, &ps, &r, sign);
+    if (rc == 0)
+        rc = read_values(db, SQL_TAGS, id, &ps, &r, sign);
+    if (rc == 0)
+        rc = people_apply(db, id, &r, sign, &ps);
+    if (rc == 0)
+        rc = ps.err;
+    if (rc == 0)
+        rc = write_pairs(db, &r, &ps);
+    if (rc)
+        log_error("activite: aggregates of CRA %lld (%+d): %s", (long long)id, sign, err_name(rc));
+    return rc;
+}
+
+int activite_aggregates_apply(struct db *db, const struct cra *c, int sign)
+{
+    return apply_id(db, c->id, sign);
+}
+
+int activite_aggregates_rebuild(struct db *db, int64_t *count)
+{
+    int rc = db_begin(db);
+    if (rc)
+        return rc;
+    const char *const clear[] = {SQL_CLEAR_STATS, SQL_CLEAR_JOURS, SQL_CLEAR_PRESENCES,
+                                 SQL_CLEAR_PERSONNES};
+    for (size_t i = 0; rc == 0 && i < sizeof(clear) / sizeof(clear[0]); i++) {
+        struct db_stmt *st;
+        rc = db_prepare(db, clear[i], &st);
+        if (rc == 0)
+            rc = db_exec_stmt(st);
+    }
+    int64_t done = 0, after = 0;
+    int64_t ids[1000];
+    while (rc == 0) {
+        struct db_stmt *st;
+        rc = db_prepare(db, SQL_ALL_CRAS, &st);
+        if (rc)
+            break;
+        db_bind_int64(st, 1, after);
+        size_t n = 0;
+        while ((rc = db_step(st)) == 1 && n < sizeof(ids) / sizeof(ids[0]))
+            ids[n++] = db_col_int64(st, 0);
+        db_reset(st);
+        if (rc < 0 || n == 0)
+            break;
+        rc = 0;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            rc = apply_id(db, ids[i], +1);
+        done += (int64_t)n;
+        after = ids[n - 1];
+    }
+    if (rc) {
+        db_rollback(db);
+        return rc;
+    }
+    rc = db_commit(db);
+    if (rc == 0 && count)
+        *count = done;
+    return rc;
+}
