@@ -163,7 +163,7 @@ struct cra_row {
     char type[16], departement[8], date[11], type_lieu[16], commune[8], materiel[128],
         autonomie[32];
     int64_t structure_id, mediateur_id, lieu_id;
-    int64_t duree, accompagnements, anon[19];
+    int64_t duree, accompagnements, anon[18];
 };
 
 static void copy_col(struct db_stmt *st, int col, char *dst, size_t cap)
@@ -195,7 +195,7 @@ static int read_cra(struct db *db, int64_t id, struct cra_row *r)
     copy_col(st, 9, r->materiel, sizeof(r->materiel));
     copy_col(st, 10, r->autonomie, sizeof(r->autonomie));
     r->accompagnements = db_col_int64(st, 11);
-    for (int i = 0; i < 19; i++)
+    for (int i = 0; i < 18; i++)
         r->anon[i] = db_col_int64(st, 12 + i);
     db_reset(st);
     return strlen(r->date) == 10 ? 0 : ERR_INTERNAL;
