@@ -29,8 +29,8 @@ struct db;
 
 #define CRA_MAX_PARTICIPANTS 200 /* identified participants of one workshop */
 #define CRA_MAX_TAGS 20
-#define CRA_MAX_ANONYMES 10000   /* anonymous participants of one workshop */
-#define CRA_TEXT_MAX 2000        /* notes, précisions, titre: bytes */
+#define CRA_MAX_ANONYMES 10000 /* anonymous participants of one workshop */
+#define CRA_TEXT_MAX 2000      /* notes, précisions, titre: bytes */
 #define CRA_MAX_ERRORS 24
 
 enum cra_origine { CRA_ORIGINE_SAISIE, CRA_ORIGINE_API, CRA_ORIGINE_IMPORT, CRA_ORIGINE_DEMO };
@@ -124,20 +124,62 @@ void cra_errors_add(struct cra_errors *e, const char *field, const char *message
 /* The first message for a field, or NULL. */
 const char *cra_errors_for(const struct cra_errors *e, const char *field);
 
+/* A CRA as text, the way a form, a JSON body or a CSV row gives it: each member is the value typed
+ * (NULL or "" when absent), lists are arrays of values. Values are La Coop's (vocab.h); duree is
+ * minutes, or "autre" with duree_autre in minutes; oriente is "oui" or "non"; counts are decimal.
+ */
+struct cra_input {
+    const char *type, *date, *duree, *duree_autre, *type_lieu, *lieu_id;
+    const char *commune; /* an INSEE code, a postcode or a name */
+    const char *autonomie, *oriente, *structure_de_redirection;
+    const char *precisions_demarche, *titre_atelier, *niveau_atelier, *notes;
+    const char *beneficiaire_id; /* individuel, demarche: a beneficiary of the médiateur, or "" */
+    const char *const *thematiques;
+    size_t n_thematiques;
+    const char *const *materiel;
+    size_t n_materiel;
+    const char *const *participants; /* collectif: beneficiary ids */
+    size_t n_participants;
+    const char *const *tags; /* tag ids */
+    size_t n_tags;
+    const char *anon_total, *anon_deja_accompagne;
+    const char *anon_genre[GENRE_COUNT];
+    const char *anon_tranche_age[TRANCHE_AGE_COUNT];
+    const char *anon_statut_social[STATUT_SOCIAL_COUNT];
+    /* The profile of the anonymous person of an individual CRA. */
+    const char *nouveau_genre, *nouveau_tranche_age, *nouveau_statut_social, *nouveau_commune;
+};
+
+struct communes;
+/* Reads in into c (after cra_init), with a French error per field for a value that is not one
+ * of the vocabulary, a number that is not one, a commune that cannot be found. communes resolves
+ * the communes (NULL: a commune must then be given as a 5-character INSEE code). Strings are
+ * copied into a. Then cra_normalise runs. Returns 0 or ERR_INVALID. */
+int cra_from_input(const struct cra_input *in, const struct communes *communes, struct arena *a,
+                   struct cra *c, struct cra_errors *errs);
+
+/* Drops what does not belong to the CRA's kind (workshop fields of an individual CRA, autonomy
+ * and orientation of a workshop, the anonymous person of a workshop), duplicates in lists, and
+ * adds the implied thématique aide_aux_demarches_administratives to a CRA that has one of the 11
+ * administrative ones (or is a demarche). A structure de redirection means oriented. */
+void cra_normalise(struct cra *c);
+
 /* Checks the rules of a CRA that need no database: duration 1..720 min, date a real day not after
  * today (YYYY-MM-DD), at least one thématique, a procedure with one of the 11 administrative
  * thématiques, précisions only with aide_aux_demarches_administratives, a workshop with at least
- * one participant, the anonymous counts consistent, the commune when not at a lieu, the lieu when
- * at a lieu, fields of another kind absent, texts not longer than CRA_TEXT_MAX. Returns 0 or
+ * one participant, the anonymous counts consistent, the commune when at home or elsewhere, the lieu
+ * when at a lieu, texts not longer than CRA_TEXT_MAX. Returns 0 or
  * ERR_INVALID with errs filled (errs is cleared first). */
 int cra_validate(const struct cra *c, const char *today, struct cra_errors *errs);
 
 /* Writes a valid CRA (the caller has run cra_validate and checked that the beneficiaries, the
- * lieu and the tags belong to the médiateur: see cra_check_refs). Sets c->id, accompagnements_count,
- * created_at/updated_at and, for an individual CRA without a beneficiary, creates the anonymous one
- * and sets participants[0] (c->participants must then have room for one: the store allocates it in
- * a when c->n_participants is 0). user_id goes to the history. */
+ * lieu and the tags belong to the médiateur: see cra_check_refs). Sets c->id,
+ * accompagnements_count, created_at/updated_at and, for an individual CRA without a beneficiary,
+ * creates the anonymous one and sets participants[0] (c->participants must then have room for one:
+ * the store allocates it in a when c->n_participants is 0). user_id goes to the history. */
 int cra_create(struct db *db, struct arena *a, struct cra *c, int64_t user_id, int64_t now);
+/* cra_create inside a transaction the caller holds (an all-or-nothing import). */
+int cra_insert(struct db *db, struct arena *a, struct cra *c, int64_t user_id, int64_t now);
 /* Replaces every field of CRA c->id (not deleted) by those of c. The médiateur, structure,
  * département and creation stay. ERR_NOT_FOUND when absent or deleted. */
 int cra_update(struct db *db, struct arena *a, struct cra *c, int64_t user_id, int64_t now);
@@ -157,7 +199,7 @@ int cra_check_refs(struct db *db, const struct cra *c, struct cra_errors *errs);
 
 /* Which CRAs to list: every non-zero / non-NULL member narrows. type -1: every kind. Dates are
  * YYYY-MM-DD, inclusive. The order is the cursor's: (created_at, id) ascending when by_created
- * (the API: rows added later come after), else (date, id) descending (the pages). */
+ * (the API: rows added later come after the last page), else (date, id) descending (the pages). */
 struct cra_filter {
     int64_t mediateur_id;
     int64_t structure_id;
@@ -165,17 +207,18 @@ struct cra_filter {
     const char *du, *au;
     int type;
     bool by_created;
-    /* Cursor: rows strictly after (apres_key, apres_id) in the order above; apres_id 0 = start.
-     * apres_key is created_at as decimal text when by_created, else the date. */
-    const char *apres_key;
+    /* Cursor: rows strictly after the row (apres_date or apres_created_at, apres_id) in the order
+     * above; apres_id 0 = from the start. */
     int64_t apres_id;
-    size_t limit; /* at most LIMIT_PAGE_SIZE */
+    int64_t apres_created_at;
+    const char *apres_date;
+    size_t limit; /* 1..LIMIT_PAGE_SIZE */
 };
 
 /* Reads one page; *more is true when rows follow the last one returned. The CRAs carry their
  * thématiques but not participants nor tags (read one with cra_get). */
-int cra_list(struct db *db, struct arena *a, const struct cra_filter *f, struct cra **out, size_t *n,
-             bool *more);
+int cra_list(struct db *db, struct arena *a, const struct cra_filter *f, struct cra **out,
+             size_t *n, bool *more);
 
 /* The médiateur's most recent CRA (by created_at), to prefill « Dupliquer la dernière activité ».
  * ERR_NOT_FOUND when none. */
@@ -186,5 +229,13 @@ int cra_last_of(struct db *db, struct arena *a, int64_t mediateur_id, struct cra
  * max_durees distinct durations, most used first. */
 int cra_usage_of(struct db *db, int64_t mediateur_id, int counts_thematique[THEMATIQUE_COUNT],
                  int *durees, int *duree_counts, size_t max_durees, size_t *n_durees);
+
+/* The CRA as a JSON object with La Coop's values (thématiques, materiel as arrays), for the API
+ * and the history. Caller owns the reference. */
+struct json_t;
+struct json_t *cra_to_json(const struct cra *c);
+
+/* Today's date in metropolitan France, YYYY-MM-DD, into out[11]. */
+void cra_today(char out[11]);
 
 #endif

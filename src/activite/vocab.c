@@ -4,7 +4,7 @@
 #include <string.h>
 
 #define VOCAB(name_, field_)                                                                       \
-    const struct vocab name_ = {field_, name_##_entries,                                          \
+    const struct vocab name_ = {field_, name_##_entries,                                           \
                                 (int)(sizeof(name_##_entries) / sizeof(name_##_entries[0]))}
 
 static const struct vocab_entry vocab_cra_type_entries[] = {
