@@ -26,8 +26,8 @@
  * touches about 20 (dimension, value) pairs; one département-month holds about 150 distinct pairs.
  * - Dashboard of a département over 12 months (niveau 1): 12 x 150 = about 1,800 counter rows,
  *   12 x 31 = 372 daily rows and at most 12 x 13 x 2 = 312 people rows, all read by the primary
- *   key's prefix (niveau, departement, mois): about 2,500 rows, instead of ~100,000 CRAs, ~110,000
- *   accompagnements, ~200,000 thématique rows and the people joined to them.
+ *   key's prefix (niveau, departement, mois): about 2,500 rows, instead of ~33,000 CRAs, their
+ *   ~45,000 accompagnements, ~60,000 thématique rows and the people joined to them.
  * - The platform (niveau 0) reads the same number of rows.
  * - A structure, a médiateur or a lieu (niveau 2, by the partial indexes on structure_id and
  *   mediateur_id, or the département's prefix filtered on lieu_id): at most 40 médiateurs x 1.5
@@ -53,7 +53,9 @@
  *   change of another CRA's premier_accompagnement is counted by re-applying the CRAs concerned
  *   (-1 before, +1 after), or by activite_aggregates_rebuild.
  *
- * Nothing here allocates outside the arena-free stack buffers of one call.
+ * activite_aggregates_rebuild counts everything again with set-based INSERT ... SELECT ... GROUP BY
+ * (window LAG for the people), for a bulk load or a repair; the unit tests check that it gives the
+ * counters kept on write. Nothing here allocates: one call's pairs live in a thread-local buffer.
  */
 #ifndef RELAIS_ACTIVITE_AGGREGATES_H
 #define RELAIS_ACTIVITE_AGGREGATES_H
