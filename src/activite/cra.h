@@ -230,6 +230,32 @@ int cra_last_of(struct db *db, struct arena *a, int64_t mediateur_id, struct cra
 int cra_usage_of(struct db *db, int64_t mediateur_id, int counts_thematique[THEMATIQUE_COUNT],
                  int *durees, int *duree_counts, size_t max_durees, size_t *n_durees);
 
+/* What a médiateur may choose in the form: an id and its French label. */
+struct cra_choice {
+    int64_t id;
+    const char *label;
+};
+/* The lieux of the structure, or, when it has none, of its département (by name, at most 300). */
+int cra_lieux_choices(struct db *db, struct arena *a, int64_t structure_id, const char *departement,
+                      struct cra_choice **out, size_t *n);
+/* The médiateur's named beneficiaries, not merged nor anonymised, by name (« Nom Prénom (1950) »),
+ * at most 1000. */
+int cra_beneficiaires_choices(struct db *db, struct arena *a, int64_t mediateur_id,
+                              struct cra_choice **out, size_t *n);
+/* The tags the médiateur may put on a CRA: personal, of the structure, of the département; the
+ * label says which (« Atelier seniors (personnel) »). */
+int cra_tags_choices(struct db *db, struct arena *a, int64_t mediateur_id, int64_t structure_id,
+                     const char *departement, struct cra_choice **out, size_t *n);
+/* The médiateur's personal tag named nom (trimmed, 1 to 80 bytes): the existing one, or a new one.
+ * ERR_INVALID for an empty or too long name. */
+int cra_tag_personnel(struct db *db, int64_t mediateur_id, const char *departement, const char *nom,
+                      int64_t now, int64_t *id);
+
+/* The médiateur of structure_id whose e-mail is email (an active account): *user_id and the
+ * structure's département (arena). ERR_NOT_FOUND when there is none. */
+int cra_mediateur_of_structure(struct db *db, struct arena *a, const char *email,
+                               int64_t structure_id, int64_t *user_id, const char **departement);
+
 /* The CRA as a JSON object with La Coop's values (thématiques, materiel as arrays), for the API
  * and the history. Caller owns the reference. */
 struct json_t;

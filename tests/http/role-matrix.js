@@ -189,6 +189,44 @@ const rows = [
         expect: COORDINATION, json: true, body: () => ({ commune: 'Mayenne' }),
         note: 'the route lets administrators of structures in; the handler refuses another structure',
     },
+
+    // Activités (CRA). The matrix's users have no CRA: a made-up id gives 404 past the role check
+    // (real CRAs, their owner-only edits and the scopes of readers are in activite_cra.test.js).
+    // Recording needs a médiateur's membership: the route lets admins in, the handler refuses an
+    // admin who is not a médiateur of a structure.
+    { method: 'GET', pattern: '/activites', path: () => '/activites', expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin') },
+    {
+        method: 'GET', pattern: '/activites/nouvelle', path: () => '/activites/nouvelle', expect: only('mediateur'),
+        note: 'the handler refuses an admin who is not a médiateur of a structure',
+    },
+    {
+        method: 'POST', pattern: '/activites/nouvelle', path: () => '/activites/nouvelle', expect: only('mediateur'),
+        accept: VALIDATION, body: () => ({ type: 'individuel' }),
+        note: 'the handler refuses an admin who is not a médiateur of a structure',
+    },
+    {
+        method: 'GET', pattern: '/activites/{id}', path: () => '/activites/999999',
+        expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin'), accept: [404],
+    },
+    { method: 'GET', pattern: '/activites/{id}/modifier', path: () => '/activites/999999/modifier', expect: only('mediateur', 'admin'), accept: [404] },
+    {
+        method: 'POST', pattern: '/activites/{id}/modifier', path: () => '/activites/999999/modifier',
+        expect: only('mediateur', 'admin'), accept: [404], body: () => ({ type: 'individuel' }),
+    },
+    { method: 'GET', pattern: '/activites/{id}/supprimer', path: () => '/activites/999999/supprimer', expect: only('mediateur', 'admin'), accept: [404] },
+    {
+        method: 'POST', pattern: '/activites/{id}/supprimer', path: () => '/activites/999999/supprimer',
+        expect: only('mediateur', 'admin'), accept: [404], body: () => ({}),
+    },
+    {
+        method: 'GET', pattern: '/api/v1/activites', path: () => '/api/v1/activites',
+        expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin'),
+    },
+    {
+        method: 'POST', pattern: '/api/v1/activites', path: () => '/api/v1/activites', expect: only('mediateur'),
+        accept: VALIDATION, json: true, body: () => ({ type: 'individuel' }),
+        note: 'the handler refuses an admin who is not a médiateur of a structure',
+    },
 ];
 
 /*
