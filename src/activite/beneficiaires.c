@@ -37,6 +37,14 @@ const char *beneficiaire_consent_text(struct arena *a, int months)
         months);
 }
 
+int beneficiaire_months_setting(const char *text)
+{
+    int64_t m;
+    if (!text || cstr_to_int64(text, &m) || m < 1 || m > BENEFICIAIRE_ANONYMISE_MONTHS_MAX)
+        return BENEFICIAIRE_ANONYMISE_MONTHS_DEFAULT;
+    return (int)m;
+}
+
 /* ---------- folding and likeness ---------- */
 
 const char *beneficiaire_fold(struct arena *a, const char *s)
@@ -344,7 +352,8 @@ bool beneficiaire_can_see(const struct auth *au, const struct beneficiaire *b)
     "b.commune_code_postal, b.commune_nom, b.telephone, b.email, b.notes, b.consent_at, "         \
     "b.consent_by, b.fusion_vers_id, b.demo, b.last_activity_at, b.created_at, b.updated_at, "    \
     "b.anonymised_at, u.name, s.nom, (SELECT count(*) FROM accompagnements ac JOIN cra c ON "     \
-    "c.id = ac.cra_id WHERE ac.beneficiaire_id = b.id AND c.deleted_at IS NULL)"
+    "c.id = ac.cra_id WHERE ac.beneficiaire_id = b.id AND c.deleted_at IS NULL), (SELECT cu.name "  \
+    "FROM users cu WHERE cu.id = b.consent_by)"
 #define FROM                                                                                       \
     " FROM beneficiaires b JOIN users u ON u.id = b.mediateur_id JOIN structures s ON s.id = "    \
     "b.structure_id"
@@ -498,6 +507,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct beneficiaire *b
     b->mediateur_nom = db_col_dup(st, k++, a);
     b->structure_nom = db_col_dup(st, k++, a);
     b->accompagnements = db_col_int64(st, k++);
+    b->consent_by_nom = db_col_dup(st, k++, a);
 }
 
 int beneficiaire_get(struct db *db, struct arena *a, int64_t id, struct beneficiaire *out)

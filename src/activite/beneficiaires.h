@@ -50,6 +50,7 @@ struct beneficiaire {
     int64_t accompagnements;
     const char *mediateur_nom;
     const char *structure_nom;
+    const char *consent_by_nom; /* who recorded the consent */
 };
 
 /* What the form sends, as typed. commune is a name, a postcode or an INSEE code; code_insee is
@@ -68,6 +69,9 @@ const char *beneficiaire_consent_text(struct arena *a, int months);
 /* The inactivity period before a named record is anonymised: RELAIS_ANONYMISE_MONTHS from the
  * configuration, else 24. */
 #define BENEFICIAIRE_ANONYMISE_MONTHS_DEFAULT 24
+#define BENEFICIAIRE_ANONYMISE_MONTHS_MAX 600
+/* The period of a setting's text: a whole number of months from 1 to 600, else the default. */
+int beneficiaire_months_setting(const char *text);
 
 /* Checks a named record's input and fills the identity fields of out (arena strings); communes may
  * be NULL (then a commune is kept as typed only when it is a 5-character code). current_year

@@ -2,12 +2,17 @@
  * beneficiaries, statistics) keeps its rows together in this table. */
 #include "activite/activite.h"
 #include "activite/pages_cra.h"
+#include "activite/suivi_pages.h"
 #include "comptes/auth.h"
 #include "http/router.h"
 
 /* Who reads CRAs: their médiateur, the structure's administrators, the département's
  * coordinateurs (handlers narrow to each one's scope). */
 #define CRA_READERS (ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR)
+
+/* Who sees named beneficiaries: the médiateurs and administrators of their structure (handlers
+ * check the record's structure). Coordinators never see names: they read counts only. */
+#define SUIVI_READERS (ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE)
 
 static const struct route activite_routes[] = {
     /* CRA */
@@ -29,6 +34,34 @@ static const struct route activite_routes[] = {
      "Enregistre un CRA (mêmes champs et mêmes règles que le formulaire) pour le médiateur "
      "connecté, ou, avec un jeton d'écriture, pour le médiateur de la structure nommé par "
      "« mediateur » (e-mail). Erreurs en français, une par champ (422)."},
+    /* Suivi of beneficiaries */
+    {HTTP_GET, "/beneficiaires", beneficiaires_page_list, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/nouveau", beneficiaires_page_new, SUIVI_READERS, NULL},
+    {HTTP_POST, "/beneficiaires", beneficiaires_page_create, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}", beneficiaires_page_show, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}/modifier", beneficiaires_page_edit_form, SUIVI_READERS, NULL},
+    {HTTP_POST, "/beneficiaires/{id}/modifier", beneficiaires_page_edit, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}/parcours", suivi_page_parcours, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}/fusionner", beneficiaires_page_merge_form, SUIVI_READERS,
+     NULL},
+    {HTTP_POST, "/beneficiaires/{id}/fusionner", beneficiaires_page_merge, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}/effacer", beneficiaires_page_erase_form, SUIVI_READERS, NULL},
+    {HTTP_POST, "/beneficiaires/{id}/effacer", beneficiaires_page_erase, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}/donnees.json", beneficiaires_export_json, SUIVI_READERS, NULL},
+    {HTTP_GET, "/beneficiaires/{id}/donnees.csv", beneficiaires_export_csv, SUIVI_READERS, NULL},
+    /* Coordinators' activities */
+    {HTTP_GET, "/coordination/activites", coordination_page_list, ROLE_COORDINATEUR, NULL},
+    {HTTP_GET, "/coordination/activites/nouvelle", coordination_page_new, ROLE_COORDINATEUR,
+     NULL},
+    {HTTP_POST, "/coordination/activites", coordination_page_create, ROLE_COORDINATEUR, NULL},
+    {HTTP_GET, "/coordination/activites/{id}/modifier", coordination_page_edit_form,
+     ROLE_COORDINATEUR, NULL},
+    {HTTP_POST, "/coordination/activites/{id}/modifier", coordination_page_edit,
+     ROLE_COORDINATEUR, NULL},
+    {HTTP_GET, "/coordination/activites/{id}/supprimer", coordination_page_delete_form,
+     ROLE_COORDINATEUR, NULL},
+    {HTTP_POST, "/coordination/activites/{id}/supprimer", coordination_page_delete,
+     ROLE_COORDINATEUR, NULL},
 };
 
 void activite_add_routes(struct router *r)

@@ -56,4 +56,11 @@ struct suivi_scope {
  * recorded in a CRA of the period and of the scope, and an earlier CRA recorded a lower level. */
 int suivi_count_became_autonomous(struct db *db, const struct suivi_scope *scope, int64_t *count);
 
+/* For `relais demo`: one named person (consented, marked démo) of the médiateur with this e-mail,
+ * followed over five visits in the months before now with a rising autonomy, and a few activities
+ * of the coordinator with this e-mail. Invented data, marked démo. Does nothing (returns 0) when
+ * one of the accounts is missing. Prints what it created. */
+int suivi_demo(struct db *db, struct arena *a, const char *mediateur_email,
+               const char *coordinateur_email, int64_t now);
+
 #endif

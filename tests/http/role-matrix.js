@@ -227,6 +227,44 @@ const rows = [
         accept: VALIDATION, json: true, body: () => ({ type: 'individuel' }),
         note: 'the handler refuses an admin who is not a médiateur of a structure',
     },
+
+    // Suivi of beneficiaries: their structure's médiateurs and administrators (and admins); never
+    // coordinators. The matrix's users have no beneficiary: a made-up id gives 404 past the role
+    // check (real records, another structure's 403 and coordinators' refusals are in
+    // activite_suivi.test.js). A minimal creation body is refused by validation (no name, no consent).
+    { method: 'GET', pattern: '/beneficiaires', path: () => '/beneficiaires', expect: only('mediateur', 'admin_structure', 'admin') },
+    { method: 'GET', pattern: '/beneficiaires/nouveau', path: () => '/beneficiaires/nouveau', expect: only('mediateur', 'admin_structure', 'admin') },
+    {
+        method: 'POST', pattern: '/beneficiaires', path: () => '/beneficiaires', expect: only('mediateur', 'admin_structure', 'admin'),
+        accept: VALIDATION, body: () => ({ prenom: 'Matrice' }),
+    },
+    ...['', '/modifier', '/parcours', '/fusionner', '/effacer', '/donnees.json', '/donnees.csv'].map((suffix) => ({
+        method: 'GET', pattern: `/beneficiaires/{id}${suffix}`, path: () => `/beneficiaires/999999${suffix}`,
+        expect: only('mediateur', 'admin_structure', 'admin'), accept: [404],
+    })),
+    ...['/modifier', '/fusionner', '/effacer'].map((suffix) => ({
+        method: 'POST', pattern: `/beneficiaires/{id}${suffix}`, path: () => `/beneficiaires/999999${suffix}`,
+        expect: only('mediateur', 'admin_structure', 'admin'), accept: [404], body: () => ({ prenom: 'Matrice', doublon: '1' }),
+    })),
+
+    // Coordinators' activities (« Animation du réseau »): coordinators and admins; each activity is
+    // its coordinator's (the owner-only checks are in activite_suivi.test.js).
+    { method: 'GET', pattern: '/coordination/activites', path: () => '/coordination/activites', expect: COORDINATION },
+    { method: 'GET', pattern: '/coordination/activites/nouvelle', path: () => '/coordination/activites/nouvelle', expect: COORDINATION },
+    {
+        method: 'POST', pattern: '/coordination/activites', path: () => '/coordination/activites', expect: COORDINATION,
+        accept: VALIDATION, body: () => ({ type: 'animation' }),
+    },
+    ...['/modifier', '/supprimer'].flatMap((suffix) => [
+        {
+            method: 'GET', pattern: `/coordination/activites/{id}${suffix}`, path: () => `/coordination/activites/999999${suffix}`,
+            expect: COORDINATION, accept: [404],
+        },
+        {
+            method: 'POST', pattern: `/coordination/activites/{id}${suffix}`, path: () => `/coordination/activites/999999${suffix}`,
+            expect: COORDINATION, accept: [404], body: () => ({}),
+        },
+    ]),
 ];
 
 /*
