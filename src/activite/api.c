@@ -187,22 +187,28 @@ int activite_api_create(struct http_request *req, struct http_response *resp)
     input_from_json(a, req->json, &in, &bad);
     if (bad)
         return http_fail(req, ERR_INVALID,
-                         arena_printf(a, "%s : type de valeur inattendu (texte, nombre ou liste "
-                                         "selon le champ).",
+                         arena_printf(a,
+                                      "%s : type de valeur inattendu (texte, nombre ou liste "
+                                      "selon le champ).",
                                       bad),
                          bad);
     struct cra_errors e = {0};
     int64_t structure_id = c.structure_id;
     const char *departement = c.departement;
-    if (cra_from_input(&in, lieux_communes(), a, &c, &e))
-        return field_errors(resp, &e);
+    cra_from_input(&in, lieux_communes(), a, &c, &e);
     c.mediateur_id = user_id;
     c.structure_id = structure_id;
     c.departement = departement;
     c.origine = CRA_ORIGINE_API;
     char today[11];
     cra_today(today);
-    if (cra_validate(&c, today, &e))
+    /* Every rule runs; a field that could not be read keeps that message only. */
+    struct cra_errors rules = {0};
+    cra_validate(&c, today, &rules);
+    for (size_t i = 0; i < rules.n; i++)
+        if (!cra_errors_for(&e, rules.items[i].field))
+            cra_errors_add(&e, rules.items[i].field, rules.items[i].message);
+    if (e.n)
         return field_errors(resp, &e);
     if ((rc = cra_check_refs(ctx->db, &c, &e)) == ERR_INVALID)
         return field_errors(resp, &e);
@@ -248,8 +254,7 @@ int activite_api_list(struct http_request *req, struct http_response *resp)
     } else if (!auth_has(au, ROLE_ADMIN)) {
         if (dep && *dep && !auth_in_departement(au, dep))
             return http_fail(req, ERR_FORBIDDEN,
-                             "departement : vous ne coordonnez pas ce département.",
-                             "departement");
+                             "departement : vous ne coordonnez pas ce département.", "departement");
         f.departement = dep && *dep ? dep : au->departements[0];
     } else {
         f.departement = dep && *dep ? dep : NULL;
@@ -281,8 +286,8 @@ int activite_api_list(struct http_request *req, struct http_response *resp)
         int64_t t, id;
         if (!dot || cstr_to_int64(dot + 1, &id) || id <= 0 ||
             str_to_int64((struct str){apres, (size_t)(dot - apres)}, &t) || t < 0)
-            return http_fail(req, ERR_INVALID, "apres : la valeur « suivant » de la page précédente.",
-                             "apres");
+            return http_fail(req, ERR_INVALID,
+                             "apres : la valeur « suivant » de la page précédente.", "apres");
         f.apres_created_at = t;
         f.apres_id = id;
     }
@@ -295,9 +300,10 @@ int activite_api_list(struct http_request *req, struct http_response *resp)
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(list, cra_to_json(&rows[i]));
-    json_t *next = more ? json_string(arena_printf(a, "%lld.%lld", (long long)rows[n - 1].created_at,
-                                                   (long long)rows[n - 1].id))
-                        : json_null();
+    json_t *next = more
+                       ? json_string(arena_printf(a, "%lld.%lld", (long long)rows[n - 1].created_at,
+                                                  (long long)rows[n - 1].id))
+                       : json_null();
     http_json(resp, 200,
               json_pack("{s:o, s:o, s:s}", "activites", list, "suivant", next, "vocab_version",
                         VOCAB_VERSION));

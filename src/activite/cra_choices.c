@@ -42,10 +42,9 @@ static int collect(struct db_stmt *st, struct arena *a, int kind, struct cra_cho
         if (kind == 0)
             c.label = *two ? arena_printf(a, "%s (%s)", one, two) : arena_strdup(a, one);
         else if (kind == 1)
-            c.label = db_col_is_null(st, 3)
-                          ? arena_printf(a, "%s %s", one, two)
-                          : arena_printf(a, "%s %s (%lld)", one, two,
-                                         (long long)db_col_int64(st, 3));
+            c.label = db_col_is_null(st, 3) ? arena_printf(a, "%s %s", one, two)
+                                            : arena_printf(a, "%s %s (%lld)", one, two,
+                                                           (long long)db_col_int64(st, 3));
         else
             c.label = arena_printf(a, "%s (%s)", one,
                                    strcmp(two, "personnel") == 0   ? "personnel"

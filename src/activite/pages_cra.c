@@ -108,7 +108,10 @@ static const char *thematiques_fr(struct arena *a, const struct cra *c)
 
 /* ---- the form's values, as text ---- */
 
-static const char *int_text(struct arena *a, int64_t v) { return arena_printf(a, "%lld", (long long)v); }
+static const char *int_text(struct arena *a, int64_t v)
+{
+    return arena_printf(a, "%lld", (long long)v);
+}
 
 static const char *count_text(struct arena *a, int v) { return v ? int_text(a, v) : NULL; }
 
@@ -178,8 +181,7 @@ static void input_from_cra(struct arena *a, const struct cra *c, struct cra_inpu
     in->nouveau_commune = commune_text(c->nouveau.commune_nom, c->nouveau.commune_code_insee);
 }
 
-static const char *const *all_of(struct http_request *req, const char *name, size_t max,
-                                 size_t *n)
+static const char *const *all_of(struct http_request *req, const char *name, size_t max, size_t *n)
 {
     const char **v = arena_calloc(req->arena, max, sizeof(*v));
     *n = http_param_all(&req->form, name, v, max);
@@ -281,13 +283,13 @@ static void vocab_select(struct buf *b, struct arena *a, const struct vocab *v, 
         o[i + 1] = (struct ui_option){v->entries[i].value, v->entries[i].label,
                                       same(value, v->entries[i].value)};
     ui_select(b,
-              &(struct ui_field){.name = name, .label = label, .hint = hint,
-                                 .error = ui_errors_for(errs, name)},
+              &(struct ui_field){
+                  .name = name, .label = label, .hint = hint, .error = ui_errors_for(errs, name)},
               o, (size_t)v->count + 1);
 }
 
 static void vocab_radios(struct buf *b, struct arena *a, const struct vocab *v, const char *name,
-                         const char *label, const char *hint, const char *value,
+                         const char *label, const char *hint, const char *value, bool required,
                          const struct ui_errors *errs)
 {
     struct ui_option *o = arena_calloc(a, (size_t)v->count, sizeof(*o));
@@ -295,15 +297,18 @@ static void vocab_radios(struct buf *b, struct arena *a, const struct vocab *v, 
         o[i] = (struct ui_option){v->entries[i].value, v->entries[i].label,
                                   same(value, v->entries[i].value)};
     ui_choices(b,
-               &(struct ui_field){.name = name, .label = label, .hint = hint,
-                                  .error = ui_errors_for(errs, name)},
+               &(struct ui_field){.name = name,
+                                  .label = label,
+                                  .hint = hint,
+                                  .error = ui_errors_for(errs, name),
+                                  .required = required},
                o, (size_t)v->count, false);
 }
 
 /* The thématiques of one group (mediation or procedures), most used first. */
 static void thematiques_group(struct buf *b, struct arena *a, const struct form_ctx *fc,
-                              bool demarche, const char *name, const char *label,
-                              const char *hint, const char *error)
+                              bool demarche, const char *name, const char *label, const char *hint,
+                              const char *error)
 {
     int order[THEMATIQUE_COUNT];
     int n = 0;
@@ -323,8 +328,11 @@ static void thematiques_group(struct buf *b, struct arena *a, const struct form_
         o[i] = (struct ui_option){e->value, e->label,
                                   listed(fc->in->thematiques, fc->in->n_thematiques, e->value)};
     }
-    ui_choices(b, &(struct ui_field){.name = name, .label = label, .hint = hint, .error = error},
-               o, (size_t)n, true);
+    ui_choices(
+        b,
+        &(struct ui_field){
+            .name = name, .label = label, .hint = hint, .error = error, .required = !demarche},
+        o, (size_t)n, true);
 }
 
 static void choice_select(struct buf *b, struct arena *a, const struct cra_choice *c, size_t n,
@@ -338,8 +346,8 @@ static void choice_select(struct buf *b, struct arena *a, const struct cra_choic
         o[i + 1] = (struct ui_option){id, c[i].label, same(value, id)};
     }
     ui_select(b,
-              &(struct ui_field){.name = name, .label = label, .hint = hint,
-                                 .error = ui_errors_for(errs, name)},
+              &(struct ui_field){
+                  .name = name, .label = label, .hint = hint, .error = ui_errors_for(errs, name)},
               o, n + 1);
 }
 
@@ -353,8 +361,8 @@ static void choice_checks(struct buf *b, struct arena *a, const struct cra_choic
         o[i] = (struct ui_option){id, c[i].label, listed(values, n_values, id)};
     }
     ui_choices(b,
-               &(struct ui_field){.name = name, .label = label, .hint = hint,
-                                  .error = ui_errors_for(errs, name)},
+               &(struct ui_field){
+                   .name = name, .label = label, .hint = hint, .error = ui_errors_for(errs, name)},
                o, n, true);
 }
 
@@ -372,8 +380,8 @@ static void durations(struct buf *b, struct arena *a, const struct form_ctx *fc)
         size_t i = 0;
         while (i < n && values[i] != fc->durees[k])
             i++;
-        if (i == n && fc->duree_counts[k] > 5 && n < 14 && fc->durees[k] <= VOCAB_DUREE_MAX_MINUTES &&
-            fc->durees[k] > 0)
+        if (i == n && fc->duree_counts[k] > 5 && n < 14 &&
+            fc->durees[k] <= VOCAB_DUREE_MAX_MINUTES && fc->durees[k] > 0)
             values[n] = fc->durees[k], counts[n++] = 0;
         if (i < n)
             counts[i] = fc->duree_counts[k];
@@ -392,8 +400,10 @@ static void durations(struct buf *b, struct arena *a, const struct form_ctx *fc)
     }
     o[n] = (struct ui_option){"autre", "Autre durée", same(cur, "autre")};
     ui_choices(b,
-               &(struct ui_field){.name = "duree", .label = "Durée",
-                                  .error = ui_errors_for(fc->errs, "duree")},
+               &(struct ui_field){.name = "duree",
+                                  .label = "Durée",
+                                  .error = ui_errors_for(fc->errs, "duree"),
+                                  .required = true},
                o, n + 1, false);
     ui_input(b, &(struct ui_field){.name = "duree_autre",
                                    .label = "Autre durée, en minutes",
@@ -407,8 +417,11 @@ static void durations(struct buf *b, struct arena *a, const struct form_ctx *fc)
 static void count_input(struct buf *b, const char *name, const char *label, const char *value,
                         const struct ui_errors *errs)
 {
-    ui_input(b, &(struct ui_field){.name = name, .label = label, .value = value,
-                                   .error = ui_errors_for(errs, name), .type = UI_NUMBER,
+    ui_input(b, &(struct ui_field){.name = name,
+                                   .label = label,
+                                   .value = value,
+                                   .error = ui_errors_for(errs, name),
+                                   .type = UI_NUMBER,
                                    .width_class = "short"});
 }
 
@@ -420,7 +433,6 @@ static int render_form(struct http_request *req, struct http_response *resp, str
     const struct auth_membership *m = mediateur_membership(au);
     struct arena *a = req->arena;
     const struct cra_input *in = fc->in;
-    const struct ui_errors *errs = fc->errs;
     int rc;
     if ((rc = cra_usage_of(ctx->db, au->user_id, fc->usage, fc->durees, fc->duree_counts, 10,
                            &fc->n_durees)) ||
@@ -431,6 +443,15 @@ static int render_form(struct http_request *req, struct http_response *resp, str
         (rc = cra_tags_choices(ctx->db, a, au->user_id, m->structure_id, m->departement, &fc->tags,
                                &fc->n_tags)))
         return rc;
+    /* Without named beneficiaries there is no list of participants: a workshop's « no
+     * participant » message goes with the anonymous count. */
+    struct ui_errors shown = *fc->errs;
+    for (size_t i = 0; i < shown.n && !fc->n_beneficiaires; i++)
+        if (strcmp(shown.items[i].field, "participants") == 0 &&
+            !ui_errors_for(&shown, "anon_total"))
+            shown.items[i].field = "anon_total";
+    const struct ui_errors *errs = &shown;
+    fc->errs = errs;
 
     struct buf b = page_buf(req);
     ui_h1(&b, fc->edit_id ? "Modifier une activité" : "Enregistrer une activité");
@@ -447,22 +468,28 @@ static int render_form(struct http_request *req, struct http_response *resp, str
 
     ui_h2(&b, "L’activité");
     vocab_radios(&b, a, &vocab_cra_type, "type", "Type d’activité", NULL,
-                 in->type ? in->type : "individuel", errs);
-    ui_input(&b, &(struct ui_field){.name = "date", .label = "Date", .value = in->date,
-                                    .error = ui_errors_for(errs, "date"), .type = UI_DATE,
-                                    .required = true, .width_class = "medium"});
+                 in->type ? in->type : "individuel", true, errs);
+    ui_input(&b, &(struct ui_field){.name = "date",
+                                    .label = "Date",
+                                    .value = in->date,
+                                    .error = ui_errors_for(errs, "date"),
+                                    .type = UI_DATE,
+                                    .required = true,
+                                    .width_class = "medium"});
     durations(&b, a, fc);
     vocab_radios(&b, a, &vocab_type_lieu, "type_lieu", "Canal", NULL,
-                 in->type_lieu ? in->type_lieu : "lieu_activite", errs);
+                 in->type_lieu ? in->type_lieu : "lieu_activite", true, errs);
     const char *lieu = in->lieu_id;
     if ((!lieu || !*lieu) && fc->n_lieux == 1 && !fc->edit_id)
         lieu = int_text(a, fc->lieux[0].id);
     choice_select(&b, a, fc->lieux, fc->n_lieux, "lieu_id", "Lieu d’activité",
                   "Avec le canal « Lieu d’activité ».", "Choisir un lieu", lieu, errs);
-    ui_input(&b, &(struct ui_field){.name = "commune", .label = "Commune de l’activité",
+    ui_input(&b, &(struct ui_field){.name = "commune",
+                                    .label = "Commune de l’activité",
                                     .hint = "À domicile ou autre lieu : nom, code postal ou code "
                                             "INSEE de la commune.",
-                                    .value = in->commune, .error = ui_errors_for(errs, "commune"),
+                                    .value = in->commune,
+                                    .error = ui_errors_for(errs, "commune"),
                                     .width_class = "medium"});
 
     ui_h2(&b, "Thématiques");
@@ -483,12 +510,12 @@ static int render_form(struct http_request *req, struct http_response *resp, str
     {
         struct ui_option o[MATERIEL_COUNT];
         for (int i = 0; i < MATERIEL_COUNT; i++)
-            o[i] = (struct ui_option){vocab_materiel.entries[i].value,
-                                      vocab_materiel.entries[i].label,
-                                      listed(in->materiel, in->n_materiel,
-                                             vocab_materiel.entries[i].value)};
+            o[i] = (struct ui_option){
+                vocab_materiel.entries[i].value, vocab_materiel.entries[i].label,
+                listed(in->materiel, in->n_materiel, vocab_materiel.entries[i].value)};
         ui_choices(&b,
-                   &(struct ui_field){.name = "materiel", .label = "Matériel utilisé",
+                   &(struct ui_field){.name = "materiel",
+                                      .label = "Matériel utilisé",
                                       .error = ui_errors_for(errs, "materiel")},
                    o, MATERIEL_COUNT, true);
     }
@@ -502,21 +529,21 @@ static int render_form(struct http_request *req, struct http_response *resp, str
     vocab_select(&b, a, &vocab_tranche_age, "nouveau_tranche_age",
                  "Tranche d’âge (personne anonyme)", NULL, in->nouveau_tranche_age,
                  "Non renseignée", errs);
-    vocab_select(&b, a, &vocab_statut_social, "nouveau_statut_social",
-                 "Statut (personne anonyme)", NULL, in->nouveau_statut_social, "Non renseigné",
-                 errs);
+    vocab_select(&b, a, &vocab_statut_social, "nouveau_statut_social", "Statut (personne anonyme)",
+                 NULL, in->nouveau_statut_social, "Non renseigné", errs);
     ui_input(&b, &(struct ui_field){.name = "nouveau_commune",
                                     .label = "Commune de résidence (personne anonyme)",
                                     .value = in->nouveau_commune,
                                     .error = ui_errors_for(errs, "nouveau_commune"),
                                     .width_class = "medium"});
     vocab_radios(&b, a, &vocab_autonomie, "autonomie", "Niveau d’autonomie",
-                 "À la fin de l’accompagnement.", in->autonomie, errs);
+                 "À la fin de l’accompagnement.", in->autonomie, false, errs);
     {
         struct ui_option o[2] = {{"oui", "Oui", same(in->oriente, "oui")},
                                  {"non", "Non", same(in->oriente, "non")}};
         ui_choices(&b,
-                   &(struct ui_field){.name = "oriente", .label = "Bénéficiaire orienté",
+                   &(struct ui_field){.name = "oriente",
+                                      .label = "Bénéficiaire orienté",
                                       .hint = "Vers une autre structure.",
                                       .error = ui_errors_for(errs, "oriente")},
                    o, 2, false);
@@ -525,16 +552,15 @@ static int render_form(struct http_request *req, struct http_response *resp, str
                  "Structure de redirection", NULL, in->structure_de_redirection, "Aucune", errs);
 
     ui_h2(&b, "Atelier collectif");
-    ui_input(&b, &(struct ui_field){.name = "titre_atelier", .label = "Titre de l’atelier",
+    ui_input(&b, &(struct ui_field){.name = "titre_atelier",
+                                    .label = "Titre de l’atelier",
                                     .value = in->titre_atelier,
                                     .error = ui_errors_for(errs, "titre_atelier")});
     vocab_radios(&b, a, &vocab_niveau_atelier, "niveau_atelier", "Niveau de l’atelier", NULL,
-                 in->niveau_atelier, errs);
+                 in->niveau_atelier, false, errs);
     if (fc->n_beneficiaires)
         choice_checks(&b, a, fc->beneficiaires, fc->n_beneficiaires, "participants",
                       "Participants identifiés", NULL, in->participants, in->n_participants, errs);
-    else if (ui_errors_for(errs, "participants"))
-        ui_p(&b, ui_errors_for(errs, "participants"));
     count_input(&b, "anon_total", "Participants anonymes : nombre total", in->anon_total, errs);
     count_input(&b, "anon_deja_accompagne", "dont déjà accompagnés", in->anon_deja_accompagne,
                 errs);
@@ -555,13 +581,17 @@ static int render_form(struct http_request *req, struct http_response *resp, str
     if (fc->n_tags)
         choice_checks(&b, a, fc->tags, fc->n_tags, "tags", "Tags", NULL, in->tags, in->n_tags,
                       errs);
-    ui_input(&b, &(struct ui_field){.name = "nouveau_tag", .label = "Nouveau tag personnel",
+    ui_input(&b, &(struct ui_field){.name = "nouveau_tag",
+                                    .label = "Nouveau tag personnel",
                                     .hint = "Créé et ajouté à cette activité.",
                                     .value = http_param(&req->form, "nouveau_tag"),
                                     .error = ui_errors_for(errs, "nouveau_tag"),
                                     .width_class = "medium"});
-    ui_textarea(&b, &(struct ui_field){.name = "notes", .label = "Notes", .value = in->notes,
-                                       .error = ui_errors_for(errs, "notes")},
+    ui_textarea(&b,
+                &(struct ui_field){.name = "notes",
+                                   .label = "Notes",
+                                   .value = in->notes,
+                                   .error = ui_errors_for(errs, "notes")},
                 3);
     ui_button(&b, "Enregistrer l’activité", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
@@ -599,7 +629,7 @@ int activite_page_new_form(struct http_request *req, struct http_response *resp)
     return render_form(req, resp, &fc, 200);
 }
 
-/* Reads, checks and writes the form; on errors shows it again with status 422. */
+/* Reads, checks and writes the form; on errors shows it again with status 400. */
 static int save(struct http_request *req, struct http_response *resp, int64_t edit_id)
 {
     const struct ctx *ctx = req->ctx;
@@ -629,12 +659,12 @@ static int save(struct http_request *req, struct http_response *resp, int64_t ed
         c.structure_id = old.structure_id;
         c.departement = old.departement;
     }
+    /* Every rule runs, so that each field gets its message at once; a value that could not be
+     * read keeps the reading's message (the first one for a field wins). */
     struct cra_errors rules = {0};
-    if (ce.n == 0)
-        cra_validate(&c, today, &rules);
+    cra_validate(&c, today, &rules);
     struct cra_errors refs = {0};
-    if (ce.n == 0 && rules.n == 0 && (rc = cra_check_refs(ctx->db, &c, &refs)) &&
-        rc != ERR_INVALID)
+    if (ce.n == 0 && rules.n == 0 && (rc = cra_check_refs(ctx->db, &c, &refs)) && rc != ERR_INVALID)
         return rc;
     const char *nouveau_tag = http_param(&req->form, "nouveau_tag");
     struct str tag = str_trim(str_from(nouveau_tag));
@@ -645,7 +675,7 @@ static int save(struct http_request *req, struct http_response *resp, int64_t ed
     ui_errors_from(&refs, &errs);
     if (errs.n) {
         struct form_ctx fc = {.in = &in, .errs = &errs, .edit_id = edit_id};
-        return render_form(req, resp, &fc, 422);
+        return render_form(req, resp, &fc, 400);
     }
     if (tag.len) {
         int64_t tag_id;
@@ -662,9 +692,9 @@ static int save(struct http_request *req, struct http_response *resp, int64_t ed
                  : cra_create(ctx->db, a, &c, au->user_id, (int64_t)time(NULL));
     if (rc)
         return rc;
-    http_redirect(resp, edit_id ? arena_printf(a, "/activites/%lld?ok=modifiee", (long long)c.id)
-                                : arena_printf(a, "/activites?ok=enregistree&id=%lld",
-                                               (long long)c.id));
+    http_redirect(resp,
+                  edit_id ? arena_printf(a, "/activites/%lld?ok=modifiee", (long long)c.id)
+                          : arena_printf(a, "/activites?ok=enregistree&id=%lld", (long long)c.id));
     return 0;
 }
 
@@ -790,12 +820,11 @@ int activite_page_show(struct http_request *req, struct http_response *resp)
     }
     ui_link(&b, "Retour à la liste des activités", "/activites");
     const char *ok = http_param(&req->query, "ok");
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = "Activité",
-                                             .notice = same(ok, "modifiee")
-                                                           ? "L’activité a été modifiée."
-                                                           : NULL},
-                        buf_cstr(&b));
+    return shell_render(
+        req, resp,
+        &(struct shell_page){.title = "Activité",
+                             .notice = same(ok, "modifiee") ? "L’activité a été modifiée." : NULL},
+        buf_cstr(&b));
 }
 
 int activite_page_delete_form(struct http_request *req, struct http_response *resp)
@@ -869,8 +898,7 @@ int activite_page_list(struct http_request *req, struct http_response *resp)
                               : "Toutes les activités";
     }
     struct ui_errors errs = {0};
-    const char *du = http_param(q, "du"), *au_ = http_param(q, "au"),
-               *type = http_param(q, "type");
+    const char *du = http_param(q, "du"), *au_ = http_param(q, "au"), *type = http_param(q, "type");
     if (du && *du && !iso_day(du))
         ui_errors_add(&errs, "du", "Du : une date au format AAAA-MM-JJ.");
     else if (du && *du)
@@ -909,21 +937,32 @@ int activite_page_list(struct http_request *req, struct http_response *resp)
     ui_error_summary(&b, &errs);
     ui_form_begin(&b, "/activites", "get", NULL, false);
     if (f.departement && !m)
-        ui_input(&b, &(struct ui_field){.name = "departement", .label = "Département",
-                                        .value = f.departement, .width_class = "short"});
-    ui_input(&b, &(struct ui_field){.name = "du", .label = "Du", .value = du, .type = UI_DATE,
-                                    .error = ui_errors_for(&errs, "du"), .width_class = "medium"});
-    ui_input(&b, &(struct ui_field){.name = "au", .label = "Au", .value = au_, .type = UI_DATE,
-                                    .error = ui_errors_for(&errs, "au"), .width_class = "medium"});
+        ui_input(&b, &(struct ui_field){.name = "departement",
+                                        .label = "Département",
+                                        .value = f.departement,
+                                        .width_class = "short"});
+    ui_input(&b, &(struct ui_field){.name = "du",
+                                    .label = "Du",
+                                    .value = du,
+                                    .type = UI_DATE,
+                                    .error = ui_errors_for(&errs, "du"),
+                                    .width_class = "medium"});
+    ui_input(&b, &(struct ui_field){.name = "au",
+                                    .label = "Au",
+                                    .value = au_,
+                                    .type = UI_DATE,
+                                    .error = ui_errors_for(&errs, "au"),
+                                    .width_class = "medium"});
     {
         struct ui_option o[CRA_TYPE_COUNT + 1];
         o[0] = (struct ui_option){"", "Tous les types", !type || !*type};
         for (int i = 0; i < CRA_TYPE_COUNT; i++)
-            o[i + 1] = (struct ui_option){vocab_cra_type.entries[i].value,
-                                          vocab_cra_type.entries[i].label,
-                                          same(type, vocab_cra_type.entries[i].value)};
-        ui_select(&b, &(struct ui_field){.name = "type", .label = "Type",
-                                         .error = ui_errors_for(&errs, "type")},
+            o[i + 1] =
+                (struct ui_option){vocab_cra_type.entries[i].value, vocab_cra_type.entries[i].label,
+                                   same(type, vocab_cra_type.entries[i].value)};
+        ui_select(&b,
+                  &(struct ui_field){
+                      .name = "type", .label = "Type", .error = ui_errors_for(&errs, "type")},
                   o, CRA_TYPE_COUNT + 1);
     }
     ui_button(&b, "Filtrer", UI_BUTTON_SECONDARY);
@@ -932,10 +971,12 @@ int activite_page_list(struct http_request *req, struct http_response *resp)
     if (n == 0) {
         ui_p(&b, apres ? "Pas d’autre activité." : "Aucune activité pour ces filtres.");
     } else {
-        static const char *const head[] = {"Date", "Type", "Durée", "Thématiques", "Médiateur",
-                                           "Personnes"};
-        struct ui_table t = {.caption = "Activités, les plus récentes d’abord", .head = head,
-                             .n_cols = 6, .numeric_last = true};
+        static const char *const head[] = {"Date",        "Type",      "Durée",
+                                           "Thématiques", "Médiateur", "Personnes"};
+        struct ui_table t = {.caption = "Activités, les plus récentes d’abord",
+                             .head = head,
+                             .n_cols = 6,
+                             .numeric_last = true};
         ui_table_begin(&b, &t);
         for (size_t i = 0; i < n; i++) {
             const struct cra *c = &rows[i];
@@ -967,13 +1008,12 @@ int activite_page_list(struct http_request *req, struct http_response *resp)
         ui_link(&b, "Activités plus anciennes", buf_cstr(&next));
     }
     const char *ok = http_param(q, "ok");
-    const char *notice = same(ok, "enregistree")  ? "L’activité a été enregistrée."
+    const char *notice = same(ok, "enregistree") ? "L’activité a été enregistrée."
                          : same(ok, "supprimee") ? "L’activité a été supprimée."
-                                                  : NULL;
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = title,
-                                             .status = errs.n ? 400 : 200,
-                                             .notice = notice,
-                                             .wide = true},
-                        buf_cstr(&b));
+                                                 : NULL;
+    return shell_render(
+        req, resp,
+        &(struct shell_page){
+            .title = title, .status = errs.n ? 400 : 200, .notice = notice, .wide = true},
+        buf_cstr(&b));
 }
