@@ -2,6 +2,7 @@
  * beneficiaries, statistics) keeps its rows together in this table. */
 #include "activite/activite.h"
 #include "activite/pages_cra.h"
+#include "activite/stats_http.h"
 #include "activite/suivi_pages.h"
 #include "comptes/auth.h"
 #include "http/router.h"
@@ -62,6 +63,24 @@ static const struct route activite_routes[] = {
      ROLE_COORDINATEUR, NULL},
     {HTTP_POST, "/coordination/activites/{id}/supprimer", coordination_page_delete,
      ROLE_COORDINATEUR, NULL},
+    /* Statistics */
+    {HTTP_GET, "/statistiques", stats_page_mine, ROLES_ALL, NULL},
+    {HTTP_GET, "/structures/{id}/statistiques", stats_page_structure,
+     ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR, NULL},
+    {HTTP_GET, "/departements/{code}/statistiques", stats_page_departement, ROLE_COORDINATEUR,
+     NULL},
+    {HTTP_GET, "/admin/statistiques", stats_page_plateforme, ROLE_ADMIN, NULL},
+    {HTTP_GET, "/statistiques/partages", stats_page_partages, ROLES_ALL, NULL},
+    {HTTP_POST, "/statistiques/partages", stats_page_partage_create, ROLES_ALL, NULL},
+    {HTTP_POST, "/statistiques/partages/{id}/revoquer", stats_page_partage_revoke, ROLES_ALL,
+     NULL},
+    {HTTP_GET, "/statistiques/partage/{token}", stats_page_public, ACCESS_PUBLIC, NULL},
+    {HTTP_GET, "/api/v1/statistiques", stats_api, ACCESS_API | ROLES_ALL | ACCESS_TOKEN_READ,
+     "Statistiques d'activité (chiffres clés, séries par mois et par jour, répartitions par "
+     "type, canal, durée, thématiques, matériel, étiquette, lieu, commune, autonomie, genre, "
+     "tranche d'âge, statut) d'un périmètre (departement, structure ou mediateur ; par défaut le "
+     "plus large de l'appelant), filtrées par du, au, type, lieu, commune, mediateur, thematique "
+     "et tag."},
 };
 
 void activite_add_routes(struct router *r)

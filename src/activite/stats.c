@@ -189,6 +189,19 @@ static int period(const struct activite_stats_filter *f, struct tm *du, struct t
     return *days > ACTIVITE_STATS_MAX_DAYS ? ERR_INVALID : 0;
 }
 
+bool activite_stats_valid_day(const char *s)
+{
+    struct tm tm;
+    return parse_date(s, &tm);
+}
+
+bool activite_stats_period_ok(const struct activite_stats_filter *f)
+{
+    struct tm du, au;
+    int64_t days;
+    return period(f, &du, &au, &days) == 0;
+}
+
 bool activite_stats_aggregates_can(const struct activite_stats_filter *f, const char *today)
 {
     if ((f->type && *f->type) || (f->commune && *f->commune) ||

@@ -85,6 +85,11 @@ int activite_stats_from_raw(struct db *db, struct arena *a, const struct activit
 int activite_stats_compute(struct db *db, struct arena *a, const struct activite_stats_filter *f,
                            struct activite_stats *out);
 
+/* A real day written YYYY-MM-DD. */
+bool activite_stats_valid_day(const char *s);
+/* du and au are real days, du <= au, at most ACTIVITE_STATS_MAX_DAYS apart. */
+bool activite_stats_period_ok(const struct activite_stats_filter *f);
+
 /* The longest period of one dashboard: the daily series stays readable and bounded. */
 #define ACTIVITE_STATS_MAX_DAYS (5 * 366)
 

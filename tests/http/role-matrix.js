@@ -265,6 +265,36 @@ const rows = [
             expect: COORDINATION, accept: [404], body: () => ({}),
         },
     ]),
+
+    // Statistiques. The dashboards of each scope; the handler checks the structure and the
+    // département (activite_stats.test.js checks the figures and the share links).
+    { method: 'GET', pattern: '/statistiques', path: () => '/statistiques', expect: LOGGED_IN },
+    { method: 'GET', pattern: '/structures/{id}/statistiques', path: (f) => `/structures/${f.structure}/statistiques`, expect: LOGGED_IN },
+    {
+        method: 'GET', pattern: '/structures/{id}/statistiques', path: (f) => `/structures/${f.other}/statistiques`,
+        expect: COORDINATION, note: 'not a member',
+    },
+    { method: 'GET', pattern: '/departements/{code}/statistiques', path: () => '/departements/53/statistiques', expect: COORDINATION },
+    {
+        method: 'GET', pattern: '/departements/{code}/statistiques', path: () => '/departements/72/statistiques', expect: ADMIN,
+        note: 'a département the coordinateur does not coordinate',
+    },
+    { method: 'GET', pattern: '/admin/statistiques', path: () => '/admin/statistiques', expect: ADMIN },
+    { method: 'GET', pattern: '/statistiques/partages', path: () => '/statistiques/partages', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/statistiques/partages', path: () => '/statistiques/partages', expect: COORDINATION,
+        note: 'a département\'s dashboard: only its coordinateurs and admins share it',
+        body: (f, role) => ({ portee: 'departement', portee_id: '53', filtres: '', libelle: `Partage de la matrice (${role})` }),
+    },
+    {
+        method: 'POST', pattern: '/statistiques/partages/{id}/revoquer', path: () => '/statistiques/partages/999999/revoquer',
+        expect: LOGGED_IN, accept: [404], body: () => ({}),
+    },
+    {
+        method: 'GET', pattern: '/statistiques/partage/{token}', path: () => '/statistiques/partage/jeton-invente-0123456789abcdef',
+        expect: PUBLIC, accept: [404],
+    },
+    { method: 'GET', pattern: '/api/v1/statistiques', path: () => '/api/v1/statistiques', expect: LOGGED_IN },
 ];
 
 /*
