@@ -22,6 +22,7 @@
 #include "lieux/horaires.h"
 #include "lieux/communes.h"
 #include "lieux/import.h"
+#include "activite/import_cra.h"
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
 #include "activite/maintenance_activite.h"
@@ -642,6 +643,32 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
     return 0;
 }
 
+/* `relais import KIND FILE …`: one importer per kind of data, each with its own options. Without a
+ * kind (or with an option first) the lieux importer answers, as before there were kinds. */
+struct import_kind {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct import_kind import_kinds[] = {
+    {"lieux", lieux_import_cli},
+    {"activites", activite_import_cli},
+};
+
+static int cmd_import(int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-')
+        return lieux_import_cli(argc, argv);
+    for (size_t i = 0; i < N(import_kinds); i++)
+        if (strcmp(argv[1], import_kinds[i].name) == 0)
+            return import_kinds[i].run(argc, argv);
+    fprintf(stderr, "relais import : « %s » inconnu ; types possibles :", argv[1]);
+    for (size_t i = 0; i < N(import_kinds); i++)
+        fprintf(stderr, " %s", import_kinds[i].name);
+    fprintf(stderr, "\n");
+    return 2;
+}
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv, struct config *cfg);
@@ -654,7 +681,8 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, NULL, "met le schéma de la base à jour"},
     {"user", cmd_user, NULL, "gère les comptes et leurs rôles"},
     {"structure", cmd_structure, NULL, "crée une structure"},
-    {"import", NULL, lieux_import_cli, "importe un fichier de lieux (import lieux FICHIER)"},
+    {"import", NULL, cmd_import,
+     "importe un fichier (import lieux FICHIER, import activites FICHIER)"},
     {"export", NULL, lieux_export_cli, "exporte les lieux au format du standard"},
     {"lieux-valider", NULL, lieux_validate_cli, "valide un fichier de lieux sans l'importer"},
     {"horaires", NULL, horaires_cli, "lit et explique une valeur d'horaires d'ouverture"},
