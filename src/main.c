@@ -22,6 +22,7 @@
 #include "lieux/horaires.h"
 #include "lieux/communes.h"
 #include "lieux/import.h"
+#include "activite/activite.h"
 #include "activite/import_cra.h"
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
@@ -495,6 +496,10 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (rc == 0)
         rc = suivi_demo(db, &a, "mediatrice@demo.relais.invalid",
                         "coordination53@demo.relais.invalid", (int64_t)time(NULL));
+    int demo_cras = 0;
+    if (rc == 0 && (rc = activite_demo(db, &a, (int64_t)time(NULL), &demo_cras)) == 0)
+        printf("démonstration des activités : %d CRA inventés sur les 12 derniers mois\n",
+               demo_cras);
     arena_release(&a);
     db_close(db);
     return rc ? 1 : 0;
