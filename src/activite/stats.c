@@ -148,6 +148,8 @@ static const int raw_dim[RAW_COUNT] = {
     [RAW_MATERIEL_Q] = ACTIVITE_DIM_MATERIEL,
 };
 
+bool activite_stats_masked(int64_t n) { return n > 0 && n < ACTIVITE_STATS_MASK_BELOW; }
+
 void activite_stats_today(char out[11])
 {
     time_t now = time(NULL);

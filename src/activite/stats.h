@@ -30,6 +30,10 @@ struct db;
  * singled out. */
 #define ACTIVITE_STATS_MASK_BELOW 5
 
+/* True when a count is shown masked in a shared view: 1 to ACTIVITE_STATS_MASK_BELOW - 1 (zero
+ * singles nobody out). */
+bool activite_stats_masked(int64_t n);
+
 /* Every zero / NULL / "" member leaves its dimension open. du and au are YYYY-MM-DD, inclusive,
  * both required. */
 struct activite_stats_filter {

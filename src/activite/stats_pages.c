@@ -74,7 +74,7 @@ static struct buf page_buf(struct http_request *req)
 
 static const char *count_text(struct arena *a, int64_t n, const struct view *v)
 {
-    if (v->masked && n > 0 && n < ACTIVITE_STATS_MASK_BELOW)
+    if (v->masked && activite_stats_masked(n))
         return arena_printf(a, "moins de %d", ACTIVITE_STATS_MASK_BELOW);
     return arena_printf(a, "%lld", (long long)n);
 }
@@ -225,7 +225,7 @@ static void series(struct buf *b, struct arena *a, const struct activite_stats *
     for (size_t i = 0; i < s->n_mois; i++) {
         bars[i].label = month_label(a, s->mois[i].periode);
         bars[i].value = s->mois[i].accompagnements;
-        if (v->masked && bars[i].value > 0 && bars[i].value < ACTIVITE_STATS_MASK_BELOW) {
+        if (v->masked && activite_stats_masked(bars[i].value)) {
             bars[i].value = 0;
             bars[i].shown = count_text(a, s->mois[i].accompagnements, v);
         }
@@ -249,7 +249,7 @@ static void series(struct buf *b, struct arena *a, const struct activite_stats *
     for (size_t i = 0; i < s->n_jours; i++) {
         days[i].label = day_label(a, s->jours[i].periode);
         days[i].value = s->jours[i].accompagnements;
-        if (v->masked && days[i].value > 0 && days[i].value < ACTIVITE_STATS_MASK_BELOW) {
+        if (v->masked && activite_stats_masked(days[i].value)) {
             days[i].value = 0;
             days[i].shown = count_text(a, s->jours[i].accompagnements, v);
         }
@@ -295,7 +295,7 @@ static void breakdown(struct buf *b, struct http_request *req, const struct acti
         int64_t n = people ? items[i].accompagnements : items[i].activites;
         bars[i].label = stats_label(req, dim, items[i].valeur);
         bars[i].value = n;
-        if (v->masked && n > 0 && n < ACTIVITE_STATS_MASK_BELOW) {
+        if (v->masked && activite_stats_masked(n)) {
             bars[i].value = 0;
             bars[i].shown = count_text(a, n, v);
         }
@@ -314,7 +314,7 @@ static void breakdown(struct buf *b, struct http_request *req, const struct acti
     ui_table_begin(b, &t);
     for (size_t i = 0; i < bd->n; i++) {
         int64_t n = people ? items[i].accompagnements : items[i].activites;
-        const char *share = v->masked && n > 0 && n < ACTIVITE_STATS_MASK_BELOW
+        const char *share = v->masked && activite_stats_masked(n)
                                 ? "—"
                                 : percent(a, n, whole);
         if (people)

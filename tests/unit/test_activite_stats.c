@@ -384,10 +384,22 @@ static void test_duree_bands(void **state)
     assert_string_equal(activite_duree_band_value(ACTIVITE_DUREE_120_PLUS), "120_plus");
 }
 
+static void test_masking(void **state)
+{
+    (void)state;
+    assert_false(activite_stats_masked(0));
+    for (int n = 1; n < ACTIVITE_STATS_MASK_BELOW; n++)
+        assert_true(activite_stats_masked(n));
+    assert_false(activite_stats_masked(ACTIVITE_STATS_MASK_BELOW));
+    assert_false(activite_stats_masked(1000));
+    assert_int_equal(ACTIVITE_STATS_MASK_BELOW, 5);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_duree_bands),
+        cmocka_unit_test(test_masking),
         cmocka_unit_test_setup_teardown(test_counters_match_raw, setup_sqlite, teardown),
     };
     const struct CMUnitTest pg_tests[] = {
