@@ -3,6 +3,8 @@
  * erasure on request and anonymisation after inactivity. See beneficiaires.h for who sees what.
  */
 #include "activite/beneficiaires.h"
+#include "activite/aggregates.h"
+#include "activite/cra.h"
 #include "activite/suivi.h"
 #include "activite/vocab.h"
 #include "comptes/auth.h"
@@ -429,6 +431,50 @@ int beneficiaire_trace(struct db *db, int64_t id, const char *departement, int64
     return db_exec_stmt(st);
 }
 
+/* The statistics count a person's profile as it is when a CRA is counted (aggregates.h): a change
+ * of profile, a merge or an erasure takes the person's CRAs out of the counters before the change
+ * (sign -1) and puts them back after (+1), in the caller's transaction. */
+static const char SQL_CRAS_OF[] =
+    "SELECT DISTINCT ac.cra_id FROM accompagnements ac JOIN cra c ON c.id = ac.cra_id WHERE "
+    "ac.beneficiaire_id IN ($1, $2) AND c.deleted_at IS NULL ORDER BY ac.cra_id";
+
+struct counted {
+    int64_t *ids;
+    size_t n;
+};
+
+static int cras_of(struct db *db, struct arena *a, int64_t x, int64_t y, struct counted *out)
+{
+    out->ids = NULL;
+    out->n = 0;
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_CRAS_OF, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, x);
+    db_bind_int64(st, 2, y ? y : x);
+    size_t cap = 0;
+    while ((rc = db_step(st)) == 1) {
+        out->ids = arena_push(a, out->ids, out->n, &cap, sizeof(*out->ids));
+        out->ids[out->n++] = db_col_int64(st, 0);
+    }
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int recount(struct db *db, const struct counted *c, int sign)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        struct cra one;
+        cra_init(&one);
+        one.id = c->ids[i];
+        int rc = activite_aggregates_apply(db, &one, sign);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int beneficiaire_create(struct db *db, struct arena *a, struct beneficiaire *b, int64_t user_id,
                         int64_t now)
 {
@@ -460,9 +506,14 @@ int beneficiaire_create(struct db *db, struct arena *a, struct beneficiaire *b, 
 int beneficiaire_update(struct db *db, struct arena *a, const struct beneficiaire *b,
                         int64_t user_id, int64_t now)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, SQL_UPDATE, &st);
+    struct counted cras;
+    int rc = cras_of(db, a, b->id, 0, &cras);
+    if (rc == 0)
+        rc = recount(db, &cras, -1);
     if (rc)
+        return rc;
+    struct db_stmt *st;
+    if ((rc = db_prepare(db, SQL_UPDATE, &st)))
         return rc;
     db_bind_int64(st, 1, b->id);
     bind_identity(st, 2, b);
@@ -471,6 +522,8 @@ int beneficiaire_update(struct db *db, struct arena *a, const struct beneficiair
     rc = db_exec_stmt(st);
     if (rc == 0 && db_changes(st) == 0)
         rc = ERR_NOT_FOUND;
+    if (rc == 0)
+        rc = recount(db, &cras, +1);
     if (rc)
         return rc;
     return beneficiaire_trace(db, b->id, b->departement, user_id, "modification", NULL, now);
@@ -637,7 +690,12 @@ static int exec_ids(struct db *db, const char *sql, int64_t x, int64_t y)
 static int merge_in(struct db *db, struct arena *a, const struct beneficiaire *to,
                     const struct beneficiaire *from, int64_t user_id, int64_t now)
 {
-    int rc = exec_ids(db, SQL_MERGE_DROP_TWINS, to->id, from->id);
+    struct counted cras;
+    int rc = cras_of(db, a, to->id, from->id, &cras);
+    if (rc == 0)
+        rc = recount(db, &cras, -1);
+    if (rc == 0)
+        rc = exec_ids(db, SQL_MERGE_DROP_TWINS, to->id, from->id);
     if (rc == 0)
         rc = exec_ids(db, SQL_MERGE_MOVE, to->id, from->id);
     if (rc == 0)
@@ -691,7 +749,7 @@ static int merge_in(struct db *db, struct arena *a, const struct beneficiaire *t
     db_bind_int64(st, 1, from->id);
     db_bind_int64(st, 2, to->id);
     db_bind_int64(st, 3, now);
-    if ((rc = db_exec_stmt(st)))
+    if ((rc = db_exec_stmt(st)) || (rc = recount(db, &cras, +1)))
         return rc;
     rc = beneficiaire_trace(db, to->id, to->departement, user_id, "fusion_recue",
                             arena_printf(a, "fiche n° %lld fusionnée dans celle-ci (%lld "
@@ -739,8 +797,14 @@ static const char SQL_ERASE[] =
     "consent_at = NULL, consent_by = NULL, anonymised_at = $3, updated_at = $3 WHERE id = $1 AND "
     "anonyme = 0";
 
-static int erase_one(struct db *db, const struct beneficiaire *b, int64_t now)
+static int erase_one(struct db *db, struct arena *a, const struct beneficiaire *b, int64_t now)
 {
+    struct counted cras;
+    int rc = cras_of(db, a, b->id, 0, &cras);
+    if (rc == 0)
+        rc = recount(db, &cras, -1);
+    if (rc)
+        return rc;
     struct tm tm;
     time_t t = (time_t)now;
     gmtime_r(&t, &tm);
@@ -749,8 +813,7 @@ static int erase_one(struct db *db, const struct beneficiaire *b, int64_t now)
         band = vocab_value(&vocab_tranche_age, tranche_age_of_birth_year(
                                                    (int)b->annee_naissance, tm.tm_year + 1900));
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_ERASE, &st);
-    if (rc)
+    if ((rc = db_prepare(db, SQL_ERASE, &st)))
         return rc;
     db_bind_int64(st, 1, b->id);
     db_bind_text(st, 2, band);
@@ -758,6 +821,8 @@ static int erase_one(struct db *db, const struct beneficiaire *b, int64_t now)
     rc = db_exec_stmt(st);
     if (rc == 0 && db_changes(st) == 0)
         rc = ERR_NOT_FOUND;
+    if (rc == 0)
+        rc = recount(db, &cras, +1);
     return rc;
 }
 
@@ -771,7 +836,7 @@ int beneficiaire_erase(struct db *db, struct arena *a, int64_t id, int64_t user_
         return ERR_INVALID;
     if ((rc = db_begin(db)))
         return rc;
-    rc = erase_one(db, &b, now);
+    rc = erase_one(db, a, &b, now);
     if (rc == 0)
         rc = beneficiaire_trace(db, id, b.departement, user_id, "effacement",
                                 "données nominatives effacées à la demande de la personne ; les "
@@ -833,7 +898,7 @@ int beneficiaire_anonymise_inactive(struct db *db, struct arena *a, int64_t now,
             return rc;
         if ((rc = db_begin(db)))
             return rc;
-        rc = erase_one(db, &b, now);
+        rc = erase_one(db, a, &b, now);
         if (rc == 0)
             rc = beneficiaire_trace(db, b.id, b.departement, 0, "anonymisation",
                                     arena_printf(a,

@@ -8,9 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "activite/aggregates.h"
 #include "activite/beneficiaires.h"
 #include "activite/coordination.h"
+#include "activite/cra.h"
+#include "activite/stats.h"
 #include "activite/suivi.h"
+#include "activite/vocab.h"
 #include "core/arena.h"
 #include "core/crypto.h"
 #include "core/err.h"
@@ -20,6 +24,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* 2026-03-01 12:00 UTC, and days around it. */
 #define NOW 1772366400LL
@@ -205,41 +210,59 @@ static int64_t named(struct fixture *f, int64_t structure, const char *prenom, c
     return b.id;
 }
 
-/* A CRA of one person, with its accompaniment. */
+/* A CRA of one person, through the CRA store (so that the statistics counters count it). */
 static int64_t cra_for(struct fixture *f, int64_t beneficiaire, const char *date,
                        const char *autonomie, const char *thematique)
 {
-    static const char SQL_CRA[] =
-        "INSERT INTO cra (type, mediateur_id, structure_id, departement, date, duree, type_lieu, "
-        "autonomie, accompagnements_count, vocab_version, created_at, updated_at) VALUES "
-        "('individuel', $1, $2, '53', $3, 30, 'lieu_activite', $4, 1, 'test', $5, $5) RETURNING "
-        "id";
-    static const char SQL_ACC[] =
-        "INSERT INTO accompagnements (cra_id, beneficiaire_id, departement, autonomie) VALUES ($1, "
-        "$2, '53', $3)";
-    static const char SQL_THEME[] =
-        "INSERT INTO cra_thematiques (cra_id, departement, thematique) VALUES ($1, '53', $2)";
-    struct db *db = f->store.db;
-    struct db_stmt *st;
-    assert_int_equal(db_prepare(db, SQL_CRA, &st), 0);
-    db_bind_int64(st, 1, f->user);
-    db_bind_int64(st, 2, f->structure);
-    db_bind_text(st, 3, date);
-    db_bind_text(st, 4, autonomie);
-    db_bind_int64(st, 5, NOW);
-    assert_int_equal(db_step_one(st), 0);
-    int64_t id = db_col_int64(st, 0);
-    db_reset(st);
-    assert_int_equal(db_prepare(db, SQL_ACC, &st), 0);
-    db_bind_int64(st, 1, id);
-    db_bind_int64(st, 2, beneficiaire);
-    db_bind_text(st, 3, autonomie);
-    assert_int_equal(db_exec_stmt(st), 0);
-    assert_int_equal(db_prepare(db, SQL_THEME, &st), 0);
-    db_bind_int64(st, 1, id);
-    db_bind_text(st, 2, thematique);
-    assert_int_equal(db_exec_stmt(st), 0);
-    return id;
+    struct cra c;
+    cra_init(&c);
+    c.type = CRA_INDIVIDUEL;
+    c.mediateur_id = f->user;
+    c.structure_id = f->structure;
+    c.departement = "53";
+    snprintf(c.date, sizeof(c.date), "%s", date);
+    c.duree = 30;
+    c.type_lieu = TYPE_LIEU_A_DISTANCE;
+    c.thematiques[0] = (enum thematique)vocab_find(&vocab_thematique, thematique);
+    c.n_thematiques = 1;
+    c.autonomie = (enum autonomie)vocab_find(&vocab_autonomie, autonomie);
+    struct cra_participant p = {.beneficiaire_id = beneficiaire};
+    c.participants = &p;
+    c.n_participants = 1;
+    cra_normalise(&c);
+    /* Recorded on the day it happened: that is the person's last activity. */
+    struct tm tm = {0};
+    assert_int_equal(sscanf(date, "%d-%d-%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday), 3);
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    tm.tm_hour = 18;
+    assert_int_equal(cra_create(f->store.db, &f->a, &c, f->user, (int64_t)timegm(&tm)), 0);
+    return c.id;
+}
+
+/* The counters kept on write and the raw rows give the same figures for the structure. */
+static void assert_counters_match(struct fixture *f)
+{
+    struct activite_stats_filter flt = {.structure_id = f->structure, .du = "2023-01-01",
+                                        .au = "2026-03-31"};
+    struct activite_stats kept, raw;
+    assert_int_equal(activite_stats_from_aggregates(f->store.db, &f->a, &flt, &kept), 0);
+    assert_int_equal(activite_stats_from_raw(f->store.db, &f->a, &flt, &raw), 0);
+    assert_int_equal(kept.accompagnements, raw.accompagnements);
+    assert_int_equal(kept.beneficiaires, raw.beneficiaires);
+    assert_int_equal(kept.nouveaux, raw.nouveaux);
+    assert_int_equal(kept.suivis, raw.suivis);
+    assert_int_equal(kept.anonymes, raw.anonymes);
+    static const enum activite_dim people[] = {ACTIVITE_DIM_GENRE, ACTIVITE_DIM_TRANCHE_AGE,
+                                               ACTIVITE_DIM_STATUT, ACTIVITE_DIM_AUTONOMIE};
+    for (size_t d = 0; d < sizeof(people) / sizeof(people[0]); d++) {
+        const struct activite_stats_breakdown *x = &kept.dims[people[d]], *y = &raw.dims[people[d]];
+        assert_int_equal(x->n, y->n);
+        for (size_t i = 0; i < x->n; i++) {
+            assert_string_equal(x->items[i].valeur, y->items[i].valeur);
+            assert_int_equal(x->items[i].accompagnements, y->items[i].accompagnements);
+        }
+    }
 }
 
 static int64_t history_count(struct fixture *f, int64_t id, const char *action)
@@ -329,6 +352,7 @@ static void test_merge(void **state)
     assert_int_equal(rb.accompagnements, 0);
     assert_int_equal(history_count(f, a, "fusion_recue"), 1);
     assert_int_equal(history_count(f, b, "fusion"), 1);
+    assert_counters_match(f);
     /* Merged once: a second merge of b is refused. */
     assert_int_equal(beneficiaire_merge(f->store.db, &f->a, a, b, f->user, NOW), ERR_INVALID);
 
@@ -402,6 +426,7 @@ static void test_erase(void **state)
     assert_int_equal(b.accompagnements, 1); /* the CRA stays, anonymous */
     assert_int_equal(b.anonymised_at, NOW + DAY);
     assert_int_equal(history_count(f, id, "effacement"), 1);
+    assert_counters_match(f);
     /* Erasing an anonymous record is refused. */
     assert_int_equal(beneficiaire_erase(f->store.db, &f->a, id, f->user, NOW), ERR_INVALID);
     /* The export of the erased record holds no name. */
@@ -434,6 +459,7 @@ static void test_anonymise_inactive(void **state)
     assert_true(b.anonyme);
     assert_null(b.nom);
     assert_int_equal(history_count(f, old, "anonymisation"), 1);
+    assert_counters_match(f);
     assert_int_equal(beneficiaire_get(f->store.db, &f->a, seen, &b), 0);
     assert_false(b.anonyme);
     assert_int_equal(beneficiaire_get(f->store.db, &f->a, fresh, &b), 0);
