@@ -59,7 +59,7 @@ static int demo_person(struct db *db, struct arena *a, int64_t mediateur, int64_
 {
     struct beneficiaire b = {.mediateur_id = mediateur, .structure_id = structure,
                              .departement = departement, .prenom = "Josiane",
-                             .nom = "Exemple (démo)", .annee_naissance = 1948,
+                             .nom = "Exemple", .annee_naissance = 1948,
                              .tranche_age = "soixante_dix_plus", .genre = "feminin",
                              .statut_social = "retraite", .commune_code_insee = "53130",
                              .commune_code_postal = "53000", .commune_nom = "Laval",

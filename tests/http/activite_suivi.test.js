@@ -168,6 +168,10 @@ h.forEachStore('activite suivi', (ctx) => {
     });
 
     ctx.test('edit keeps what was typed on error, then saves and traces', async () => {
+        const form = await med.c.get(`/beneficiaires/${a}/modifier`);
+        assert.equal(form.status, 200);
+        assert.match(form.text, /value="eloise@example\.org"/);
+        assert.doesNotMatch(form.text, /name="consentement"/); // the consent was given at creation
         const bad = await med.c.post(`/beneficiaires/${a}/modifier`, { _csrf: med.token, prenom: NAME, nom: 'Le Gall', email: 'pas-une-adresse' });
         assert.equal(bad.status, 400);
         assert.match(bad.text, /E-mail : une adresse comme nom@exemple\.fr/);
