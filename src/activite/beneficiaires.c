@@ -253,11 +253,11 @@ static void check_name(struct arena *a, struct ui_errors *errs, const char *fiel
 {
     *out = clean(a, value);
     if (!*out)
-        ui_errors_add(errs, field, arena_printf(a, "%s : obligatoire pour une personne suivie.",
-                                                label));
+        ui_errors_add(errs, field,
+                      arena_printf(a, "%s : obligatoire pour une personne suivie.", label));
     else if (utf8_chars(*out) > MAX_NAME_CHARS || has_control(*out))
-        ui_errors_add(errs, field, arena_printf(a, "%s : 100 caractères au plus, sur une ligne.",
-                                                label));
+        ui_errors_add(errs, field,
+                      arena_printf(a, "%s : 100 caractères au plus, sur une ligne.", label));
     else if (!*beneficiaire_fold(a, *out))
         ui_errors_add(errs, field, arena_printf(a, "%s : au moins une lettre.", label));
 }
@@ -272,19 +272,17 @@ int beneficiaire_validate(const struct beneficiaire_input *in, const struct comm
     out->annee_naissance = 0;
     const char *annee = clean(a, in->annee_naissance);
     if (annee && (cstr_to_int64(annee, &out->annee_naissance) ||
-                  out->annee_naissance < current_year - 120 ||
-                  out->annee_naissance > current_year))
+                  out->annee_naissance < current_year - 120 || out->annee_naissance > current_year))
         ui_errors_add(errs, "annee_naissance",
                       arena_printf(a,
                                    "Année de naissance : une année sur 4 chiffres entre %d et %d.",
                                    current_year - 120, current_year));
-    out->tranche_age = check_vocab(a, errs, &vocab_tranche_age, "tranche_age", "Tranche d'âge",
-                                   in->tranche_age);
+    out->tranche_age =
+        check_vocab(a, errs, &vocab_tranche_age, "tranche_age", "Tranche d'âge", in->tranche_age);
     /* The birth year says the age band; a band typed too must agree with it. */
     if (out->annee_naissance && !ui_errors_for(errs, "annee_naissance")) {
         const char *derived = vocab_value(
-            &vocab_tranche_age,
-            tranche_age_of_birth_year((int)out->annee_naissance, current_year));
+            &vocab_tranche_age, tranche_age_of_birth_year((int)out->annee_naissance, current_year));
         if (out->tranche_age && strcmp(out->tranche_age, "non_communique") != 0 && derived &&
             strcmp(out->tranche_age, derived) != 0)
             ui_errors_add(errs, "tranche_age",
@@ -349,15 +347,15 @@ bool beneficiaire_can_see(const struct auth *au, const struct beneficiaire *b)
 /* ---------- storage ---------- */
 
 #define COLUMNS                                                                                    \
-    "b.id, b.mediateur_id, b.structure_id, b.departement, b.anonyme, b.prenom, b.nom, "          \
-    "b.annee_naissance, b.tranche_age, b.genre, b.statut_social, b.commune_code_insee, "          \
-    "b.commune_code_postal, b.commune_nom, b.telephone, b.email, b.notes, b.consent_at, "         \
-    "b.consent_by, b.fusion_vers_id, b.demo, b.last_activity_at, b.created_at, b.updated_at, "    \
-    "b.anonymised_at, u.name, s.nom, (SELECT count(*) FROM accompagnements ac JOIN cra c ON "     \
-    "c.id = ac.cra_id WHERE ac.beneficiaire_id = b.id AND c.deleted_at IS NULL), (SELECT cu.name "  \
+    "b.id, b.mediateur_id, b.structure_id, b.departement, b.anonyme, b.prenom, b.nom, "            \
+    "b.annee_naissance, b.tranche_age, b.genre, b.statut_social, b.commune_code_insee, "           \
+    "b.commune_code_postal, b.commune_nom, b.telephone, b.email, b.notes, b.consent_at, "          \
+    "b.consent_by, b.fusion_vers_id, b.demo, b.last_activity_at, b.created_at, b.updated_at, "     \
+    "b.anonymised_at, u.name, s.nom, (SELECT count(*) FROM accompagnements ac JOIN cra c ON "      \
+    "c.id = ac.cra_id WHERE ac.beneficiaire_id = b.id AND c.deleted_at IS NULL), (SELECT cu.name " \
     "FROM users cu WHERE cu.id = b.consent_by)"
 #define FROM                                                                                       \
-    " FROM beneficiaires b JOIN users u ON u.id = b.mediateur_id JOIN structures s ON s.id = "    \
+    " FROM beneficiaires b JOIN users u ON u.id = b.mediateur_id JOIN structures s ON s.id = "     \
     "b.structure_id"
 
 static const char SQL_INSERT[] =
@@ -374,8 +372,8 @@ static const char SQL_UPDATE[] =
 static const char SQL_GET[] = "SELECT " COLUMNS FROM " WHERE b.id = $1";
 /* $1 user, $2 all, $3 folded query or '' */
 #define LIST_WHERE                                                                                 \
-    " WHERE b.anonyme = 0 AND b.fusion_vers_id IS NULL AND ($2 = 1 OR b.mediateur_id = $1 OR "   \
-    "b.structure_id IN (SELECT m.structure_id FROM memberships m WHERE m.user_id = $1)) AND ($3 " \
+    " WHERE b.anonyme = 0 AND b.fusion_vers_id IS NULL AND ($2 = 1 OR b.mediateur_id = $1 OR "     \
+    "b.structure_id IN (SELECT m.structure_id FROM memberships m WHERE m.user_id = $1)) AND ($3 "  \
     "= '' OR b.nom_cle LIKE '%' || $3 || '%')"
 static const char SQL_LIST[] =
     "SELECT " COLUMNS FROM LIST_WHERE " ORDER BY b.nom, b.prenom, b.id LIMIT $4 OFFSET $5";
@@ -475,6 +473,13 @@ static int recount(struct db *db, const struct counted *c, int sign)
     return 0;
 }
 
+/* The CRAs of x (and y) taken out of the counters, to be put back with recount(+1). */
+static int take_out(struct db *db, struct arena *a, int64_t x, int64_t y, struct counted *out)
+{
+    int rc = cras_of(db, a, x, y, out);
+    return rc ? rc : recount(db, out, -1);
+}
+
 int beneficiaire_create(struct db *db, struct arena *a, struct beneficiaire *b, int64_t user_id,
                         int64_t now)
 {
@@ -507,9 +512,7 @@ int beneficiaire_update(struct db *db, struct arena *a, const struct beneficiair
                         int64_t user_id, int64_t now)
 {
     struct counted cras;
-    int rc = cras_of(db, a, b->id, 0, &cras);
-    if (rc == 0)
-        rc = recount(db, &cras, -1);
+    int rc = take_out(db, a, b->id, 0, &cras);
     if (rc)
         return rc;
     struct db_stmt *st;
@@ -649,8 +652,8 @@ int beneficiaire_find_similar(struct db *db, struct arena *a, int64_t structure_
 
 /* ---------- merge ---------- */
 
-/* An accompaniment of from moves to into, unless into already has one for that CRA (a person counted
- * twice in one workshop): then from's is dropped. */
+/* An accompaniment of from moves to into, unless into already has one for that CRA (a person
+ * counted twice in one workshop): then from's is dropped. */
 static const char SQL_MERGE_DROP_TWINS[] =
     "DELETE FROM accompagnements WHERE beneficiaire_id = $2 AND cra_id IN (SELECT cra_id FROM "
     "accompagnements WHERE beneficiaire_id = $1)";
@@ -691,9 +694,7 @@ static int merge_in(struct db *db, struct arena *a, const struct beneficiaire *t
                     const struct beneficiaire *from, int64_t user_id, int64_t now)
 {
     struct counted cras;
-    int rc = cras_of(db, a, to->id, from->id, &cras);
-    if (rc == 0)
-        rc = recount(db, &cras, -1);
+    int rc = take_out(db, a, to->id, from->id, &cras);
     if (rc == 0)
         rc = exec_ids(db, SQL_MERGE_DROP_TWINS, to->id, from->id);
     if (rc == 0)
@@ -736,7 +737,7 @@ static int merge_in(struct db *db, struct arena *a, const struct beneficiaire *t
                             : first_of(to->notes, from->notes);
     db_bind_text(st, 13, notes);
     int64_t last = to->last_activity_at > from->last_activity_at ? to->last_activity_at
-                                                                   : from->last_activity_at;
+                                                                 : from->last_activity_at;
     if (last)
         db_bind_int64(st, 14, last);
     else
@@ -752,15 +753,15 @@ static int merge_in(struct db *db, struct arena *a, const struct beneficiaire *t
     if ((rc = db_exec_stmt(st)) || (rc = recount(db, &cras, +1)))
         return rc;
     rc = beneficiaire_trace(db, to->id, to->departement, user_id, "fusion_recue",
-                            arena_printf(a, "fiche n° %lld fusionnée dans celle-ci (%lld "
-                                            "accompagnement(s) repris)",
+                            arena_printf(a,
+                                         "fiche n° %lld fusionnée dans celle-ci (%lld "
+                                         "accompagnement(s) repris)",
                                          (long long)from->id, (long long)from->accompagnements),
                             now);
     if (rc == 0)
-        rc = beneficiaire_trace(db, from->id, from->departement, user_id, "fusion",
-                                arena_printf(a, "fusionnée dans la fiche n° %lld",
-                                             (long long)to->id),
-                                now);
+        rc = beneficiaire_trace(
+            db, from->id, from->departement, user_id, "fusion",
+            arena_printf(a, "fusionnée dans la fiche n° %lld", (long long)to->id), now);
     return rc;
 }
 
@@ -800,9 +801,7 @@ static const char SQL_ERASE[] =
 static int erase_one(struct db *db, struct arena *a, const struct beneficiaire *b, int64_t now)
 {
     struct counted cras;
-    int rc = cras_of(db, a, b->id, 0, &cras);
-    if (rc == 0)
-        rc = recount(db, &cras, -1);
+    int rc = take_out(db, a, b->id, 0, &cras);
     if (rc)
         return rc;
     struct tm tm;
@@ -810,8 +809,8 @@ static int erase_one(struct db *db, struct arena *a, const struct beneficiaire *
     gmtime_r(&t, &tm);
     const char *band = b->tranche_age;
     if (b->annee_naissance)
-        band = vocab_value(&vocab_tranche_age, tranche_age_of_birth_year(
-                                                   (int)b->annee_naissance, tm.tm_year + 1900));
+        band = vocab_value(&vocab_tranche_age,
+                           tranche_age_of_birth_year((int)b->annee_naissance, tm.tm_year + 1900));
     struct db_stmt *st;
     if ((rc = db_prepare(db, SQL_ERASE, &st)))
         return rc;
@@ -919,7 +918,6 @@ int beneficiaire_anonymise_inactive(struct db *db, struct arena *a, int64_t now,
 
 /* ---------- export ---------- */
 
-
 static const char SQL_HISTORY[] =
     "SELECT h.at, h.action, h.details, u.name FROM beneficiaires_history h LEFT JOIN users u ON "
     "u.id = h.user_id WHERE h.beneficiaire_id = $1 ORDER BY h.at, h.id";
@@ -983,14 +981,14 @@ int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, json_t 
             json_array_append_new(t, json_stringn(p, len));
             p = bar ? bar + 1 : NULL;
         }
-        json_array_append_new(
-            acc, json_pack("{s:I, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}", "cra_id",
-                           (json_int_t)steps[i].cra_id, "date", steps[i].date, "type",
-                           steps[i].type, "duree", (json_int_t)steps[i].duree, "autonomie",
-                           text_or_null(steps[i].autonomie), "thematiques", t, "titre_atelier",
-                           text_or_null(steps[i].titre_atelier), "mediateur",
-                           text_or_null(steps[i].mediateur_nom), "structure",
-                           text_or_null(steps[i].structure_nom)));
+        json_array_append_new(acc, json_pack("{s:I, s:s, s:s, s:I, s:o, s:o, s:o, s:o, s:o}",
+                                             "cra_id", (json_int_t)steps[i].cra_id, "date",
+                                             steps[i].date, "type", steps[i].type, "duree",
+                                             (json_int_t)steps[i].duree, "autonomie",
+                                             text_or_null(steps[i].autonomie), "thematiques", t,
+                                             "titre_atelier", text_or_null(steps[i].titre_atelier),
+                                             "mediateur", text_or_null(steps[i].mediateur_nom),
+                                             "structure", text_or_null(steps[i].structure_nom)));
     }
     json_object_set_new(o, "accompagnements", acc);
     json_t *hist = json_array();
@@ -998,11 +996,11 @@ int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, json_t 
     if ((rc = db_prepare(db, SQL_HISTORY, &st)) == 0) {
         db_bind_int64(st, 1, id);
         while ((rc = db_step(st)) == 1)
-            json_array_append_new(
-                hist, json_pack("{s:o, s:s, s:o, s:o}", "le",
-                                text_or_null(iso_time(a, db_col_int64(st, 0))), "action",
-                                db_col_text(st, 1), "details", text_or_null(db_col_text(st, 2)),
-                                "par", text_or_null(db_col_text(st, 3))));
+            json_array_append_new(hist, json_pack("{s:o, s:s, s:o, s:o}", "le",
+                                                  text_or_null(iso_time(a, db_col_int64(st, 0))),
+                                                  "action", db_col_text(st, 1), "details",
+                                                  text_or_null(db_col_text(st, 2)), "par",
+                                                  text_or_null(db_col_text(st, 3))));
         db_reset(st);
         rc = rc < 0 ? rc : 0;
     }

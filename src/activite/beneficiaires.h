@@ -38,7 +38,7 @@ struct beneficiaire {
     const char *departement;
     bool anonyme;
     const char *prenom, *nom;
-    int64_t annee_naissance; /* 0: not given */
+    int64_t annee_naissance;                         /* 0: not given */
     const char *tranche_age, *genre, *statut_social; /* La Coop's values, or NULL */
     const char *commune_code_insee, *commune_code_postal, *commune_nom;
     const char *telephone, *email, *notes;

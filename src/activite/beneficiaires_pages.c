@@ -5,6 +5,7 @@
  * on request. Who sees a record: beneficiaires.h. Every change is traced in the record's history.
  */
 #include "activite/beneficiaires.h"
+#include "activite/export_stats.h"
 #include "activite/suivi_pages.h"
 #include "activite/vocab.h"
 #include "comptes/auth.h"
@@ -119,8 +120,9 @@ int beneficiaires_page_list(struct http_request *req, struct http_response *resp
     struct beneficiaire *list;
     size_t n;
     int64_t total;
-    int rc = beneficiaire_list(ctx->db, a, au->user_id, auth_has(au, ROLE_ADMIN) && !au->n_memberships,
-                               q, (page - 1) * PER_PAGE, PER_PAGE, &list, &n, &total);
+    int rc =
+        beneficiaire_list(ctx->db, a, au->user_id, auth_has(au, ROLE_ADMIN) && !au->n_memberships,
+                          q, (page - 1) * PER_PAGE, PER_PAGE, &list, &n, &total);
     if (rc)
         return rc;
     struct buf b = page_buf(req);
@@ -144,11 +146,11 @@ int beneficiaires_page_list(struct http_request *req, struct http_response *resp
         ui_p(&b, q && *q ? "Aucune personne suivie ne porte ce nom."
                          : "Aucune personne suivie pour l'instant.");
     } else {
-        static const char *const head[] = {"Nom", "Année ou tranche d'âge", "Commune",
-                                           "Médiateur", "Accompagnements"};
-        struct ui_table t = {.caption = arena_printf(a, "%lld personne%s suivie%s",
-                                                     (long long)total, total > 1 ? "s" : "",
-                                                     total > 1 ? "s" : ""),
+        static const char *const head[] = {"Nom", "Année ou tranche d'âge", "Commune", "Médiateur",
+                                           "Accompagnements"};
+        struct ui_table t = {.caption =
+                                 arena_printf(a, "%lld personne%s suivie%s", (long long)total,
+                                              total > 1 ? "s" : "", total > 1 ? "s" : ""),
                              .head = head,
                              .n_cols = 5,
                              .numeric_last = true};
@@ -229,8 +231,8 @@ static void vocab_select(struct buf *b, struct arena *a, const struct vocab *v, 
         opts[i + 1] = (struct ui_option){v->entries[i].value, v->entries[i].label,
                                          value && strcmp(value, v->entries[i].value) == 0};
     ui_select(b,
-              &(struct ui_field){.name = name, .label = label, .hint = hint,
-                                 .error = ui_errors_for(errs, name)},
+              &(struct ui_field){
+                  .name = name, .label = label, .hint = hint, .error = ui_errors_for(errs, name)},
               opts, (size_t)v->count + 1);
 }
 
@@ -307,12 +309,12 @@ static int render_form(struct http_request *req, struct http_response *resp,
                 for (size_t j = 0; j < k; j++)
                     seen |= strcmp(opts[j].value, id) == 0;
                 if (!seen)
-                    opts[k++] = (struct ui_option){
-                        id, au->memberships[i].structure_nom,
-                        s->structure && strcmp(s->structure, id) == 0};
+                    opts[k++] = (struct ui_option){id, au->memberships[i].structure_nom,
+                                                   s->structure && strcmp(s->structure, id) == 0};
             }
             ui_select(&b,
-                      &(struct ui_field){.name = "structure", .label = "Structure qui suit la personne",
+                      &(struct ui_field){.name = "structure",
+                                         .label = "Structure qui suit la personne",
                                          .error = ui_errors_for(errs, "structure"),
                                          .required = true},
                       opts, k);
@@ -323,12 +325,20 @@ static int render_form(struct http_request *req, struct http_response *resp,
         }
     }
     ui_h2(&b, "Identité");
-    ui_input(&b, &(struct ui_field){.name = "prenom", .label = "Prénom", .value = in->prenom,
-                                    .error = ui_errors_for(errs, "prenom"), .required = true,
-                                    .autocomplete = "off", .width_class = "medium"});
-    ui_input(&b, &(struct ui_field){.name = "nom", .label = "Nom", .value = in->nom,
-                                    .error = ui_errors_for(errs, "nom"), .required = true,
-                                    .autocomplete = "off", .width_class = "medium"});
+    ui_input(&b, &(struct ui_field){.name = "prenom",
+                                    .label = "Prénom",
+                                    .value = in->prenom,
+                                    .error = ui_errors_for(errs, "prenom"),
+                                    .required = true,
+                                    .autocomplete = "off",
+                                    .width_class = "medium"});
+    ui_input(&b, &(struct ui_field){.name = "nom",
+                                    .label = "Nom",
+                                    .value = in->nom,
+                                    .error = ui_errors_for(errs, "nom"),
+                                    .required = true,
+                                    .autocomplete = "off",
+                                    .width_class = "medium"});
     ui_input(&b, &(struct ui_field){.name = "annee_naissance",
                                     .label = "Année de naissance",
                                     .hint = "4 chiffres, par exemple 1952. Sinon, choisissez une "
@@ -343,16 +353,16 @@ static int render_form(struct http_request *req, struct http_response *resp,
         struct ui_option opts[GENRE_COUNT + 1];
         opts[0] = (struct ui_option){"", "Non renseigné", !in->genre || !*in->genre};
         for (int i = 0; i < vocab_genre.count; i++)
-            opts[i + 1] = (struct ui_option){vocab_genre.entries[i].value,
-                                             vocab_genre.entries[i].label,
-                                             in->genre && strcmp(in->genre,
-                                                                 vocab_genre.entries[i].value) == 0};
-        ui_choices(&b, &(struct ui_field){.name = "genre", .label = "Genre",
-                                          .error = ui_errors_for(errs, "genre")},
+            opts[i + 1] = (struct ui_option){
+                vocab_genre.entries[i].value, vocab_genre.entries[i].label,
+                in->genre && strcmp(in->genre, vocab_genre.entries[i].value) == 0};
+        ui_choices(&b,
+                   &(struct ui_field){
+                       .name = "genre", .label = "Genre", .error = ui_errors_for(errs, "genre")},
                    opts, (size_t)vocab_genre.count + 1, false);
     }
-    vocab_select(&b, a, &vocab_statut_social, "statut_social", "Situation", NULL,
-                 in->statut_social, errs);
+    vocab_select(&b, a, &vocab_statut_social, "statut_social", "Situation", NULL, in->statut_social,
+                 errs);
     html_lit(&b, "<div class=\"relais-commune\" data-autocompletion=\"/api/v1/communes\">");
     ui_input(&b, &(struct ui_field){.name = "commune",
                                     .label = "Commune de résidence",
@@ -364,12 +374,18 @@ static int render_form(struct http_request *req, struct http_response *resp,
                                     .width_class = "medium"});
     html_lit(&b, "</div>");
     ui_h2(&b, "Contact et notes (facultatif)");
-    ui_input(&b, &(struct ui_field){.name = "telephone", .label = "Téléphone",
+    ui_input(&b, &(struct ui_field){.name = "telephone",
+                                    .label = "Téléphone",
                                     .value = in->telephone,
-                                    .error = ui_errors_for(errs, "telephone"), .type = UI_TEL,
-                                    .autocomplete = "off", .width_class = "medium"});
-    ui_input(&b, &(struct ui_field){.name = "email", .label = "E-mail", .value = in->email,
-                                    .error = ui_errors_for(errs, "email"), .type = UI_EMAIL,
+                                    .error = ui_errors_for(errs, "telephone"),
+                                    .type = UI_TEL,
+                                    .autocomplete = "off",
+                                    .width_class = "medium"});
+    ui_input(&b, &(struct ui_field){.name = "email",
+                                    .label = "E-mail",
+                                    .value = in->email,
+                                    .error = ui_errors_for(errs, "email"),
+                                    .type = UI_EMAIL,
                                     .autocomplete = "off"});
     ui_textarea(&b,
                 &(struct ui_field){.name = "notes",
@@ -396,12 +412,10 @@ static int render_form(struct http_request *req, struct http_response *resp,
                                       .required = true},
                    &yes, 1, true);
         if (s->n_similar) {
-            struct ui_option again = {"1", "Ce n'est pas la même personne : créer la fiche",
-                                      false};
-            ui_choices(&b,
-                       &(struct ui_field){.name = "doublon_confirme",
-                                          .label = "Personne semblable"},
-                       &again, 1, true);
+            struct ui_option again = {"1", "Ce n'est pas la même personne : créer la fiche", false};
+            ui_choices(
+                &b, &(struct ui_field){.name = "doublon_confirme", .label = "Personne semblable"},
+                &again, 1, true);
         }
     }
     ui_button(&b, s->record ? "Enregistrer" : "Créer la fiche", UI_BUTTON_PRIMARY);
@@ -514,8 +528,7 @@ int beneficiaires_page_edit(struct http_request *req, struct http_response *resp
     }
     b.id = rec.id;
     if ((rc = db_begin(ctx->db)) == 0 &&
-        (rc = beneficiaire_update(ctx->db, a, &b, auth_of(req)->user_id, (int64_t)time(NULL))) ==
-            0)
+        (rc = beneficiaire_update(ctx->db, a, &b, auth_of(req)->user_id, (int64_t)time(NULL))) == 0)
         rc = db_commit(ctx->db);
     if (rc) {
         db_rollback(ctx->db);
@@ -592,8 +605,8 @@ int beneficiaires_page_show(struct http_request *req, struct http_response *resp
     ui_table_begin(&b, &t);
 #define ROW(label, value)                                                                          \
     do {                                                                                           \
-        const char *cells_[] = {label, (value) && *(value) ? (value) : "Non renseigné"};          \
-        ui_table_row(&b, &t, cells_);                                                             \
+        const char *cells_[] = {label, (value) && *(value) ? (value) : "Non renseigné"};           \
+        ui_table_row(&b, &t, cells_);                                                              \
     } while (0)
     if (!x.anonyme) {
         ROW("Prénom", x.prenom);
@@ -605,11 +618,11 @@ int beneficiaires_page_show(struct http_request *req, struct http_response *resp
     ROW("Genre", label_of(&vocab_genre, x.genre));
     ROW("Situation", label_of(&vocab_statut_social, x.statut_social));
     ROW("Commune de résidence",
-        x.commune_nom ? arena_printf(a, "%s%s%s%s", x.commune_nom,
-                                     x.commune_code_insee ? " (INSEE " : "",
-                                     x.commune_code_insee ? x.commune_code_insee : "",
-                                     x.commune_code_insee ? ")" : "")
-                      : x.commune_code_postal);
+        x.commune_nom
+            ? arena_printf(a, "%s%s%s%s", x.commune_nom, x.commune_code_insee ? " (INSEE " : "",
+                           x.commune_code_insee ? x.commune_code_insee : "",
+                           x.commune_code_insee ? ")" : "")
+            : x.commune_code_postal);
     if (!x.anonyme) {
         ROW("Téléphone", x.telephone);
         ROW("E-mail", x.email);
@@ -695,7 +708,8 @@ static int render_merge(struct http_request *req, struct http_response *resp,
                 value && strcmp(value, id) == 0};
         }
         ui_choices(&b,
-                   &(struct ui_field){.name = "doublon", .label = "Personnes semblables",
+                   &(struct ui_field){.name = "doublon",
+                                      .label = "Personnes semblables",
                                       .hint = "Même nom à une faute près et même année de "
                                               "naissance, dans la même structure.",
                                       .error = ui_errors_for(errs, "doublon")},
@@ -741,24 +755,29 @@ int beneficiaires_page_merge(struct http_request *req, struct http_response *res
     int64_t other_id = 0;
     struct beneficiaire other;
     if (!value || cstr_to_int64(value, &other_id) || other_id <= 0)
-        ui_errors_add(&errs, "doublon", "Fiche à fusionner : choisissez une fiche ou saisissez "
-                                        "son numéro.");
+        ui_errors_add(&errs, "doublon",
+                      "Fiche à fusionner : choisissez une fiche ou saisissez "
+                      "son numéro.");
     else if (other_id == x.id)
-        ui_errors_add(&errs, "doublon", "Fiche à fusionner : une fiche ne se fusionne pas avec "
-                                        "elle-même.");
+        ui_errors_add(&errs, "doublon",
+                      "Fiche à fusionner : une fiche ne se fusionne pas avec "
+                      "elle-même.");
     else if ((rc = beneficiaire_get(ctx->db, a, other_id, &other)) == ERR_NOT_FOUND ||
              (rc == 0 && !beneficiaire_can_see(auth_of(req), &other)))
-        ui_errors_add(&errs, "doublon", "Fiche à fusionner : aucune fiche de votre structure ne "
-                                        "porte ce numéro.");
+        ui_errors_add(&errs, "doublon",
+                      "Fiche à fusionner : aucune fiche de votre structure ne "
+                      "porte ce numéro.");
     else if (rc)
         return rc;
     else if (other.anonyme || other.fusion_vers_id)
-        ui_errors_add(&errs, "doublon", "Fiche à fusionner : cette fiche est anonyme ou déjà "
-                                        "fusionnée.");
+        ui_errors_add(&errs, "doublon",
+                      "Fiche à fusionner : cette fiche est anonyme ou déjà "
+                      "fusionnée.");
     else if (other.structure_id != x.structure_id)
-        ui_errors_add(&errs, "doublon", "Fiche à fusionner : elle appartient à une autre "
-                                        "structure ; seules deux fiches d'une même structure se "
-                                        "fusionnent.");
+        ui_errors_add(&errs, "doublon",
+                      "Fiche à fusionner : elle appartient à une autre "
+                      "structure ; seules deux fiches d'une même structure se "
+                      "fusionnent.");
     if (errs.n)
         return render_merge(req, resp, &x, &errs, value, 400);
     rc = beneficiaire_merge(ctx->db, a, x.id, other_id, auth_of(req)->user_id, (int64_t)time(NULL));
@@ -842,27 +861,14 @@ int beneficiaires_export_json(struct http_request *req, struct http_response *re
     return 0;
 }
 
-/* One CSV cell: quoted, with a leading quote before what a spreadsheet would run as a formula. */
-static void csv_cell(struct buf *b, const char *s)
-{
-    buf_addch(b, '"');
-    if (s && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r'))
-        buf_addch(b, '\'');
-    for (; s && *s; s++) {
-        if (*s == '"')
-            buf_addch(b, '"');
-        buf_addch(b, *s);
-    }
-    buf_addch(b, '"');
-}
-
+/* Cells through the statistics export's writer: quoted when needed, formulas neutralised. */
 static void csv_row(struct buf *b, const char *rubrique, const char *champ, const char *valeur)
 {
-    csv_cell(b, rubrique);
+    export_stats_csv_cell(b, rubrique);
     buf_addch(b, ';');
-    csv_cell(b, champ);
+    export_stats_csv_cell(b, champ);
     buf_addch(b, ';');
-    csv_cell(b, valeur);
+    export_stats_csv_cell(b, valeur);
     buf_adds(b, "\r\n");
 }
 
@@ -918,9 +924,9 @@ int beneficiaires_export_csv(struct http_request *req, struct http_response *res
     resp->status = 200;
     resp->content_type = "text/csv; charset=utf-8";
     buf_addstr(&resp->body, buf_str(&b));
-    http_resp_header(resp, "Content-Disposition",
-                     arena_printf(a, "attachment; filename=\"beneficiaire-%lld.csv\"",
-                                  (long long)x.id));
+    http_resp_header(
+        resp, "Content-Disposition",
+        arena_printf(a, "attachment; filename=\"beneficiaire-%lld.csv\"", (long long)x.id));
     http_resp_header(resp, "Cache-Control", "no-store");
     return 0;
 }

@@ -1,10 +1,11 @@
 /*
  * The coordinators' activities: vocabularies, validation by type, storage and counts. The rules
- * follow La Coop's forms: an animation has a duration, a kind, who took the initiative, at least one
- * theme and at least one participant; an événement a name, a duration, a kind, its organisers, its
- * scale and its participants; a partenariat its scale, its nature and the partner structures.
+ * follow La Coop's forms: an animation has a duration, a kind, who took the initiative, at least
+ * one theme and at least one participant; an événement a name, a duration, a kind, its organisers,
+ * its scale and its participants; a partenariat its scale, its nature and the partner structures.
  */
 #include "activite/coordination.h"
+#include "activite/stats.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -14,7 +15,10 @@
 
 #include <string.h>
 
-#define V(x) {x, sizeof(x) / sizeof(x[0])}
+#define V(x)                                                                                       \
+    {                                                                                              \
+        x, sizeof(x) / sizeof(x[0])                                                                \
+    }
 
 static const struct coordination_value types[] = {
     {"animation", "Animation"},
@@ -63,10 +67,8 @@ static const struct coordination_value organisateurs[] = {
     {"autre", "Autre"},
 };
 static const struct coordination_value echelons[] = {
-    {"communal", "Communal"},
-    {"intercommunal", "Intercommunal"},
-    {"departemental", "Départemental"},
-    {"regional", "Régional"},
+    {"communal", "Communal"},           {"intercommunal", "Intercommunal"},
+    {"departemental", "Départemental"}, {"regional", "Régional"},
     {"national", "National"},
 };
 static const struct coordination_value natures_partenariat[] = {
@@ -106,25 +108,6 @@ static const char *clean(struct arena *a, const char *s)
 {
     struct str t = str_trim(str_from(s));
     return t.len ? str_dup(t, a) : NULL;
-}
-
-static bool leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-/* A real calendar date written YYYY-MM-DD. */
-static bool date_ok(const char *s)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return false;
-    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 2000 || m < 1 || m > 12 || d < 1)
-        return false;
-    return d <= days[m - 1] + (m == 2 && leap(y));
 }
 
 /* A count typed in a form: empty is 0 when optional. */
@@ -186,9 +169,9 @@ static const char *check_many(struct arena *a, struct ui_errors *errs,
         if (!v)
             continue;
         if (!coordination_label(vocab, v)) {
-            ui_errors_add(errs, field,
-                          arena_printf(a, "%s : « %s » n'est pas une valeur de la liste.", label,
-                                       v));
+            ui_errors_add(
+                errs, field,
+                arena_printf(a, "%s : « %s » n'est pas une valeur de la liste.", label, v));
             return NULL;
         }
         /* A value checked twice is stored once. */
@@ -222,8 +205,8 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-int coordination_validate(const struct coordination_input *in, const char *today,
-                          struct arena *a, struct coordination *out, struct ui_errors *errs)
+int coordination_validate(const struct coordination_input *in, const char *today, struct arena *a,
+                          struct coordination *out, struct ui_errors *errs)
 {
     memset(out, 0, sizeof(*out));
     out->type = check_one(a, errs, &coordination_types, "type", "Type d'activité", in->type, NULL,
@@ -234,9 +217,10 @@ int coordination_validate(const struct coordination_input *in, const char *today
     out->date = clean(a, in->date);
     if (!out->date)
         ui_errors_add(errs, "date", "Date : obligatoire, au format AAAA-MM-JJ.");
-    else if (!date_ok(out->date))
-        ui_errors_add(errs, "date", "Date : une date réelle au format AAAA-MM-JJ, par exemple "
-                                    "2026-03-14.");
+    else if (!activite_stats_valid_day(out->date))
+        ui_errors_add(errs, "date",
+                      "Date : une date réelle au format AAAA-MM-JJ, par exemple "
+                      "2026-03-14.");
     else if (today && strcmp(out->date, today) > 0)
         ui_errors_add(errs, "date", "Date : l'activité ne peut pas être dans le futur.");
     out->notes = clean(a, in->notes);
@@ -259,17 +243,17 @@ int coordination_validate(const struct coordination_input *in, const char *today
         ui_errors_add(errs, "nom", "Nom : 200 caractères au plus.");
     if (animation) {
         out->nom = NULL;
-        out->type_animation = check_one(
-            a, errs, &coordination_types_animation, "type_animation", "Type d'animation",
-            in->type_animation, "type_animation_autre", in->type_animation_autre,
-            &out->type_animation_autre);
-        out->initiative = check_one(a, errs, &coordination_initiatives, "initiative",
-                                    "Initiative", in->initiative, NULL, NULL, NULL);
-        out->thematiques_animation = check_many(
-            a, errs, &coordination_thematiques_animation, "thematiques_animation",
-            "Thématiques de l'animation", in->thematiques_animation,
-            in->n_thematiques_animation, "thematique_animation_autre",
-            in->thematique_animation_autre, &out->thematique_animation_autre);
+        out->type_animation =
+            check_one(a, errs, &coordination_types_animation, "type_animation", "Type d'animation",
+                      in->type_animation, "type_animation_autre", in->type_animation_autre,
+                      &out->type_animation_autre);
+        out->initiative = check_one(a, errs, &coordination_initiatives, "initiative", "Initiative",
+                                    in->initiative, NULL, NULL, NULL);
+        out->thematiques_animation =
+            check_many(a, errs, &coordination_thematiques_animation, "thematiques_animation",
+                       "Thématiques de l'animation", in->thematiques_animation,
+                       in->n_thematiques_animation, "thematique_animation_autre",
+                       in->thematique_animation_autre, &out->thematique_animation_autre);
         check_count(errs, "mediateurs", "Médiateurs participants", in->mediateurs, false,
                     &out->mediateurs, a);
         check_count(errs, "structures", "Structures participantes", in->structures, false,
@@ -285,30 +269,30 @@ int coordination_validate(const struct coordination_input *in, const char *today
     } else if (evenement) {
         if (!out->nom)
             ui_errors_add(errs, "nom", "Nom de l'événement : obligatoire.");
-        out->type_evenement = check_one(a, errs, &coordination_types_evenement, "type_evenement",
-                                        "Type d'événement", in->type_evenement,
-                                        "type_evenement_autre", in->type_evenement_autre,
-                                        &out->type_evenement_autre);
-        out->organisateurs = check_many(a, errs, &coordination_organisateurs, "organisateurs",
-                                        "Organisateurs", in->organisateurs, in->n_organisateurs,
-                                        "organisateur_autre", in->organisateur_autre,
-                                        &out->organisateur_autre);
-        out->echelon_territorial = check_one(a, errs, &coordination_echelons,
-                                             "echelon_territorial", "Échelon territorial",
-                                             in->echelon_territorial, NULL, NULL, NULL);
+        out->type_evenement =
+            check_one(a, errs, &coordination_types_evenement, "type_evenement", "Type d'événement",
+                      in->type_evenement, "type_evenement_autre", in->type_evenement_autre,
+                      &out->type_evenement_autre);
+        out->organisateurs =
+            check_many(a, errs, &coordination_organisateurs, "organisateurs", "Organisateurs",
+                       in->organisateurs, in->n_organisateurs, "organisateur_autre",
+                       in->organisateur_autre, &out->organisateur_autre);
+        out->echelon_territorial =
+            check_one(a, errs, &coordination_echelons, "echelon_territorial", "Échelon territorial",
+                      in->echelon_territorial, NULL, NULL, NULL);
         check_count(errs, "participants", "Nombre de participants", in->participants, true,
                     &out->participants, a);
         if (!ui_errors_for(errs, "participants") && out->participants == 0)
             ui_errors_add(errs, "participants", "Nombre de participants : au moins 1.");
     } else {
-        out->echelon_territorial = check_one(a, errs, &coordination_echelons,
-                                             "echelon_territorial", "Échelon territorial",
-                                             in->echelon_territorial, NULL, NULL, NULL);
-        out->natures_partenariat = check_many(
-            a, errs, &coordination_natures_partenariat, "natures_partenariat",
-            "Nature du partenariat", in->natures_partenariat, in->n_natures_partenariat,
-            "nature_partenariat_autre", in->nature_partenariat_autre,
-            &out->nature_partenariat_autre);
+        out->echelon_territorial =
+            check_one(a, errs, &coordination_echelons, "echelon_territorial", "Échelon territorial",
+                      in->echelon_territorial, NULL, NULL, NULL);
+        out->natures_partenariat =
+            check_many(a, errs, &coordination_natures_partenariat, "natures_partenariat",
+                       "Nature du partenariat", in->natures_partenariat, in->n_natures_partenariat,
+                       "nature_partenariat_autre", in->nature_partenariat_autre,
+                       &out->nature_partenariat_autre);
         check_count(errs, "structures", "Structures partenaires", in->structures, true,
                     &out->structures, a);
         if (!ui_errors_for(errs, "structures") && out->structures == 0)
@@ -319,9 +303,9 @@ int coordination_validate(const struct coordination_input *in, const char *today
 
 #define COLUMNS                                                                                    \
     "coordinateur_id, departement, type, date, duree, nom, echelon_territorial, type_animation, "  \
-    "type_animation_autre, initiative, thematiques_animation, thematique_animation_autre, "       \
-    "type_evenement, type_evenement_autre, organisateurs, organisateur_autre, "                   \
-    "natures_partenariat, nature_partenariat_autre, mediateurs, structures, autres_acteurs, "     \
+    "type_animation_autre, initiative, thematiques_animation, thematique_animation_autre, "        \
+    "type_evenement, type_evenement_autre, organisateurs, organisateur_autre, "                    \
+    "natures_partenariat, nature_partenariat_autre, mediateurs, structures, autres_acteurs, "      \
     "participants, notes, demo"
 
 static const char SQL_INSERT[] =

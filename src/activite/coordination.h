@@ -49,7 +49,7 @@ struct coordination {
     const char *type_animation, *type_animation_autre, *initiative;
     const char *thematiques_animation, *thematique_animation_autre; /* '|'-list */
     const char *type_evenement, *type_evenement_autre;
-    const char *organisateurs, *organisateur_autre; /* '|'-list */
+    const char *organisateurs, *organisateur_autre;             /* '|'-list */
     const char *natures_partenariat, *nature_partenariat_autre; /* '|'-list */
     int64_t mediateurs, structures, autres_acteurs, participants;
     const char *notes;
@@ -78,8 +78,8 @@ struct coordination_input {
 /* Checks in against the rules of its type and fills out (arena strings); today is YYYY-MM-DD (a
  * date after it is refused). Each problem is one French message on its field (the form's input
  * names: "date", "duree", "mediateurs", ...). ERR_INVALID when errs holds at least one. */
-int coordination_validate(const struct coordination_input *in, const char *today,
-                          struct arena *a, struct coordination *out, struct ui_errors *errs);
+int coordination_validate(const struct coordination_input *in, const char *today, struct arena *a,
+                          struct coordination *out, struct ui_errors *errs);
 
 /* Stores a new activity (c->id is set) or changes an existing one (c->id, same coordinator). */
 int coordination_insert(struct db *db, struct coordination *c, int64_t now);
@@ -96,9 +96,9 @@ int coordination_list(struct db *db, struct arena *a, int64_t coordinateur_id, i
 /* What the coordinator summary and the statistics show. */
 struct coordination_counts {
     int64_t animations, evenements, partenariats;
-    int64_t duree_minutes;    /* animations and événements */
-    int64_t participants;     /* people counted at animations and événements */
-    int64_t structures;       /* partner structures of partenariats and structures at animations */
+    int64_t duree_minutes; /* animations and événements */
+    int64_t participants;  /* people counted at animations and événements */
+    int64_t structures;    /* partner structures of partenariats and structures at animations */
 };
 
 /* Counts the activities dated within [from, to] (YYYY-MM-DD, inclusive; NULL for no bound) of a

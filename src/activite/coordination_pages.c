@@ -168,9 +168,11 @@ static void choices(struct buf *b, struct arena *a, const struct coordination_vo
         opts[i] = (struct ui_option){v->items[i].value, v->items[i].label,
                                      among(selected, n_selected, v->items[i].value)};
     ui_choices(b,
-               &(struct ui_field){.name = name, .label = label,
+               &(struct ui_field){.name = name,
+                                  .label = label,
                                   .hint = multiple ? "Cochez tout ce qui s'applique." : NULL,
-                                  .error = ui_errors_for(errs, name), .required = true},
+                                  .error = ui_errors_for(errs, name),
+                                  .required = true},
                opts, v->n, multiple);
 }
 
@@ -186,9 +188,14 @@ static void text_field(struct buf *b, const char *name, const char *label, const
                        const char *value, const struct ui_errors *errs, bool required,
                        enum ui_input_type type, const char *width)
 {
-    ui_input(b, &(struct ui_field){.name = name, .label = label, .hint = hint, .value = value,
-                                   .error = ui_errors_for(errs, name), .required = required,
-                                   .type = type, .width_class = width});
+    ui_input(b, &(struct ui_field){.name = name,
+                                   .label = label,
+                                   .hint = hint,
+                                   .value = value,
+                                   .error = ui_errors_for(errs, name),
+                                   .required = required,
+                                   .type = type,
+                                   .width_class = width});
 }
 
 static void departement_field(struct buf *b, struct arena *a, const struct auth *au,
@@ -210,8 +217,10 @@ static void departement_field(struct buf *b, struct arena *a, const struct auth 
         opts[i] = (struct ui_option){au->departements[i], au->departements[i],
                                      value && strcmp(value, au->departements[i]) == 0};
     ui_select(b,
-              &(struct ui_field){.name = "departement", .label = "Département",
-                                 .error = ui_errors_for(errs, "departement"), .required = true},
+              &(struct ui_field){.name = "departement",
+                                 .label = "Département",
+                                 .error = ui_errors_for(errs, "departement"),
+                                 .required = true},
               opts, au->n_departements);
 }
 
@@ -227,11 +236,11 @@ static int render_form(struct http_request *req, struct http_response *resp,
     ui_h1(&b, arena_printf(a, "%s : %s", record ? "Modifier une activité" : "Nouvelle activité",
                            type_label));
     ui_error_summary(&b, errs);
-    ui_form_begin(&b,
-                  record ? arena_printf(a, "/coordination/activites/%lld/modifier",
-                                        (long long)record->id)
-                         : "/coordination/activites",
-                  "post", au->csrf_token, false);
+    ui_form_begin(
+        &b,
+        record ? arena_printf(a, "/coordination/activites/%lld/modifier", (long long)record->id)
+               : "/coordination/activites",
+        "post", au->csrf_token, false);
     html_lit(&b, "<input type=\"hidden\" name=\"type\" value=\"");
     html_attr(&b, in->type);
     html_lit(&b, "\">");
@@ -255,8 +264,8 @@ static int render_form(struct http_request *req, struct http_response *resp,
         ui_h2(&b, "Participants");
         text_field(&b, "mediateurs", "Médiateurs numériques", NULL, in->mediateurs, errs, false,
                    UI_NUMBER, "short");
-        text_field(&b, "structures", "Structures représentées", NULL, in->structures, errs,
-                   false, UI_NUMBER, "short");
+        text_field(&b, "structures", "Structures représentées", NULL, in->structures, errs, false,
+                   UI_NUMBER, "short");
         text_field(&b, "autres_acteurs", "Autres acteurs", "Élus, agents, partenaires…",
                    in->autres_acteurs, errs, false, UI_NUMBER, "short");
     } else if (strcmp(in->type, "evenement") == 0) {
@@ -269,12 +278,12 @@ static int render_form(struct http_request *req, struct http_response *resp,
                    in->type_evenement_autre, errs, false, UI_TEXT, NULL);
         choices(&b, a, &coordination_organisateurs, "organisateurs", "Organisateurs",
                 in->organisateurs, in->n_organisateurs, true, errs);
-        text_field(&b, "organisateur_autre", "Précision si « Autre »", NULL,
-                   in->organisateur_autre, errs, false, UI_TEXT, NULL);
+        text_field(&b, "organisateur_autre", "Précision si « Autre »", NULL, in->organisateur_autre,
+                   errs, false, UI_TEXT, NULL);
         one_choice(&b, a, &coordination_echelons, "echelon_territorial", "Échelon territorial",
                    in->echelon_territorial, errs);
-        text_field(&b, "participants", "Nombre de participants", NULL, in->participants, errs,
-                   true, UI_NUMBER, "short");
+        text_field(&b, "participants", "Nombre de participants", NULL, in->participants, errs, true,
+                   UI_NUMBER, "short");
     } else {
         text_field(&b, "nom", "Nom du partenariat", "Par exemple : convention avec la CAF.",
                    in->nom, errs, false, UI_TEXT, NULL);
@@ -285,21 +294,23 @@ static int render_form(struct http_request *req, struct http_response *resp,
                 errs);
         text_field(&b, "nature_partenariat_autre", "Précision si « Autre »", NULL,
                    in->nature_partenariat_autre, errs, false, UI_TEXT, NULL);
-        text_field(&b, "structures", "Structures partenaires", "Leur nombre.", in->structures,
-                   errs, true, UI_NUMBER, "short");
+        text_field(&b, "structures", "Structures partenaires", "Leur nombre.", in->structures, errs,
+                   true, UI_NUMBER, "short");
     }
     ui_textarea(&b,
-                &(struct ui_field){.name = "notes", .label = "Notes", .value = in->notes,
+                &(struct ui_field){.name = "notes",
+                                   .label = "Notes",
+                                   .value = in->notes,
                                    .error = ui_errors_for(errs, "notes")},
                 3);
     ui_button(&b, "Enregistrer", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
     ui_link(&b, "Annuler et revenir aux activités", "/coordination/activites");
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = record ? "Modifier une activité"
-                                                             : "Nouvelle activité",
-                                             .status = status},
-                        buf_cstr(&b));
+    return shell_render(
+        req, resp,
+        &(struct shell_page){.title = record ? "Modifier une activité" : "Nouvelle activité",
+                             .status = status},
+        buf_cstr(&b));
 }
 
 /* Validation, plus the département: one the coordinator coordinates. */
@@ -310,8 +321,9 @@ static int check(struct http_request *req, const struct form *f, struct coordina
     coordination_validate(&f->in, today(req->arena), req->arena, c, errs);
     if (c->departement && !ui_errors_for(errs, "departement") && !is_admin(au) &&
         !auth_in_departement(au, c->departement))
-        ui_errors_add(errs, "departement", "Département : choisissez l'un des départements que "
-                                           "vous coordonnez.");
+        ui_errors_add(errs, "departement",
+                      "Département : choisissez l'un des départements que "
+                      "vous coordonnez.");
     return errs->n ? ERR_INVALID : 0;
 }
 
@@ -340,15 +352,16 @@ int coordination_page_new(struct http_request *req, struct http_response *resp)
         {"partenariat", "Partenariat : convention, subvention, rendez-vous avec un élu…", false},
     };
     ui_choices(&b,
-               &(struct ui_field){.name = "type", .label = "Type d'activité",
-                                  .error = ui_errors_for(&errs, "type"), .required = true},
+               &(struct ui_field){.name = "type",
+                                  .label = "Type d'activité",
+                                  .error = ui_errors_for(&errs, "type"),
+                                  .required = true},
                opts, 3, false);
     ui_button(&b, "Continuer", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = "Nouvelle activité",
-                                             .status = type ? 400 : 200},
-                        buf_cstr(&b));
+    return shell_render(
+        req, resp, &(struct shell_page){.title = "Nouvelle activité", .status = type ? 400 : 200},
+        buf_cstr(&b));
 }
 
 int coordination_page_create(struct http_request *req, struct http_response *resp)
@@ -357,8 +370,8 @@ int coordination_page_create(struct http_request *req, struct http_response *res
     const struct auth *au = auth_of(req);
     const char *type = http_param(&req->form, "type");
     if (!type || !coordination_label(&coordination_types, type))
-        return http_fail(req, ERR_INVALID,
-                         "Type d'activité : animation, evenement ou partenariat.", "type");
+        return http_fail(req, ERR_INVALID, "Type d'activité : animation, evenement ou partenariat.",
+                         "type");
     struct form f;
     form_from_request(req, type, &f);
     struct coordination c;
@@ -431,8 +444,8 @@ int coordination_page_delete_form(struct http_request *req, struct http_response
     struct buf b = page_buf(req);
     ui_h1(&b, "Supprimer cette activité ?");
     ui_p(&b, arena_printf(a, "%s du %s : %s. Elle ne sera plus comptée dans les statistiques.",
-                          coordination_label(&coordination_types, c.type),
-                          lieux_date_fr(a, c.date), summary_of(a, &c)));
+                          coordination_label(&coordination_types, c.type), lieux_date_fr(a, c.date),
+                          summary_of(a, &c)));
     ui_form_begin(&b, arena_printf(a, "/coordination/activites/%lld/supprimer", (long long)c.id),
                   "post", auth_of(req)->csrf_token, false);
     ui_button(&b, "Supprimer", UI_BUTTON_WARNING);
@@ -482,16 +495,15 @@ int coordination_page_list(struct http_request *req, struct http_response *resp)
     size_t n;
     int64_t total;
     if (rc == 0)
-        rc = coordination_list(ctx->db, a, who, (page - 1) * PER_PAGE, PER_PAGE, &list, &n,
-                               &total);
+        rc = coordination_list(ctx->db, a, who, (page - 1) * PER_PAGE, PER_PAGE, &list, &n, &total);
     if (rc)
         return rc;
     const char *ok = http_param(&req->query, "ok");
-    const char *notice = !ok                              ? NULL
-                         : strcmp(ok, "cree") == 0        ? "L'activité est enregistrée."
-                         : strcmp(ok, "modifie") == 0     ? "Les modifications sont enregistrées."
-                         : strcmp(ok, "supprime") == 0    ? "L'activité est supprimée."
-                                                          : NULL;
+    const char *notice = !ok                           ? NULL
+                         : strcmp(ok, "cree") == 0     ? "L'activité est enregistrée."
+                         : strcmp(ok, "modifie") == 0  ? "Les modifications sont enregistrées."
+                         : strcmp(ok, "supprime") == 0 ? "L'activité est supprimée."
+                                                       : NULL;
     struct buf b = page_buf(req);
     ui_h1(&b, "Animation du réseau");
     ui_p(&b, who ? "Vos activités de coordination : les animations, les événements et les "
@@ -538,10 +550,9 @@ int coordination_page_list(struct http_request *req, struct http_response *resp)
                 summary_of(a, c),
                 arena_printf(a, "%lld%s", (long long)people,
                              strcmp(c->type, "partenariat") == 0 ? " structure(s)" : "")};
-            ui_table_row_link(&b, &t,
-                              arena_printf(a, "/coordination/activites/%lld/modifier",
-                                           (long long)c->id),
-                              cells);
+            ui_table_row_link(
+                &b, &t, arena_printf(a, "/coordination/activites/%lld/modifier", (long long)c->id),
+                cells);
         }
         ui_table_end(&b);
         ui_pagination(&b, "/coordination/activites?", page, (total + PER_PAGE - 1) / PER_PAGE);

@@ -6,8 +6,8 @@
 #include "core/err.h"
 #include "core/str.h"
 
-int maintenance_beneficiaires(struct db *db, const struct config *cfg, int64_t now,
-                              struct arena *a, const char **summary)
+int maintenance_beneficiaires(struct db *db, const struct config *cfg, int64_t now, struct arena *a,
+                              const char **summary)
 {
     int64_t months;
     const char *text = cfg->anonymise_months;

@@ -15,7 +15,7 @@ struct db;
 /* Step « beneficiaires »: anonymises the named records without accompaniment for
  * cfg->anonymise_months months (RELAIS_ANONYMISE_MONTHS or --mois, 24 by default). ERR_INVALID
  * with a French summary when the period is not a whole number of months from 1 to 600. */
-int maintenance_beneficiaires(struct db *db, const struct config *cfg, int64_t now,
-                              struct arena *a, const char **summary);
+int maintenance_beneficiaires(struct db *db, const struct config *cfg, int64_t now, struct arena *a,
+                              const char **summary);
 
 #endif

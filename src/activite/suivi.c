@@ -101,15 +101,26 @@ void suivi_progression(const struct suivi_etape *steps, size_t n, struct suivi_p
 #define LEVEL(ac, c) "coalesce(" ac ".autonomie, " c ".autonomie)"
 static const char SQL_BECAME_AUTONOMOUS[] =
     "SELECT count(DISTINCT ac.beneficiaire_id) FROM accompagnements ac JOIN cra c ON c.id = "
-    "ac.cra_id WHERE c.deleted_at IS NULL AND " LEVEL("ac", "c") " = 'autonome' AND c.date >= $1 "
-    "AND c.date <= $2 AND ($3 = '' OR c.departement = $3) AND ($4 = 0 OR c.structure_id = $4) AND "
-    "($5 = 0 OR c.mediateur_id = $5) AND NOT EXISTS (SELECT 1 FROM accompagnements ac2 JOIN cra "
-    "c2 ON c2.id = ac2.cra_id WHERE ac2.beneficiaire_id = ac.beneficiaire_id AND c2.deleted_at IS "
-    "NULL AND " LEVEL("ac2", "c2") " IS NOT NULL AND c2.date <= $2 AND (c2.date > c.date OR "
-    "(c2.date = c.date AND c2.id > c.id))) AND EXISTS (SELECT 1 FROM accompagnements ac3 JOIN cra "
-    "c3 ON c3.id = ac3.cra_id WHERE ac3.beneficiaire_id = ac.beneficiaire_id AND c3.deleted_at IS "
-    "NULL AND " LEVEL("ac3", "c3") " IN ('entierement_accompagne', 'partiellement_autonome') AND "
-    "(c3.date < c.date OR (c3.date = c.date AND c3.id < c.id)))";
+    "ac.cra_id WHERE c.deleted_at IS NULL AND " LEVEL(
+        "ac",
+        "c") " = 'autonome' AND c.date >= $1 "
+             "AND c.date <= $2 AND ($3 = '' OR c.departement = $3) AND ($4 = 0 OR c.structure_id = "
+             "$4) AND "
+             "($5 = 0 OR c.mediateur_id = $5) AND NOT EXISTS (SELECT 1 FROM accompagnements ac2 "
+             "JOIN cra "
+             "c2 ON c2.id = ac2.cra_id WHERE ac2.beneficiaire_id = ac.beneficiaire_id AND "
+             "c2.deleted_at IS "
+             "NULL AND " LEVEL(
+                 "ac2",
+                 "c2") " IS NOT NULL AND c2.date <= $2 AND (c2.date > c.date OR "
+                       "(c2.date = c.date AND c2.id > c.id))) AND EXISTS (SELECT 1 FROM "
+                       "accompagnements ac3 JOIN cra "
+                       "c3 ON c3.id = ac3.cra_id WHERE ac3.beneficiaire_id = ac.beneficiaire_id "
+                       "AND c3.deleted_at IS "
+                       "NULL AND " LEVEL(
+                           "ac3",
+                           "c3") " IN ('entierement_accompagne', 'partiellement_autonome') AND "
+                                 "(c3.date < c.date OR (c3.date = c.date AND c3.id < c.id)))";
 
 int suivi_count_became_autonomous(struct db *db, const struct suivi_scope *scope, int64_t *count)
 {

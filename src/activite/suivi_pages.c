@@ -78,12 +78,15 @@ int suivi_page_parcours(struct http_request *req, struct http_response *resp)
     } else {
         const char *trend =
             p.mesures < 2 ? "Un seul niveau relevé pour l'instant"
-            : p.gain > 0  ? arena_printf(a, "En progrès de %d niveau%s", p.gain, p.gain > 1 ? "x" : "")
-            : p.gain < 0  ? arena_printf(a, "En recul de %d niveau%s", -p.gain, p.gain < -1 ? "x" : "")
-                          : "Niveau stable";
+            : p.gain > 0
+                ? arena_printf(a, "En progrès de %d niveau%s", p.gain, p.gain > 1 ? "x" : "")
+            : p.gain < 0
+                ? arena_printf(a, "En recul de %d niveau%s", -p.gain, p.gain < -1 ? "x" : "")
+                : "Niveau stable";
         ui_notice(&b, UI_NOTICE_INFO, "Progression",
-                  arena_printf(a, "Premier niveau relevé : %s. Dernier niveau : %s. %s, sur %zu "
-                                  "accompagnement%s.",
+                  arena_printf(a,
+                               "Premier niveau relevé : %s. Dernier niveau : %s. %s, sur %zu "
+                               "accompagnement%s.",
                                level_label(p.premier), level_label(p.dernier), trend, n,
                                n > 1 ? "s" : ""));
     }

@@ -197,8 +197,8 @@ h.forEachStore('activite suivi', (ctx) => {
         assert.equal(csv.status, 200);
         assert.match(csv.headers.get('content-type'), /^text\/csv/);
         assert.ok(csv.bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), 'UTF-8 BOM');
-        assert.match(csv.text, /"fiche";"notes";"'=1\+1 aime les jeux"/);
-        assert.match(csv.text, /"accompagnements 4";"autonomie";"autonome"/);
+        assert.match(csv.text, /^fiche;notes;'=1\+1 aime les jeux\r$/m);
+        assert.match(csv.text, /^accompagnements 4;autonomie;autonome\r$/m);
         assert.equal(count(ctx.db, `SELECT count(*) FROM beneficiaires_history WHERE beneficiaire_id = ${a} AND action = 'export';`), 2);
     });
 

@@ -56,10 +56,14 @@ static void test_validate_named(void **state)
     struct arena a = ARENA_INIT;
     struct beneficiaire b = {0};
     struct ui_errors errs = {0};
-    struct beneficiaire_input in = {.prenom = " Éloïse ", .nom = "Le Gall",
-                                    .annee_naissance = "1950", .genre = "feminin",
-                                    .statut_social = "retraite", .commune = "53130",
-                                    .email = "eloise@example.org", .consentement = "1"};
+    struct beneficiaire_input in = {.prenom = " Éloïse ",
+                                    .nom = "Le Gall",
+                                    .annee_naissance = "1950",
+                                    .genre = "feminin",
+                                    .statut_social = "retraite",
+                                    .commune = "53130",
+                                    .email = "eloise@example.org",
+                                    .consentement = "1"};
     assert_int_equal(beneficiaire_validate(&in, NULL, 2026, true, &a, &b, &errs), 0);
     assert_string_equal(b.prenom, "Éloïse");
     assert_int_equal(b.annee_naissance, 1950);
@@ -67,9 +71,13 @@ static void test_validate_named(void **state)
     assert_string_equal(b.commune_code_postal, "53130");
 
     /* No consent, a bad year, an unknown genre, a bad e-mail and phone: one message each. */
-    struct beneficiaire_input bad = {.prenom = "Jean", .nom = "", .annee_naissance = "3000",
-                                     .genre = "autre", .email = "pas-une-adresse",
-                                     .telephone = "12", .commune = "Laval"};
+    struct beneficiaire_input bad = {.prenom = "Jean",
+                                     .nom = "",
+                                     .annee_naissance = "3000",
+                                     .genre = "autre",
+                                     .email = "pas-une-adresse",
+                                     .telephone = "12",
+                                     .commune = "Laval"};
     memset(&errs, 0, sizeof(errs));
     assert_int_equal(beneficiaire_validate(&bad, NULL, 2026, true, &a, &b, &errs), ERR_INVALID);
     assert_non_null(ui_errors_for(&errs, "nom"));
@@ -82,8 +90,11 @@ static void test_validate_named(void **state)
     assert_null(ui_errors_for(&errs, "prenom"));
 
     /* An age band that contradicts the birth year. */
-    struct beneficiaire_input band = {.prenom = "A", .nom = "B", .annee_naissance = "2000",
-                                      .tranche_age = "soixante_dix_plus", .consentement = "1"};
+    struct beneficiaire_input band = {.prenom = "A",
+                                      .nom = "B",
+                                      .annee_naissance = "2000",
+                                      .tranche_age = "soixante_dix_plus",
+                                      .consentement = "1"};
     memset(&errs, 0, sizeof(errs));
     assert_int_equal(beneficiaire_validate(&band, NULL, 2026, true, &a, &b, &errs), ERR_INVALID);
     assert_non_null(ui_errors_for(&errs, "tranche_age"));
@@ -101,12 +112,18 @@ static void test_coordination_validate(void **state)
     struct coordination c;
     struct ui_errors errs = {0};
     const char *themes[] = {"reseau", "autre"};
-    struct coordination_input in = {.type = "animation", .date = "2026-02-10", .duree = "90",
-                                    .departement = "53", .type_animation = "comite",
-                                    .initiative = "initiative", .thematiques_animation = themes,
+    struct coordination_input in = {.type = "animation",
+                                    .date = "2026-02-10",
+                                    .duree = "90",
+                                    .departement = "53",
+                                    .type_animation = "comite",
+                                    .initiative = "initiative",
+                                    .thematiques_animation = themes,
                                     .n_thematiques_animation = 2,
                                     .thematique_animation_autre = "Bilan annuel",
-                                    .mediateurs = "12", .structures = "5", .autres_acteurs = "3"};
+                                    .mediateurs = "12",
+                                    .structures = "5",
+                                    .autres_acteurs = "3"};
     assert_int_equal(coordination_validate(&in, "2026-03-01", &a, &c, &errs), 0);
     assert_string_equal(c.thematiques_animation, "reseau|autre");
     assert_int_equal(c.participants, 15);
@@ -127,8 +144,11 @@ static void test_coordination_validate(void **state)
     assert_non_null(ui_errors_for(&errs, "structures"));
 
     /* An événement needs a name, organisers, a scale and participants; a date must be real. */
-    struct coordination_input ev = {.type = "evenement", .date = "2026-02-30", .duree = "240",
-                                    .departement = "53", .type_evenement = "nec_local"};
+    struct coordination_input ev = {.type = "evenement",
+                                    .date = "2026-02-30",
+                                    .duree = "240",
+                                    .departement = "53",
+                                    .type_evenement = "nec_local"};
     memset(&errs, 0, sizeof(errs));
     assert_int_equal(coordination_validate(&ev, "2026-03-01", &a, &c, &errs), ERR_INVALID);
     assert_non_null(ui_errors_for(&errs, "date"));
@@ -165,8 +185,9 @@ static int64_t insert_returning(struct db *db, const char *sql, const char *t1, 
     return id;
 }
 
-static const char SQL_USER[] = "INSERT INTO users (email, name, created_at) VALUES ($1, 'Médiatrice "
-                               "de test', $2) RETURNING id";
+static const char SQL_USER[] =
+    "INSERT INTO users (email, name, created_at) VALUES ($1, 'Médiatrice "
+    "de test', $2) RETURNING id";
 static const char SQL_STRUCTURE[] =
     "INSERT INTO structures (nom, departement, created_at, updated_at) VALUES ($1, '53', $2, $2) "
     "RETURNING id";
@@ -203,9 +224,13 @@ static int teardown(void **state)
 static int64_t named(struct fixture *f, int64_t structure, const char *prenom, const char *nom,
                      int64_t annee, int64_t at)
 {
-    struct beneficiaire b = {.mediateur_id = f->user, .structure_id = structure,
-                             .departement = "53", .prenom = prenom, .nom = nom,
-                             .annee_naissance = annee, .genre = "feminin"};
+    struct beneficiaire b = {.mediateur_id = f->user,
+                             .structure_id = structure,
+                             .departement = "53",
+                             .prenom = prenom,
+                             .nom = nom,
+                             .annee_naissance = annee,
+                             .genre = "feminin"};
     assert_int_equal(beneficiaire_create(f->store.db, &f->a, &b, f->user, at), 0);
     return b.id;
 }
@@ -243,8 +268,8 @@ static int64_t cra_for(struct fixture *f, int64_t beneficiaire, const char *date
 /* The counters kept on write and the raw rows give the same figures for the structure. */
 static void assert_counters_match(struct fixture *f)
 {
-    struct activite_stats_filter flt = {.structure_id = f->structure, .du = "2023-01-01",
-                                        .au = "2026-03-31"};
+    struct activite_stats_filter flt = {
+        .structure_id = f->structure, .du = "2023-01-01", .au = "2026-03-31"};
     struct activite_stats kept, raw;
     assert_int_equal(activite_stats_from_aggregates(f->store.db, &f->a, &flt, &kept), 0);
     assert_int_equal(activite_stats_from_raw(f->store.db, &f->a, &flt, &raw), 0);
@@ -288,8 +313,8 @@ static void test_duplicates(void **state)
     struct beneficiaire *found;
     size_t n;
     /* No accent, one typo, same year: found; the other structure's record is not. */
-    assert_int_equal(beneficiaire_find_similar(f->store.db, &f->a, f->structure, "ELOISE",
-                                               "Le Gal", 1950, 0, &found, &n),
+    assert_int_equal(beneficiaire_find_similar(f->store.db, &f->a, f->structure, "ELOISE", "Le Gal",
+                                               1950, 0, &found, &n),
                      0);
     assert_int_equal(n, 1);
     assert_int_equal(found[0].id, a);
@@ -315,9 +340,9 @@ static void test_duplicates(void **state)
     /* The list finds her by a folded part of her name, and only where the user may look. */
     struct beneficiaire *list;
     int64_t total;
-    assert_int_equal(beneficiaire_list(f->store.db, &f->a, f->user, false, "le gall", 0, 20, &list,
-                                       &n, &total),
-                     0);
+    assert_int_equal(
+        beneficiaire_list(f->store.db, &f->a, f->user, false, "le gall", 0, 20, &list, &n, &total),
+        0);
     assert_int_equal(total, 2); /* both are hers: she owns them */
     assert_int_equal(beneficiaire_list(f->store.db, &f->a, f->other_user, false, "le gall", 0, 20,
                                        &list, &n, &total),
@@ -397,13 +422,13 @@ static void test_became_autonomous(void **state)
     assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
     assert_int_equal(count, 0);
     /* Another structure's scope sees nobody. */
-    s = (struct suivi_scope){.from = "2026-02-01", .to = "2026-02-28",
-                             .structure_id = f->other_structure};
+    s = (struct suivi_scope){
+        .from = "2026-02-01", .to = "2026-02-28", .structure_id = f->other_structure};
     assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
     assert_int_equal(count, 0);
     /* Up to 2026-02-10, Rose had become autonome (the relapse came later). */
-    s = (struct suivi_scope){.from = "2026-02-01", .to = "2026-02-10", .mediateur_id = f->user,
-                             .departement = "53"};
+    s = (struct suivi_scope){
+        .from = "2026-02-01", .to = "2026-02-10", .mediateur_id = f->user, .departement = "53"};
     assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
     assert_int_equal(count, 1);
 }
@@ -480,20 +505,35 @@ static void test_coordination_store(void **state)
 {
     struct fixture *f = *state;
     struct db *db = f->store.db;
-    struct coordination c = {.coordinateur_id = f->user, .departement = "53", .type = "animation",
-                             .date = "2026-02-10", .duree = 90, .type_animation = "comite",
-                             .initiative = "demande", .thematiques_animation = "reseau",
-                             .mediateurs = 10, .structures = 4, .participants = 10};
+    struct coordination c = {.coordinateur_id = f->user,
+                             .departement = "53",
+                             .type = "animation",
+                             .date = "2026-02-10",
+                             .duree = 90,
+                             .type_animation = "comite",
+                             .initiative = "demande",
+                             .thematiques_animation = "reseau",
+                             .mediateurs = 10,
+                             .structures = 4,
+                             .participants = 10};
     assert_int_equal(coordination_insert(db, &c, NOW), 0);
-    struct coordination p = {.coordinateur_id = f->user, .departement = "53",
-                             .type = "partenariat", .date = "2026-01-15",
+    struct coordination p = {.coordinateur_id = f->user,
+                             .departement = "53",
+                             .type = "partenariat",
+                             .date = "2026-01-15",
                              .echelon_territorial = "departemental",
-                             .natures_partenariat = "subvention|rdv_elu", .structures = 3};
+                             .natures_partenariat = "subvention|rdv_elu",
+                             .structures = 3};
     assert_int_equal(coordination_insert(db, &p, NOW), 0);
-    struct coordination e = {.coordinateur_id = f->other_user, .departement = "72",
-                             .type = "evenement", .date = "2026-02-11", .duree = 240,
-                             .nom = "Numérique en Commun[s] Sarthe", .type_evenement = "nec_local",
-                             .organisateurs = "hub", .echelon_territorial = "departemental",
+    struct coordination e = {.coordinateur_id = f->other_user,
+                             .departement = "72",
+                             .type = "evenement",
+                             .date = "2026-02-11",
+                             .duree = 240,
+                             .nom = "Numérique en Commun[s] Sarthe",
+                             .type_evenement = "nec_local",
+                             .organisateurs = "hub",
+                             .echelon_territorial = "departemental",
                              .participants = 120};
     assert_int_equal(coordination_insert(db, &e, NOW), 0);
 
@@ -543,12 +583,9 @@ int main(void)
         cmocka_unit_test(test_coordination_validate),
     };
     const struct CMUnitTest stored[] = {
-        cmocka_unit_test(test_duplicates),
-        cmocka_unit_test(test_merge),
-        cmocka_unit_test(test_became_autonomous),
-        cmocka_unit_test(test_erase),
-        cmocka_unit_test(test_anonymise_inactive),
-        cmocka_unit_test(test_coordination_store),
+        cmocka_unit_test(test_duplicates),         cmocka_unit_test(test_merge),
+        cmocka_unit_test(test_became_autonomous),  cmocka_unit_test(test_erase),
+        cmocka_unit_test(test_anonymise_inactive), cmocka_unit_test(test_coordination_store),
     };
     int failed = cmocka_run_group_tests_name("activite-suivi", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("activite-suivi-sqlite", stored, setup_sqlite, teardown);
