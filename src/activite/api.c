@@ -305,7 +305,7 @@ int activite_api_list(struct http_request *req, struct http_response *resp)
                                                   (long long)rows[n - 1].id))
                        : json_null();
     http_json(resp, 200,
-              json_pack("{s:o, s:o, s:s}", "activites", list, "suivant", next, "vocab_version",
+              json_pack("{s:o, s:o, s:s}", "data", list, "suivant", next, "vocab_version",
                         VOCAB_VERSION));
     return 0;
 }

@@ -337,21 +337,21 @@ h.forEachStore('activite cra', (ctx) => {
             const page = await c.get(url);
             assert.equal(page.status, 200, page.text);
             const j = page.json();
-            seen.push(...j.activites.map((a) => a.id));
+            seen.push(...j.data.map((a) => a.id));
             url = j.suivant ? `/api/v1/activites?limite=2&apres=${encodeURIComponent(j.suivant)}` : null;
         }
         assert.equal(new Set(seen).size, seen.length);
         assert.equal(seen.length, countCra(f.users.mediateur.id));
         assert.deepEqual([...seen].sort((a, b) => a - b), seen);
         const typed = (await c.get('/api/v1/activites?type=demarche')).json();
-        assert.ok(typed.activites.length >= 1);
-        assert.ok(typed.activites.every((a) => a.type === 'demarche'));
-        assert.ok(typed.activites.every((a) => !('prenom' in a) && !('nom' in a)));
+        assert.ok(typed.data.length >= 1);
+        assert.ok(typed.data.every((a) => a.type === 'demarche'));
+        assert.ok(typed.data.every((a) => !('prenom' in a) && !('nom' in a)));
         assert.equal((await c.get('/api/v1/activites?apres=x')).status, 400);
         assert.equal((await c.get('/api/v1/activites?du=2026-13')).status, 400);
         // The coordinator reads the département.
         const coord = (await sessions.coordinateur.get('/api/v1/activites?limite=200')).json();
-        assert.ok(coord.activites.some((a) => a.id === body.id));
+        assert.ok(coord.data.some((a) => a.id === body.id));
         assert.equal((await sessions.coordinateur.get('/api/v1/activites?departement=75')).status, 403);
     });
 
@@ -383,7 +383,7 @@ h.forEachStore('activite cra', (ctx) => {
         assert.equal(denied.status, 403);
         const list = await anon.get('/api/v1/activites?limite=200', { headers: read });
         assert.equal(list.status, 200);
-        assert.ok(list.json().activites.some((a) => a.id === ok.json().id));
-        assert.ok(list.json().activites.every((a) => a.structure_id === sid));
+        assert.ok(list.json().data.some((a) => a.id === ok.json().id));
+        assert.ok(list.json().data.every((a) => a.structure_id === sid));
     });
 });
