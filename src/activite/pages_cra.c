@@ -864,6 +864,16 @@ int activite_page_delete(struct http_request *req, struct http_response *resp)
 
 /* ---- the list ---- */
 
+/* A département code as it may go into a link unescaped: "53", "2A", "974". */
+static bool departement_code(const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || s[i] == 'A' || s[i] == 'B'))
+            return false;
+    return n >= 2 && n <= 3;
+}
+
 static bool iso_day(const char *s)
 {
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
@@ -1003,7 +1013,7 @@ int activite_page_list(struct http_request *req, struct http_response *resp)
             buf_addf(&next, "&au=%s", f.au);
         if (f.type >= 0)
             buf_addf(&next, "&type=%s", vocab_value(&vocab_cra_type, f.type));
-        if (f.departement && !m && strlen(f.departement) <= 3)
+        if (f.departement && !m && departement_code(f.departement))
             buf_addf(&next, "&departement=%s", f.departement);
         ui_link(&b, "Activités plus anciennes", buf_cstr(&next));
     }
