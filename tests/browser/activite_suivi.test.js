@@ -105,7 +105,10 @@ h.forEachStore('browser: activite suivi', (ctx) => {
         assert.match(main, /Niveau d'autonomie : Autonome avec guidage en cas de besoin/);
         await assertAxe(page, 'parcours');
         await page.setViewportSize({ width: 360, height: 740 });
-        assert.deepEqual(await b.horizontalOverflow(page), [], 'parcours on a phone');
+        for (const p of [`/beneficiaires/${id}/parcours`, `/beneficiaires/${id}`, '/beneficiaires', '/beneficiaires/nouveau']) {
+            await page.goto(`${ctx.server.base}${p}`);
+            assert.deepEqual(await b.horizontalOverflow(page), [], `${p} on a phone`);
+        }
         await page.goto(`${ctx.server.base}/beneficiaires/${id}/effacer`);
         await assertAxe(page, 'erase confirmation');
         await page.goto(`${ctx.server.base}/beneficiaires/${id}/fusionner`);
