@@ -485,6 +485,39 @@ static void test_list_last_usage(void **state)
     assert_int_equal(dc[0], 3);
 }
 
+/* The vocabularies are La Coop's, value for value: 30 thématiques (11 administrative), and each
+ * enum indexes its table. */
+static void test_vocab(void **state)
+{
+    (void)state;
+    assert_int_equal(vocab_thematique.count, THEMATIQUE_COUNT);
+    assert_int_equal(THEMATIQUE_COUNT, 30);
+    int demarches = 0;
+    for (int t = 0; t < THEMATIQUE_COUNT; t++)
+        demarches += thematique_is_demarche((enum thematique)t);
+    assert_int_equal(demarches, 11);
+    assert_string_equal(
+        vocab_value(&vocab_thematique, THEMATIQUE_AIDE_AUX_DEMARCHES_ADMINISTRATIVES),
+        "aide_aux_demarches_administratives");
+    assert_string_equal(vocab_value(&vocab_thematique, THEMATIQUE_ASSOCIATIONS), "associations");
+    assert_int_equal(vocab_type_lieu.count, TYPE_LIEU_COUNT);
+    assert_int_equal(vocab_materiel.count, MATERIEL_COUNT);
+    assert_int_equal(vocab_autonomie.count, AUTONOMIE_COUNT);
+    assert_int_equal(vocab_niveau_atelier.count, NIVEAU_ATELIER_COUNT);
+    assert_int_equal(vocab_structure_redirection.count, STRUCTURE_REDIRECTION_COUNT);
+    assert_int_equal(vocab_genre.count, GENRE_COUNT);
+    assert_int_equal(vocab_tranche_age.count, TRANCHE_AGE_COUNT);
+    assert_int_equal(vocab_statut_social.count, STATUT_SOCIAL_COUNT);
+    assert_int_equal(vocab_find(&vocab_type_lieu, "a_distance"), TYPE_LIEU_A_DISTANCE);
+    assert_int_equal(vocab_find(&vocab_type_lieu, "À distance"), -1); /* a label is not a value */
+    assert_null(vocab_value(&vocab_autonomie, AUTONOMIE_AUCUN));
+    assert_string_equal(vocab_label(&vocab_autonomie, AUTONOMIE_AUTONOME), "Autonome");
+    assert_int_equal(tranche_age_of_birth_year(1950, 2026), TRANCHE_AGE_SOIXANTE_DIX_PLUS);
+    assert_int_equal(tranche_age_of_birth_year(2008, 2026), TRANCHE_AGE_DIX_HUIT_VINGT_QUATRE);
+    assert_int_equal(tranche_age_of_birth_year(2010, 2026), TRANCHE_AGE_DOUZE_DIX_HUIT);
+    assert_int_equal(tranche_age_of_birth_year(0, 2026), TRANCHE_AGE_NON_COMMUNIQUE);
+}
+
 static void test_json(void **state)
 {
     (void)state;
@@ -507,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_from_input),
         cmocka_unit_test(test_json),
+        cmocka_unit_test(test_vocab),
     };
     const struct CMUnitTest stored[] = {
         cmocka_unit_test(test_create_get_update_delete),
