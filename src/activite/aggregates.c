@@ -57,9 +57,11 @@ static const char SQL_JOURS_ADD[] =
 #define PRESENCE_KEY                                                                               \
     "beneficiaire_id = $1 AND niveau = $2 AND departement = $3 AND structure_id = $4 AND "         \
     "mediateur_id = $5"
-static const char SQL_PRESENCE_GET[] =
-    "SELECT accompagnements, anonyme FROM activite_stats_presences WHERE " PRESENCE_KEY
-    " AND mois = $6";
+/* Every month of one person in every scope: a few rows (one per scope and month seen), read once
+ * per person and CRA, so that the previous and next months come from memory. */
+static const char SQL_PRESENCE_ALL[] =
+    "SELECT niveau, departement, structure_id, mediateur_id, mois, accompagnements, anonyme FROM "
+    "activite_stats_presences WHERE beneficiaire_id = $1";
 static const char SQL_PRESENCE_INSERT[] =
     "INSERT INTO activite_stats_presences (beneficiaire_id, niveau, departement, structure_id, "
     "mediateur_id, mois, anonyme, accompagnements) VALUES ($1, $2, $3, $4, $5, $6, $7, 1)";
@@ -68,16 +70,34 @@ static const char SQL_PRESENCE_ADD[] =
     " AND mois = $6";
 static const char SQL_PRESENCE_DELETE[] =
     "DELETE FROM activite_stats_presences WHERE " PRESENCE_KEY " AND mois = $6";
-static const char SQL_PRESENCE_PREV[] =
-    "SELECT MAX(mois) FROM activite_stats_presences WHERE " PRESENCE_KEY " AND mois < $6";
-static const char SQL_PRESENCE_NEXT[] =
-    "SELECT mois, anonyme FROM activite_stats_presences WHERE " PRESENCE_KEY
-    " AND mois > $6 ORDER BY mois LIMIT 1";
+/* The same for the four scopes of one CRA at once ($2 mois, $3 departement, $4 structure, $5
+ * médiateur): the common case, where the person's month is new (or stays) in every scope. */
+static const char SQL_PRESENCE_INSERT4[] =
+    "INSERT INTO activite_stats_presences (beneficiaire_id, niveau, departement, structure_id, "
+    "mediateur_id, mois, anonyme, accompagnements) VALUES ($1, 0, '', 0, 0, $2, $6, 1), "
+    "($1, 1, $3, 0, 0, $2, $6, 1), ($1, 2, $3, $4, 0, $2, $6, 1), ($1, 3, $3, $4, $5, $2, $6, 1)";
+#define PRESENCE_SCOPES4                                                                           \
+    "beneficiaire_id = $1 AND mois = $2 AND (niveau = 0 OR (niveau = 1 AND departement = $3) OR "  \
+    "(niveau = 2 AND departement = $3 AND structure_id = $4) OR (niveau = 3 AND departement = $3 " \
+    "AND structure_id = $4 AND mediateur_id = $5))"
+static const char SQL_PRESENCE_ADD4[] =
+    "UPDATE activite_stats_presences SET accompagnements = accompagnements + $6 WHERE "
+    PRESENCE_SCOPES4;
+static const char SQL_PRESENCE_DELETE4[] =
+    "DELETE FROM activite_stats_presences WHERE " PRESENCE_SCOPES4;
+#define PERSONNES_UPSERT                                                                           \
+    " ON CONFLICT (niveau, departement, mois, structure_id, mediateur_id, mois_precedent, "        \
+    "anonyme) DO UPDATE SET personnes = activite_stats_personnes.personnes + excluded.personnes"
 static const char SQL_PERSONNES_ADD[] =
     "INSERT INTO activite_stats_personnes (niveau, departement, mois, structure_id, mediateur_id, "
-    "mois_precedent, anonyme, personnes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-    "ON CONFLICT (niveau, departement, mois, structure_id, mediateur_id, mois_precedent, anonyme) "
-    "DO UPDATE SET personnes = activite_stats_personnes.personnes + excluded.personnes";
+    "mois_precedent, anonyme, personnes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" PERSONNES_UPSERT;
+/* One link per scope ($1 mois, $2 departement, $3 structure, $4 médiateur, $5 anonyme, $6 delta,
+ * $7..$10 the previous month in each scope). */
+static const char SQL_PERSONNES_ADD4[] =
+    "INSERT INTO activite_stats_personnes (niveau, departement, mois, structure_id, mediateur_id, "
+    "mois_precedent, anonyme, personnes) VALUES (0, '', $1, 0, 0, $7, $5, $6), "
+    "(1, $2, $1, 0, 0, $8, $5, $6), (2, $2, $1, $3, 0, $9, $5, $6), (3, $2, $1, $3, $4, $10, $5, "
+    "$6)" PERSONNES_UPSERT;
 
 
 /*
@@ -452,91 +472,161 @@ static void bind_presence_key(struct db_stmt *st, int64_t benef, const struct sc
     db_bind_int64(st, 6, mois);
 }
 
-/* The months around mois in which the person was accompanied in this scope: the previous one (0
- * when none) and the next one (0 when none, with its anonyme state). */
-static int neighbours(struct db *db, int64_t benef, const struct scope *s, int64_t mois,
-                      int64_t *prev, int64_t *next, int *next_anonyme)
+#define N_SCOPES 4
+#define MAX_MONTHS 1024 /* rows of one person: scopes x months (4 x 36 for three years) */
+
+struct month_row {
+    int niveau;
+    char departement[8];
+    int64_t structure_id, mediateur_id, mois, accompagnements;
+    int anonyme;
+};
+
+/* What one scope sees of the person around mois. */
+struct around {
+    const struct month_row *cur; /* the month itself, or NULL */
+    int64_t prev, next;          /* 0 when none */
+    int next_anonyme;
+};
+
+static bool in_scope(const struct month_row *r, const struct scope *s)
+{
+    return r->niveau == s->niveau && strcmp(r->departement, s->departement) == 0 &&
+           r->structure_id == s->structure_id && r->mediateur_id == s->mediateur_id;
+}
+
+static struct around around_of(const struct month_row *rows, size_t n, const struct scope *s,
+                               int64_t mois)
+{
+    struct around w = {0};
+    for (size_t i = 0; i < n; i++) {
+        const struct month_row *r = &rows[i];
+        if (!in_scope(r, s))
+            continue;
+        if (r->mois == mois)
+            w.cur = r;
+        else if (r->mois < mois && r->mois > w.prev)
+            w.prev = r->mois;
+        else if (r->mois > mois && (!w.next || r->mois < w.next)) {
+            w.next = r->mois;
+            w.next_anonyme = r->anonyme;
+        }
+    }
+    return w;
+}
+
+enum presence_action { PRESENCE_INSERT, PRESENCE_ADD, PRESENCE_DELETE };
+
+/* The links of the people counts when a month enters (delta +1) or leaves (-1): next → prev
+ * becomes next → mois → prev, or back. The first link (mois → prev) is not written here when
+ * batched. */
+static int relink_next(struct db *db, const struct scope *s, int64_t mois, const struct around *w,
+                       int delta)
+{
+    if (!w->next)
+        return 0;
+    int rc = personnes_add(db, s, w->next, w->prev, w->next_anonyme, -delta);
+    return rc ? rc : personnes_add(db, s, w->next, mois, w->next_anonyme, delta);
+}
+
+static int presence_one(struct db *db, int64_t benef, const struct scope *s, int64_t mois,
+                        int anonyme, int sign, enum presence_action act, const struct around *w)
 {
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_PRESENCE_PREV, &st);
+    const char *sql = act == PRESENCE_INSERT   ? SQL_PRESENCE_INSERT
+                      : act == PRESENCE_DELETE ? SQL_PRESENCE_DELETE
+                                               : SQL_PRESENCE_ADD;
+    int rc = db_prepare(db, sql, &st);
     if (rc)
         return rc;
     bind_presence_key(st, benef, s, mois);
-    rc = db_step_one(st);
-    *prev = rc == 0 ? db_col_int64(st, 0) : 0;
-    db_reset(st);
-    if (rc && rc != ERR_NOT_FOUND)
+    if (act != PRESENCE_DELETE)
+        db_bind_int64(st, 7, act == PRESENCE_INSERT ? anonyme : sign);
+    if ((rc = db_exec_stmt(st)) || act == PRESENCE_ADD)
         return rc;
-    rc = db_prepare(db, SQL_PRESENCE_NEXT, &st);
-    if (rc)
+    int delta = act == PRESENCE_INSERT ? +1 : -1;
+    int a = act == PRESENCE_INSERT ? anonyme : w->cur->anonyme;
+    if ((rc = personnes_add(db, s, mois, w->prev, a, delta)))
         return rc;
-    bind_presence_key(st, benef, s, mois);
-    rc = db_step_one(st);
-    *next = rc == 0 ? db_col_int64(st, 0) : 0;
-    *next_anonyme = rc == 0 ? (int)db_col_int64(st, 1) : 0;
-    db_reset(st);
-    return rc == ERR_NOT_FOUND ? 0 : rc;
+    return relink_next(db, s, mois, w, delta);
 }
 
-/* A month enters (delta +1) or leaves (-1) the person's months in this scope: the link
- * next → prev becomes next → mois → prev, or back. */
-static int relink(struct db *db, int64_t benef, const struct scope *s, int64_t mois, int anonyme,
-                  int delta)
-{
-    int64_t prev, next;
-    int next_anonyme;
-    int rc = neighbours(db, benef, s, mois, &prev, &next, &next_anonyme);
-    if (rc == 0)
-        rc = personnes_add(db, s, mois, prev, anonyme, delta);
-    if (rc == 0 && next) {
-        rc = personnes_add(db, s, next, prev, next_anonyme, -delta);
-        if (rc == 0)
-            rc = personnes_add(db, s, next, mois, next_anonyme, delta);
-    }
-    return rc;
-}
-
-static int presence_apply(struct db *db, int64_t benef, const struct scope *s, int64_t mois,
+/* The person's month in the four scopes of the CRA. */
+static int presence_apply(struct db *db, int64_t benef, const struct scope *scopes, int64_t mois,
                           int anonyme, int sign)
 {
+    static _Thread_local struct month_row rows[MAX_MONTHS];
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_PRESENCE_GET, &st);
+    int rc = db_prepare(db, SQL_PRESENCE_ALL, &st);
     if (rc)
         return rc;
-    bind_presence_key(st, benef, s, mois);
-    rc = db_step_one(st);
-    int64_t count = rc == 0 ? db_col_int64(st, 0) : 0;
-    int stored_anonyme = rc == 0 ? (int)db_col_int64(st, 1) : anonyme;
+    db_bind_int64(st, 1, benef);
+    size_t n = 0;
+    while ((rc = db_step(st)) == 1) {
+        if (n == MAX_MONTHS) {
+            rc = ERR_TOO_BIG;
+            break;
+        }
+        struct month_row *r = &rows[n++];
+        r->niveau = (int)db_col_int64(st, 0);
+        copy_col(st, 1, r->departement, sizeof(r->departement));
+        r->structure_id = db_col_int64(st, 2);
+        r->mediateur_id = db_col_int64(st, 3);
+        r->mois = db_col_int64(st, 4);
+        r->accompagnements = db_col_int64(st, 5);
+        r->anonyme = (int)db_col_int64(st, 6);
+    }
     db_reset(st);
-    if (rc && rc != ERR_NOT_FOUND)
+    if (rc < 0)
         return rc;
-    if (sign > 0 && count == 0) {
-        rc = db_prepare(db, SQL_PRESENCE_INSERT, &st);
-        if (rc)
-            return rc;
-        bind_presence_key(st, benef, s, mois);
-        db_bind_int64(st, 7, anonyme);
-        rc = db_exec_stmt(st);
-        return rc ? rc : relink(db, benef, s, mois, anonyme, +1);
+    struct around w[N_SCOPES];
+    enum presence_action act[N_SCOPES];
+    bool same = true;
+    for (int k = 0; k < N_SCOPES; k++) {
+        w[k] = around_of(rows, n, &scopes[k], mois);
+        if (!w[k].cur && sign < 0) {
+            log_error("activite: aggregates: person %lld not counted in %lld", (long long)benef,
+                      (long long)mois);
+            return ERR_INTERNAL;
+        }
+        act[k] = !w[k].cur                                        ? PRESENCE_INSERT
+                 : sign < 0 && w[k].cur->accompagnements == 1 ? PRESENCE_DELETE
+                                                              : PRESENCE_ADD;
+        same = same && act[k] == act[0] &&
+               (act[k] == PRESENCE_ADD || (!w[k].next && (act[k] == PRESENCE_INSERT ||
+                                                          w[k].cur->anonyme == w[0].cur->anonyme)));
     }
-    if (count == 0) {
-        log_error("activite: aggregates: person %lld not counted in %lld", (long long)benef,
-                  (long long)mois);
-        return ERR_INTERNAL;
+    if (!same) {
+        for (int k = 0; k < N_SCOPES; k++)
+            if ((rc = presence_one(db, benef, &scopes[k], mois, anonyme, sign, act[k], &w[k])))
+                return rc;
+        return 0;
     }
-    if (sign < 0 && count == 1) {
-        rc = db_prepare(db, SQL_PRESENCE_DELETE, &st);
-        if (rc)
-            return rc;
-        bind_presence_key(st, benef, s, mois);
-        rc = db_exec_stmt(st);
-        return rc ? rc : relink(db, benef, s, mois, stored_anonyme, -1);
-    }
-    rc = db_prepare(db, SQL_PRESENCE_ADD, &st);
-    if (rc)
+    /* Every scope does the same thing, with no later month to relink: two statements. */
+    const char *sql = act[0] == PRESENCE_INSERT   ? SQL_PRESENCE_INSERT4
+                      : act[0] == PRESENCE_DELETE ? SQL_PRESENCE_DELETE4
+                                                  : SQL_PRESENCE_ADD4;
+    if ((rc = db_prepare(db, sql, &st)))
         return rc;
-    bind_presence_key(st, benef, s, mois);
-    db_bind_int64(st, 7, sign);
+    db_bind_int64(st, 1, benef);
+    db_bind_int64(st, 2, mois);
+    db_bind_text(st, 3, scopes[3].departement);
+    db_bind_int64(st, 4, scopes[3].structure_id);
+    db_bind_int64(st, 5, scopes[3].mediateur_id);
+    if (act[0] != PRESENCE_DELETE)
+        db_bind_int64(st, 6, act[0] == PRESENCE_INSERT ? anonyme : sign);
+    if ((rc = db_exec_stmt(st)) || act[0] == PRESENCE_ADD)
+        return rc;
+    if ((rc = db_prepare(db, SQL_PERSONNES_ADD4, &st)))
+        return rc;
+    db_bind_int64(st, 1, mois);
+    db_bind_text(st, 2, scopes[3].departement);
+    db_bind_int64(st, 3, scopes[3].structure_id);
+    db_bind_int64(st, 4, scopes[3].mediateur_id);
+    db_bind_int64(st, 5, act[0] == PRESENCE_INSERT ? anonyme : w[0].cur->anonyme);
+    db_bind_int64(st, 6, act[0] == PRESENCE_INSERT ? +1 : -1);
+    for (int k = 0; k < N_SCOPES; k++)
+        db_bind_int64(st, 7 + k, w[k].prev);
     return db_exec_stmt(st);
 }
 
@@ -578,18 +668,15 @@ static int people_apply(struct db *db, int64_t cra_id, const struct cra_row *r, 
     if (rc < 0)
         return rc;
     int64_t mois = month_of(r->date);
-    const struct scope scopes[] = {
+    const struct scope scopes[N_SCOPES] = {
         {0, "", 0, 0},
         {1, r->departement, 0, 0},
         {2, r->departement, r->structure_id, 0},
         {3, r->departement, r->structure_id, r->mediateur_id},
     };
     for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < sizeof(scopes) / sizeof(scopes[0]); k++) {
-            rc = presence_apply(db, people[i].id, &scopes[k], mois, people[i].anonyme, sign);
-            if (rc)
-                return rc;
-        }
+        if ((rc = presence_apply(db, people[i].id, scopes, mois, people[i].anonyme, sign)))
+            return rc;
     return 0;
 }
 

@@ -116,6 +116,9 @@ static void make_cra(struct fixture *f, struct arena *a, struct cra *c, int i)
         c->titre_atelier = "Atelier";
         for (int k = 0; k < 2; k++)
             c->participants[c->n_participants++].beneficiaire_id = f->people[m * 2 + k];
+        /* Someone another médiateur follows: the person's months differ between scopes. */
+        if (rnd(3) == 0)
+            c->participants[c->n_participants++].beneficiaire_id = f->people[((m + 1) % 3) * 2];
         if (rnd(2)) {
             c->anonymes.total = 5;
             c->anonymes.deja_accompagne = 2;
