@@ -86,6 +86,14 @@ static const char *percent(struct arena *a, int64_t part, int64_t whole)
     return arena_printf(a, "%lld %%", (long long)((part * 100 + whole / 2) / whole));
 }
 
+/* A count and its share of whole; a masked count shows no share (it would give the count back). */
+static const char *count_share(struct arena *a, int64_t n, int64_t whole, const struct view *v)
+{
+    if (v->masked && (activite_stats_masked(n) || activite_stats_masked(whole)))
+        return count_text(a, n, v);
+    return arena_printf(a, "%s (%s)", count_text(a, n, v), percent(a, n, whole));
+}
+
 static const char *const mois_fr[] = {"janvier", "février", "mars",      "avril",
                                       "mai",     "juin",    "juillet",   "août",
                                       "septembre", "octobre", "novembre", "décembre"};
@@ -197,12 +205,9 @@ static void key_figures(struct buf *b, struct arena *a, const struct activite_st
     ui_table_begin(b, &t);
     const char *rows[][2] = {
         {"Activités", count_text(a, s->activites, v)},
-        {"dont accompagnements individuels", arena_printf(a, "%s (%s)", count_text(a, n_ind, v),
-                                                          percent(a, n_ind, s->activites))},
-        {"dont démarches administratives", arena_printf(a, "%s (%s)", count_text(a, n_dem, v),
-                                                        percent(a, n_dem, s->activites))},
-        {"dont ateliers collectifs", arena_printf(a, "%s (%s)", count_text(a, n_col, v),
-                                                  percent(a, n_col, s->activites))},
+        {"dont accompagnements individuels", count_share(a, n_ind, s->activites, v)},
+        {"dont démarches administratives", count_share(a, n_dem, s->activites, v)},
+        {"dont ateliers collectifs", count_share(a, n_col, s->activites, v)},
         {"Participants aux ateliers", count_text(a, s->participants, v)},
         {"Accompagnements", count_text(a, s->accompagnements, v)},
         {"Heures d’accompagnement", count_text(a, (s->minutes + 30) / 60, v)},
