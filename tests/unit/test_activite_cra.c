@@ -419,7 +419,9 @@ static void test_list_last_usage(void **state)
         struct cra c;
         mine(f, &c);
         c.mediateur_id = f->other_user;
-        snprintf(c.date, sizeof(c.date), "2026-02-%02d", 10 + i);
+        static const char *const days[] = {"2026-02-10", "2026-02-11", "2026-02-12",
+                                           "2026-02-13", "2026-02-14"};
+        memcpy(c.date, days[i], sizeof(c.date));
         c.duree = durees[i];
         if (i == 2) {
             c.type = CRA_DEMARCHE;
