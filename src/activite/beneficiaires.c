@@ -935,7 +935,7 @@ static const char *iso_time(struct arena *a, int64_t t)
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
-int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, json_t **out)
+int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, int months, json_t **out)
 {
     *out = NULL;
     struct beneficiaire b;
@@ -968,9 +968,7 @@ int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, json_t 
     json_object_set_new(o, "modifie_le", text_or_null(iso_time(a, b.updated_at)));
     json_object_set_new(o, "consentement_le", text_or_null(iso_time(a, b.consent_at)));
     json_object_set_new(o, "consentement",
-                        text_or_null(b.anonyme ? NULL
-                                               : beneficiaire_consent_text(
-                                                     a, BENEFICIAIRE_ANONYMISE_MONTHS_DEFAULT)));
+                        text_or_null(b.anonyme ? NULL : beneficiaire_consent_text(a, months)));
     json_t *acc = json_array();
     for (size_t i = 0; i < n; i++) {
         json_t *t = json_array();

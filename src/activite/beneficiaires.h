@@ -133,8 +133,9 @@ int beneficiaire_anonymise_inactive(struct db *db, struct arena *a, int64_t now,
 int beneficiaire_trace(struct db *db, int64_t id, const char *departement, int64_t user_id,
                        const char *action, const char *details, int64_t now);
 
-/* The person's data as a JSON object: the record, its consent, its accompaniments and its history.
+/* The person's data as a JSON object: the record, its consent (with the text of months, the
+ * inactivity period), its accompaniments and its history.
  * Caller owns the result (json_decref). */
-int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, json_t **out);
+int beneficiaire_export_json(struct db *db, struct arena *a, int64_t id, int months, json_t **out);
 
 #endif

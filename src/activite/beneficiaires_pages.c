@@ -847,7 +847,7 @@ int beneficiaires_export_json(struct http_request *req, struct http_response *re
     if (rc)
         return rc;
     json_t *j;
-    if ((rc = beneficiaire_export_json(ctx->db, req->arena, x.id, &j)))
+    if ((rc = beneficiaire_export_json(ctx->db, req->arena, x.id, months_setting(req), &j)))
         return rc;
     if ((rc = trace_export(req, &x, "JSON"))) {
         json_decref(j);
@@ -882,7 +882,7 @@ int beneficiaires_export_csv(struct http_request *req, struct http_response *res
     if (rc)
         return rc;
     json_t *j;
-    if ((rc = beneficiaire_export_json(ctx->db, a, x.id, &j)))
+    if ((rc = beneficiaire_export_json(ctx->db, a, x.id, months_setting(req), &j)))
         return rc;
     struct buf b;
     buf_init(&b, a, LIMIT_PAGE_BYTES);

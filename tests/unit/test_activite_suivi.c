@@ -456,7 +456,7 @@ static void test_erase(void **state)
     assert_int_equal(beneficiaire_erase(f->store.db, &f->a, id, f->user, NOW), ERR_INVALID);
     /* The export of the erased record holds no name. */
     json_t *j;
-    assert_int_equal(beneficiaire_export_json(f->store.db, &f->a, id, &j), 0);
+    assert_int_equal(beneficiaire_export_json(f->store.db, &f->a, id, 24, &j), 0);
     assert_true(json_is_null(json_object_get(j, "nom")));
     assert_int_equal(json_array_size(json_object_get(j, "accompagnements")), 1);
     json_decref(j);
