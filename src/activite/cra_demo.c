@@ -22,8 +22,8 @@ static const char SQL_DEMO_MEDIATEURS[] =
 /* The demo structures are real France Services whose real place is in the lieux under the same
  * name; otherwise any lieu of the département. */
 static const char SQL_LIEU_OF[] =
-    "SELECT id FROM lieux WHERE departement = $1 ORDER BY (nom = $2) DESC, (structure_id = $3) "
-    "DESC, id LIMIT 1";
+    "SELECT id FROM lieux WHERE departement = $1 ORDER BY CASE WHEN nom = $2 THEN 0 ELSE 1 END, "
+    "CASE WHEN structure_id = $3 THEN 0 ELSE 1 END, id LIMIT 1";
 
 struct rng {
     uint64_t s;

@@ -78,7 +78,7 @@ static const bool col_required[C_COUNT] = {
 
 static const char SQL_LIEU_BY_NAME[] =
     "SELECT id FROM lieux WHERE nom = $1 AND (code_insee = $2 OR $2 = '') "
-    "ORDER BY (structure_id = $3) DESC, id LIMIT 1";
+    "ORDER BY CASE WHEN structure_id = $3 THEN 0 ELSE 1 END, id LIMIT 1";
 
 struct row {
     size_t line;
