@@ -95,43 +95,55 @@ void suivi_progression(const struct suivi_etape *steps, size_t n, struct suivi_p
         out->gain = suivi_niveau(out->dernier) - suivi_niveau(out->premier);
 }
 
-/* The latest level of a person as of the period's end is the one of their last CRA with a level
- * (by date, then id); it counts when it is autonome, its CRA is in the period and the scope, and an
- * earlier CRA recorded a lower level. */
+/* A person became autonomous when, among their CRAs up to the period's end, a level « autonome »
+ * recorded in the period and the scope comes after the last lower level (the same day counts as
+ * not after), and a lower level exists. The people looked at are those with an « autonome » CRA
+ * in the period and the scope, found through the scope's index (cra_departement_date,
+ * cra_structure_date, cra_mediateur_date): the work grows with the scope, never with the whole
+ * table. Then each one's CRAs are read through accompagnements_beneficiaire. */
 #define LEVEL(ac, c) "coalesce(" ac ".autonomie, " c ".autonomie)"
-static const char SQL_BECAME_AUTONOMOUS[] =
-    "SELECT count(DISTINCT ac.beneficiaire_id) FROM accompagnements ac JOIN cra c ON c.id = "
-    "ac.cra_id WHERE c.deleted_at IS NULL AND " LEVEL(
-        "ac",
-        "c") " = 'autonome' AND c.date >= $1 "
-             "AND c.date <= $2 AND ($3 = '' OR c.departement = $3) AND ($4 = 0 OR c.structure_id = "
-             "$4) AND "
-             "($5 = 0 OR c.mediateur_id = $5) AND NOT EXISTS (SELECT 1 FROM accompagnements ac2 "
-             "JOIN cra "
-             "c2 ON c2.id = ac2.cra_id WHERE ac2.beneficiaire_id = ac.beneficiaire_id AND "
-             "c2.deleted_at IS "
-             "NULL AND " LEVEL(
-                 "ac2",
-                 "c2") " IS NOT NULL AND c2.date <= $2 AND (c2.date > c.date OR "
-                       "(c2.date = c.date AND c2.id > c.id))) AND EXISTS (SELECT 1 FROM "
-                       "accompagnements ac3 JOIN cra "
-                       "c3 ON c3.id = ac3.cra_id WHERE ac3.beneficiaire_id = ac.beneficiaire_id "
-                       "AND c3.deleted_at IS "
-                       "NULL AND " LEVEL(
-                           "ac3",
-                           "c3") " IN ('entierement_accompagne', 'partiellement_autonome') AND "
-                                 "(c3.date < c.date OR (c3.date = c.date AND c3.id < c.id)))";
+#define SCOPE(c)                                                                                   \
+    "($3 = '' OR " c ".departement = $3) AND ($4 = 0 OR " c                                        \
+    ".structure_id = $4) AND ($5 = 0 OR " c ".mediateur_id = $5)"
+/* clang-format off */
+#define BECAME_AUTONOMOUS(driver)                                                                  \
+    "SELECT count(*) FROM ("                                                                       \
+    "SELECT ac.beneficiaire_id, "                                                                  \
+    "max(CASE WHEN " LEVEL("ac", "c") " IN ('entierement_accompagne', 'partiellement_autonome') "  \
+    "THEN c.date END) AS dernier_bas, "                                                            \
+    "max(CASE WHEN " LEVEL("ac", "c") " = 'autonome' AND c.date >= $1 AND " SCOPE("c") " "         \
+    "THEN c.date END) AS autonome "                                                                \
+    "FROM accompagnements ac JOIN cra c ON c.id = ac.cra_id "                                      \
+    "WHERE ac.beneficiaire_id IN ("                                                                \
+    "SELECT ac0.beneficiaire_id FROM cra c0 JOIN accompagnements ac0 ON ac0.cra_id = c0.id "       \
+    "WHERE " driver " AND c0.date >= $1 AND c0.date <= $2 AND " SCOPE("c0") " "                    \
+    "AND c0.deleted_at IS NULL AND " LEVEL("ac0", "c0") " = 'autonome') "                          \
+    "AND c.deleted_at IS NULL AND c.date <= $2 "                                                   \
+    "GROUP BY ac.beneficiaire_id) t "                                                              \
+    "WHERE dernier_bas IS NOT NULL AND autonome > dernier_bas"
+/* clang-format on */
+
+/* One text per index that drives the scope. */
+static const char SQL_AUTONOMOUS_MEDIATEUR[] = BECAME_AUTONOMOUS("c0.mediateur_id = $5");
+static const char SQL_AUTONOMOUS_STRUCTURE[] = BECAME_AUTONOMOUS("c0.structure_id = $4");
+static const char SQL_AUTONOMOUS_DEPARTEMENT[] = BECAME_AUTONOMOUS("c0.departement = $3");
+static const char SQL_AUTONOMOUS_PLATFORM[] = BECAME_AUTONOMOUS("c0.date >= $1");
 
 int suivi_count_became_autonomous(struct db *db, const struct suivi_scope *scope, int64_t *count)
 {
     *count = 0;
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_BECAME_AUTONOMOUS, &st);
+    const char *dep = scope->departement ? scope->departement : "";
+    const char *sql = scope->mediateur_id   ? SQL_AUTONOMOUS_MEDIATEUR
+                      : scope->structure_id ? SQL_AUTONOMOUS_STRUCTURE
+                      : *dep                ? SQL_AUTONOMOUS_DEPARTEMENT
+                                            : SQL_AUTONOMOUS_PLATFORM;
+    int rc = db_prepare(db, sql, &st);
     if (rc)
         return rc;
     db_bind_text(st, 1, scope->from && *scope->from ? scope->from : "0000-00-00");
     db_bind_text(st, 2, scope->to && *scope->to ? scope->to : "9999-99-99");
-    db_bind_text(st, 3, scope->departement ? scope->departement : "");
+    db_bind_text(st, 3, dep);
     db_bind_int64(st, 4, scope->structure_id);
     db_bind_int64(st, 5, scope->mediateur_id);
     rc = db_step_one(st);

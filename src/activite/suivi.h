@@ -52,8 +52,10 @@ struct suivi_scope {
     int64_t mediateur_id;    /* of the CRA */
 };
 
-/* People who became autonomous: their latest recorded level, as of the period's end, is autonome,
- * recorded in a CRA of the period and of the scope, and an earlier CRA recorded a lower level. */
+/* People who became autonomous: up to the period's end, their latest level is « autonome »,
+ * recorded in a CRA of the period and the scope after a lower level (Avec guidage or Autonome avec
+ * guidage en cas de besoin) recorded earlier, on another day, and no lower level since. The work
+ * grows with the scope (its CRAs in the period), never with the whole table. */
 int suivi_count_became_autonomous(struct db *db, const struct suivi_scope *scope, int64_t *count);
 
 /* For `relais demo`: one named person (consented, marked démo) of the médiateur with this e-mail,

@@ -426,6 +426,22 @@ static void test_became_autonomous(void **state)
         .from = "2026-02-01", .to = "2026-02-28", .structure_id = f->other_structure};
     assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
     assert_int_equal(count, 0);
+    /* The département's and the platform's counts include Lucie (other tests' people may add to
+     * them on a shared PostgreSQL). */
+    s = (struct suivi_scope){.from = "2026-02-01", .to = "2026-02-28", .departement = "53"};
+    assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
+    assert_true(count >= 1);
+    s = (struct suivi_scope){.from = "2026-02-01", .to = "2026-02-28"};
+    assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
+    assert_true(count >= 1);
+    /* A lower level the same day as the autonome one: not counted. */
+    int64_t same = named(f, f->structure, "Paule", "Jour", 1950, NOW);
+    cra_for(f, same, "2026-02-15", "autonome", "email");
+    cra_for(f, same, "2026-02-15", "partiellement_autonome", "email");
+    s = (struct suivi_scope){
+        .from = "2026-02-01", .to = "2026-02-28", .structure_id = f->structure};
+    assert_int_equal(suivi_count_became_autonomous(f->store.db, &s, &count), 0);
+    assert_int_equal(count, 1);
     /* Up to 2026-02-10, Rose had become autonome (the relapse came later). */
     s = (struct suivi_scope){
         .from = "2026-02-01", .to = "2026-02-10", .mediateur_id = f->user, .departement = "53"};
