@@ -77,6 +77,7 @@ h.forEachStore('activite suivi', (ctx) => {
         assert.match(page.text, /Laval/);
         assert.match(page.text, /70 ans et plus/);
         assert.match(page.text, /Fiche créée avec le consentement/);
+        assert.match(page.text, /Enregistrer un accompagnement/);
         assert.equal(count(ctx.db, `SELECT count(*) FROM beneficiaires WHERE id = ${a} AND consent_by = ${f.users.mediateur.id};`), 1);
     });
 
@@ -106,7 +107,9 @@ h.forEachStore('activite suivi', (ctx) => {
     });
 
     ctx.test('who sees a record: its structure yes, another structure 403, coordinators never', async () => {
-        assert.equal((await adm.c.get(`/beneficiaires/${a}`)).status, 200);
+        const seen = await adm.c.get(`/beneficiaires/${a}`);
+        assert.equal(seen.status, 200);
+        assert.doesNotMatch(seen.text, /Enregistrer un accompagnement/); // the CRA form is the owner's
         for (const p of ['', '/parcours', '/donnees.json', '/donnees.csv', '/modifier', '/effacer', '/fusionner']) {
             const res = await spare.c.get(`/beneficiaires/${a}${p}`);
             assert.equal(res.status, 403, `another structure's médiateur on ${p}`);
