@@ -620,6 +620,12 @@ int activite_page_new_form(struct http_request *req, struct http_response *resp)
         memset(&in, 0, sizeof(in));
         const char *type = http_param(&req->query, "type");
         in.type = vocab_find(&vocab_cra_type, type) >= 0 ? type : "individuel";
+        /* From a person's record: that person, chosen in the list (only the médiateur's own
+         * beneficiaries are in it, so another id selects nothing). */
+        int64_t person;
+        const char *b = http_param(&req->query, "beneficiaire");
+        if (b && cstr_to_int64(b, &person) == 0 && person > 0)
+            in.beneficiaire_id = b;
     }
     char *today = arena_alloc(a, 11);
     cra_today(today);

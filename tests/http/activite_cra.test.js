@@ -91,6 +91,12 @@ h.forEachStore('activite cra', (ctx) => {
         assert.ok(checked(res.text, 'type', 'individuel'));
         for (const d of ['15', '30', '45', '60', '90', '120', 'autre']) assert.match(res.text, new RegExp(`name="duree"[^>]*value="${d}"`));
         assert.match(res.text, /Dupliquer la dernière activité/);
+        // ?beneficiaire= chooses one of the médiateur's named people; another's id chooses nothing.
+        const named = Number(L.query(ctx.db, `INSERT INTO beneficiaires (mediateur_id, structure_id, departement, anonyme, prenom, nom, consent_at, consent_by, created_at, updated_at) VALUES (${f.users.mediateur.id}, ${f.structure}, '53', 0, 'Ana', 'Formulaire', 1, ${f.users.mediateur.id}, 1, 1) RETURNING id;`).split('\n').map((l) => l.trim()).find((l) => /^\d+$/.test(l)));
+        const chosen = await form(sessions.mediateur, `/activites/nouvelle?beneficiaire=${named}`);
+        assert.match(chosen.res.text, new RegExp(`<option value="${named}" selected>Formulaire Ana</option>`));
+        const theirs = await form(sessions.colleague, `/activites/nouvelle?beneficiaire=${named}`);
+        assert.doesNotMatch(theirs.res.text, /Formulaire Ana/);
         const col = await form(sessions.mediateur, '/activites/nouvelle?type=collectif');
         assert.ok(checked(col.res.text, 'type', 'collectif'));
         // Labels and legends for every control (the browser test runs axe-core too).
@@ -148,8 +154,9 @@ h.forEachStore('activite cra', (ctx) => {
         ['a future date', { date: parisDay(2) }, 'date', /futur/],
         ['an unknown thématique', { thematiques: ['email', 'astrologie'] }, 'thematiques', /« astrologie » n’est pas une valeur connue/],
         ['no thématique', { thematiques: [] }, 'thematiques', /au moins une thématique/],
-        // The médiateur has no named beneficiary: the message goes with the anonymous count.
-        ['a workshop with no participant', { type: 'collectif', titre_atelier: 'Atelier vide' }, 'anon_total', /au moins un participant/],
+        // The médiateur has a named beneficiary (made by the form test): the message goes with the
+        // list of participants.
+        ['a workshop with no participant', { type: 'collectif', titre_atelier: 'Atelier vide' }, 'participants', /au moins un participant/],
         ['a précision without the procedure thématique', { precisions_demarche: 'Carte grise' }, 'precisions_demarche', /Aide aux démarches administratives/],
         ['a procedure without an administrative thématique', { type: 'demarche' }, 'thematiques', /11/],
         ['at home without a commune', { type_lieu: 'domicile' }, 'commune', /commune/],
@@ -171,6 +178,13 @@ h.forEachStore('activite cra', (ctx) => {
             assert.equal(scalar(ctx.db, 'SELECT COUNT(*) FROM accompagnements'), beforeAcc);
         });
     }
+
+    ctx.test('a workshop with no participant, for a médiateur without named beneficiaries: the message goes with the anonymous count', async () => {
+        const res = await post(sessions.colleague, '/activites/nouvelle', { ...individual(), type: 'collectif' });
+        assert.equal(res.status, 400);
+        assert.match(errorFor(res.text, 'anon_total') || '', /au moins un participant/);
+        assert.match(res.text, /<a href="#anon_total">/);
+    });
 
     ctx.test('several bad fields at once: one message each', async () => {
         const res = await post(sessions.mediateur, '/activites/nouvelle', { ...individual(), duree: '0', date: parisDay(3), thematiques: 'zzz' });
