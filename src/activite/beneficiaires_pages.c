@@ -640,14 +640,9 @@ int beneficiaires_page_show(struct http_request *req, struct http_response *resp
     ui_h2(&b, "Suivi");
     ui_link(&b, "Parcours vers l'autonomie", href(a, x.id, "/parcours"));
     /* The CRA form lists the médiateur's own named people: only the owner records one here. */
-    if (!x.anonyme && !x.fusion_vers_id && auth_of(req)->user_id == x.mediateur_id) {
-        ui_link(&b, "Enregistrer un accompagnement", "/activites/nouvelle");
-        ui_p(&b, arena_printf(a,
-                              "Dans le formulaire, choisissez « %s %s » dans la liste "
-                              "« Bénéficiaire » : le niveau d'autonomie relevé rejoindra son "
-                              "parcours.",
-                              x.nom, x.prenom));
-    }
+    if (!x.anonyme && !x.fusion_vers_id && auth_of(req)->user_id == x.mediateur_id)
+        ui_link(&b, "Enregistrer un accompagnement pour cette personne",
+                arena_printf(a, "/activites/nouvelle?beneficiaire=%lld", (long long)x.id));
     if (!x.anonyme && !x.fusion_vers_id) {
         ui_h2(&b, "Ses données");
         ui_p(&b, "La personne peut demander à tout moment ses données, leur correction ou leur "

@@ -2,7 +2,7 @@
 /*
  * Following one person's autonomy over several visits, in a real browser, as a médiatrice would:
  * create the person's record with her consent (the commune chosen in the autocompletion), record
- * three accompaniments for her in the CRA form with a rising autonomy level, then read her path to
+ * three accompaniments for her in the CRA form (opened from her record) with a rising autonomy level, then read her path to
  * autonomy. Every page passes axe-core (no serious or critical violation) and the path does not
  * scroll sideways on a phone. A coordinator's « Animation du réseau » pages pass axe too and never
  * show the person's name.
@@ -74,14 +74,19 @@ h.forEachStore('browser: activite suivi', (ctx) => {
 
     ctx.test('three visits recorded in the CRA form, with a rising autonomy', async () => {
         for (const v of visits) {
-            await page.goto(`${ctx.server.base}/activites/nouvelle`);
+            // From her record, as a médiatrice would: the form comes with her chosen.
+            await page.goto(`${ctx.server.base}/beneficiaires/${id}`);
+            await Promise.all([
+                page.waitForURL((u) => new URL(u).pathname === '/activites/nouvelle'),
+                page.click(`a[href="/activites/nouvelle?beneficiaire=${id}"]`),
+            ]);
+            assert.equal(await page.inputValue('select[name="beneficiaire_id"]'), String(id));
             await page.check('input[name="type"][value="individuel"]');
             await page.fill('input[name="date"]', v.date);
             await page.check('input[name="duree"][value="45"]');
             await page.check('input[name="type_lieu"][value="domicile"]');
             await page.fill('input[name="commune"]', '53000');
             await page.check(`input[name="thematiques"][value="${v.thematique}"]`);
-            await page.selectOption('select[name="beneficiaire_id"]', String(id));
             await page.check(`input[name="autonomie"][value="${v.autonomie}"]`);
             await Promise.all([
                 page.waitForURL((u) => new URL(u).pathname !== '/activites/nouvelle'),

@@ -77,7 +77,9 @@ h.forEachStore('activite suivi', (ctx) => {
         assert.match(page.text, /Laval/);
         assert.match(page.text, /70 ans et plus/);
         assert.match(page.text, /Fiche créée avec le consentement/);
-        assert.match(page.text, /Enregistrer un accompagnement/);
+        assert.match(page.text, new RegExp(`href="/activites/nouvelle\\?beneficiaire=${a}">Enregistrer un accompagnement pour cette personne`));
+        const prefilled = await med.c.get(`/activites/nouvelle?beneficiaire=${a}`);
+        assert.match(prefilled.text, new RegExp(`<option value="${a}" selected>`));
         assert.equal(count(ctx.db, `SELECT count(*) FROM beneficiaires WHERE id = ${a} AND consent_by = ${f.users.mediateur.id};`), 1);
     });
 
