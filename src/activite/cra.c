@@ -111,9 +111,12 @@ static int read_id(const char *s, int64_t *out)
     return 0;
 }
 
-/* A commune typed as an INSEE code, a postcode or a name: the one that matches best. */
+/* A commune typed as an INSEE code, a postcode or a name. A name is looked for in the médiateur's
+ * département first (departement, when known), then everywhere; two communes that match it as well
+ * as each other (homonyms, a prefix of several names) are ERR_CONFLICT rather than a guess. */
 static int read_commune(const struct communes *communes, struct arena *a, const char *text,
-                        const char **insee, const char **postal, const char **nom)
+                        const char *departement, const char **insee, const char **postal,
+                        const char **nom)
 {
     *insee = *postal = *nom = NULL;
     if (blank(text))
@@ -133,11 +136,21 @@ static int read_commune(const struct communes *communes, struct arena *a, const 
         *nom = m->nom;
         return 0;
     }
+    bool digits = t.len > 0;
+    for (size_t i = 0; i < t.len; i++)
+        digits &= t.p[i] >= '0' && t.p[i] <= '9';
     struct communes_result r[2];
-    size_t n = communes_search(communes, q, NULL, 2, r);
+    size_t n = 0;
+    if (departement && *departement && !digits)
+        n = communes_search(communes, q, departement, 2, r);
     /* Exact name, name prefix or postcode; a typo is a suggestion, not an answer. */
     if (n == 0 || r[0].rank > 3)
+        n = communes_search(communes, q, NULL, 2, r);
+    if (n == 0 || r[0].rank > 3)
         return ERR_INVALID;
+    /* A postcode names its main commune first; a name must name one. */
+    if (!digits && n == 2 && r[1].rank == r[0].rank)
+        return ERR_CONFLICT;
     *insee = r[0].commune->code_insee;
     *postal = r[0].code_postal && *r[0].code_postal ? r[0].code_postal : NULL;
     *nom = r[0].commune->nom;
@@ -190,8 +203,13 @@ int cra_from_input(const struct cra_input *in, const struct communes *communes, 
 
     if (read_id(in->lieu_id, &c->lieu_id))
         cra_errors_add(errs, "lieu_id", "Lieu d’activité : choisissez un lieu de la liste.");
-    if (read_commune(communes, a, in->commune, &c->commune_code_insee, &c->commune_code_postal,
-                     &c->commune_nom))
+    int crc = read_commune(communes, a, in->commune, c->departement, &c->commune_code_insee,
+                           &c->commune_code_postal, &c->commune_nom);
+    if (crc == ERR_CONFLICT)
+        cra_errors_add(errs, "commune",
+                       "Commune : plusieurs communes portent ce nom ; tapez son code postal ou son "
+                       "code INSEE.");
+    else if (crc)
         cra_errors_add(errs, "commune",
                        "Commune : introuvable ; tapez son nom, son code postal ou son code INSEE.");
 
@@ -332,8 +350,14 @@ int cra_from_input(const struct cra_input *in, const struct communes *communes, 
                        unknown_value(a, "Statut", in->nouveau_statut_social, &vocab_statut_social));
     else
         c->nouveau.statut_social = (enum statut_social)v;
-    if (read_commune(communes, a, in->nouveau_commune, &c->nouveau.commune_code_insee,
-                     &c->nouveau.commune_code_postal, &c->nouveau.commune_nom))
+    crc = read_commune(communes, a, in->nouveau_commune, c->departement,
+                       &c->nouveau.commune_code_insee, &c->nouveau.commune_code_postal,
+                       &c->nouveau.commune_nom);
+    if (crc == ERR_CONFLICT)
+        cra_errors_add(errs, "nouveau_commune",
+                       "Commune de résidence : plusieurs communes portent ce nom ; tapez son code "
+                       "postal ou son code INSEE.");
+    else if (crc)
         cra_errors_add(errs, "nouveau_commune",
                        "Commune de résidence : introuvable ; tapez son nom, son code postal ou "
                        "son code INSEE.");

@@ -152,9 +152,10 @@ struct cra_input {
 
 struct communes;
 /* Reads in into c (after cra_init), with a French error per field for a value that is not one
- * of the vocabulary, a number that is not one, a commune that cannot be found. communes resolves
- * the communes (NULL: a commune must then be given as a 5-character INSEE code). Strings are
- * copied into a. Then cra_normalise runs. Returns 0 or ERR_INVALID. */
+ * of the vocabulary, a number that is not one, a commune that cannot be found or that several
+ * communes could be. communes resolves the communes (NULL: a commune must then be given as a
+ * 5-character INSEE code); a name is looked for in c->departement first, when it is set. Strings
+ * are copied into a. Then cra_normalise runs. Returns 0 or ERR_INVALID. */
 int cra_from_input(const struct cra_input *in, const struct communes *communes, struct arena *a,
                    struct cra *c, struct cra_errors *errs);
 

@@ -339,6 +339,7 @@ static int parse_group(struct db *db, const struct communes *communes,
 
     struct cra *c = &out->c;
     cra_init(c);
+    c->departement = o->departement; /* communes are looked for there first */
     struct cra_errors e = {0}, rules = {0};
     cra_from_input(&in, communes, a, c, &e);
     c->mediateur_id = o->mediateur_id;

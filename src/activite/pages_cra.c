@@ -653,6 +653,7 @@ static int save(struct http_request *req, struct http_response *resp, int64_t ed
     struct ui_errors errs = {0};
     char today[11];
     cra_today(today);
+    c.departement = m->departement; /* communes are looked for there first */
     rc = cra_from_input(&in, lieux_communes(), a, &c, &ce);
     c.id = edit_id;
     c.mediateur_id = au->user_id;

@@ -160,6 +160,8 @@ h.forEachStore('activite cra', (ctx) => {
         ['a précision without the procedure thématique', { precisions_demarche: 'Carte grise' }, 'precisions_demarche', /Aide aux démarches administratives/],
         ['a procedure without an administrative thématique', { type: 'demarche' }, 'thematiques', /11/],
         ['at home without a commune', { type_lieu: 'domicile' }, 'commune', /commune/],
+        ['an unknown commune', { type_lieu: 'domicile', commune: 'Zzyzx-sur-Rien' }, 'commune', /introuvable/],
+        ['a commune several communes could be', { type_lieu: 'domicile', commune: 'Saint-Denis' }, 'commune', /plusieurs communes portent ce nom/],
     ];
     for (const [name, change, field, message] of BAD) {
         ctx.test(`bad input, ${name}: 400, a French message on the field, values kept, nothing stored`, async () => {
