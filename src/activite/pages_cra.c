@@ -482,6 +482,17 @@ static int render_form(struct http_request *req, struct http_response *resp, str
     const char *lieu = in->lieu_id;
     if ((!lieu || !*lieu) && fc->n_lieux == 1 && !fc->edit_id)
         lieu = int_text(a, fc->lieux[0].id);
+    /* A structure whose place is not linked to it yet (an imported France Services): the lieu of
+     * the département that bears its exact name, when there is one. */
+    size_t named = 0, which = 0;
+    size_t nom_len = m->structure_nom ? strlen(m->structure_nom) : 0;
+    for (size_t i = 0; i < fc->n_lieux && nom_len && (!lieu || !*lieu) && !fc->edit_id; i++)
+        if (strncmp(fc->lieux[i].label, m->structure_nom, nom_len) == 0 &&
+            (fc->lieux[i].label[nom_len] == '\0' ||
+             strncmp(fc->lieux[i].label + nom_len, " (", 2) == 0))
+            named++, which = i;
+    if (named == 1)
+        lieu = int_text(a, fc->lieux[which].id);
     choice_select(&b, a, fc->lieux, fc->n_lieux, "lieu_id", "Lieu d’activité",
                   "Avec le canal « Lieu d’activité ».", "Choisir un lieu", lieu, errs);
     ui_input(&b, &(struct ui_field){.name = "commune",
