@@ -97,6 +97,12 @@ h.forEachStore('activite cra', (ctx) => {
         assert.match(chosen.res.text, new RegExp(`<option value="${named}" selected>Formulaire Ana</option>`));
         const theirs = await form(sessions.colleague, `/activites/nouvelle?beneficiaire=${named}`);
         assert.doesNotMatch(theirs.res.text, /Formulaire Ana/);
+        // A structure with no lieu of its own: the lieu of the département that bears its exact name.
+        const mayenne = L.FIXTURE.find((r) => r.id === 'mayenne');
+        const [homonym] = L.insertLieux(ctx.db, [{ ...mayenne, id: 'mediatheque-homonyme', nom: 'Médiathèque de Mayenne' }]);
+        L.insertLieux(ctx.db, [{ ...mayenne, id: 'autre-lieu-53' }]);
+        const spare = await form(sessions.spare);
+        assert.match(spare.res.text, new RegExp(`<option value="${homonym}" selected>`));
         const col = await form(sessions.mediateur, '/activites/nouvelle?type=collectif');
         assert.ok(checked(col.res.text, 'type', 'collectif'));
         // Labels and legends for every control (the browser test runs axe-core too).
