@@ -28,16 +28,40 @@ static const char SQL_TAGS[] = "SELECT tag_id FROM cra_tags WHERE cra_id = $1";
 static const char SQL_PEOPLE[] =
     "SELECT a.beneficiaire_id, a.premier_accompagnement, b.anonyme, b.genre, b.tranche_age, "
     "b.statut_social, b.commune_code_insee FROM accompagnements a "
-    "JOIN beneficiaires b ON b.id = a.beneficiaire_id WHERE a.cra_id = $1 ORDER BY a.beneficiaire_id";
+    "JOIN beneficiaires b ON b.id = a.beneficiaire_id WHERE a.cra_id = $1 ORDER BY "
+    "a.beneficiaire_id";
 
-/* One (dimension, value) pair and its three levels in one statement. */
-static const char SQL_STATS_ADD[] =
+/* Eight pairs at a time, each for the three levels (platform, département, finest): the pairs of
+ * a CRA in two or three statements instead of one each. $1 departement, $2 mois, $3 structure,
+ * $4 médiateur, $5 lieu, then six values per pair (dim, valeur, activites, accompagnements,
+ * minutes, participants); an unused slot has dim -1. */
+#define STATS_BATCH 8
+static const char SQL_STATS_ADD8[] =
     "INSERT INTO activite_stats (niveau, departement, mois, structure_id, mediateur_id, lieu_id, "
-    "dim, valeur, activites, accompagnements, minutes, participants) VALUES "
-    "(0, '', $1, 0, 0, 0, $2, $3, $4, $5, $6, $7), "
-    "(1, $8, $1, 0, 0, 0, $2, $3, $4, $5, $6, $7), "
-    "(2, $8, $1, $9, $10, $11, $2, $3, $4, $5, $6, $7) "
-    "ON CONFLICT (niveau, departement, mois, structure_id, mediateur_id, lieu_id, dim, valeur) "
+    "dim, valeur, activites, accompagnements, minutes, participants) "
+    "SELECT lv.n, CASE WHEN lv.n = 0 THEN '' ELSE CAST($1 AS TEXT) END, CAST($2 AS INTEGER), "
+    "CASE WHEN lv.n = 2 THEN CAST($3 AS BIGINT) ELSE 0 END, "
+    "CASE WHEN lv.n = 2 THEN CAST($4 AS BIGINT) ELSE 0 END, "
+    "CASE WHEN lv.n = 2 THEN CAST($5 AS BIGINT) ELSE 0 END, "
+    "v.column1, v.column2, v.column3, v.column4, v.column5, v.column6 FROM (VALUES "
+    "(CAST($6 AS INTEGER), CAST($7 AS TEXT), CAST($8 AS BIGINT), CAST($9 AS BIGINT), "
+    "CAST($10 AS BIGINT), CAST($11 AS BIGINT)), "
+    "(CAST($12 AS INTEGER), CAST($13 AS TEXT), CAST($14 AS BIGINT), CAST($15 AS BIGINT), "
+    "CAST($16 AS BIGINT), CAST($17 AS BIGINT)), "
+    "(CAST($18 AS INTEGER), CAST($19 AS TEXT), CAST($20 AS BIGINT), CAST($21 AS BIGINT), "
+    "CAST($22 AS BIGINT), CAST($23 AS BIGINT)), "
+    "(CAST($24 AS INTEGER), CAST($25 AS TEXT), CAST($26 AS BIGINT), CAST($27 AS BIGINT), "
+    "CAST($28 AS BIGINT), CAST($29 AS BIGINT)), "
+    "(CAST($30 AS INTEGER), CAST($31 AS TEXT), CAST($32 AS BIGINT), CAST($33 AS BIGINT), "
+    "CAST($34 AS BIGINT), CAST($35 AS BIGINT)), "
+    "(CAST($36 AS INTEGER), CAST($37 AS TEXT), CAST($38 AS BIGINT), CAST($39 AS BIGINT), "
+    "CAST($40 AS BIGINT), CAST($41 AS BIGINT)), "
+    "(CAST($42 AS INTEGER), CAST($43 AS TEXT), CAST($44 AS BIGINT), CAST($45 AS BIGINT), "
+    "CAST($46 AS BIGINT), CAST($47 AS BIGINT)), "
+    "(CAST($48 AS INTEGER), CAST($49 AS TEXT), CAST($50 AS BIGINT), CAST($51 AS BIGINT), "
+    "CAST($52 AS BIGINT), CAST($53 AS BIGINT))"
+    ") v CROSS JOIN (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2) lv WHERE v.column1 >= 0"
+    " ON CONFLICT (niveau, departement, mois, structure_id, mediateur_id, lieu_id, dim, valeur) "
     "DO UPDATE SET activites = activite_stats.activites + excluded.activites, "
     "accompagnements = activite_stats.accompagnements + excluded.accompagnements, "
     "minutes = activite_stats.minutes + excluded.minutes, "
@@ -80,9 +104,8 @@ static const char SQL_PRESENCE_INSERT4[] =
     "beneficiaire_id = $1 AND mois = $2 AND (niveau = 0 OR (niveau = 1 AND departement = $3) OR "  \
     "(niveau = 2 AND departement = $3 AND structure_id = $4) OR (niveau = 3 AND departement = $3 " \
     "AND structure_id = $4 AND mediateur_id = $5))"
-static const char SQL_PRESENCE_ADD4[] =
-    "UPDATE activite_stats_presences SET accompagnements = accompagnements + $6 WHERE "
-    PRESENCE_SCOPES4;
+static const char SQL_PRESENCE_ADD4[] = "UPDATE activite_stats_presences SET accompagnements = "
+                                        "accompagnements + $6 WHERE " PRESENCE_SCOPES4;
 static const char SQL_PRESENCE_DELETE4[] =
     "DELETE FROM activite_stats_presences WHERE " PRESENCE_SCOPES4;
 #define PERSONNES_UPSERT                                                                           \
@@ -98,7 +121,6 @@ static const char SQL_PERSONNES_ADD4[] =
     "mois_precedent, anonyme, personnes) VALUES (0, '', $1, 0, 0, $7, $5, $6), "
     "(1, $2, $1, 0, 0, $8, $5, $6), (2, $2, $1, $3, 0, $9, $5, $6), (3, $2, $1, $3, $4, $10, $5, "
     "$6)" PERSONNES_UPSERT;
-
 
 /*
  * The rebuild counts every CRA at once with INSERT ... SELECT ... GROUP BY, the finest rows first
@@ -125,14 +147,14 @@ static const char SQL_PERSONNES_ADD4[] =
 #define RB_CRA_(DIM, VALUE, JOIN, GROUP_BY_VALUE)                                                  \
     RB_INTO "SELECT 2, c.departement, " RB_KEY ", " DIM ", " VALUE ", " RB_SUMS                    \
             " FROM cra c LEFT JOIN lieux l ON l.id = c.lieu_id " JOIN                              \
-            " WHERE c.deleted_at IS NULL AND " VALUE " IS NOT NULL GROUP BY c.departement, "       \
-            RB_KEY GROUP_BY_VALUE RB_UPSERT
+            " WHERE c.deleted_at IS NULL AND " VALUE                                               \
+            " IS NOT NULL GROUP BY c.departement, " RB_KEY GROUP_BY_VALUE RB_UPSERT
 #define RB_CRA(DIM, VALUE, JOIN) RB_CRA_(DIM, VALUE, JOIN, ", " VALUE)
 #define RB_PEOPLE_(DIM, VALUE, COND, GROUP_BY_VALUE)                                               \
     RB_INTO "SELECT 2, c.departement, " RB_KEY ", " DIM ", " VALUE ", 0, COUNT(*), 0, 0"           \
             " FROM cra c JOIN accompagnements a ON a.cra_id = c.id JOIN beneficiaires b ON b.id "  \
-            "= a.beneficiaire_id WHERE c.deleted_at IS NULL AND " COND " GROUP BY c.departement, " \
-            RB_KEY GROUP_BY_VALUE RB_UPSERT
+            "= a.beneficiaire_id WHERE c.deleted_at IS NULL AND " COND                             \
+            " GROUP BY c.departement, " RB_KEY GROUP_BY_VALUE RB_UPSERT
 #define RB_PEOPLE(DIM, VALUE, COND) RB_PEOPLE_(DIM, VALUE, COND, ", " VALUE)
 #define RB_ANON(DIM, VALUE, EXPR)                                                                  \
     RB_INTO "SELECT 2, c.departement, " RB_KEY ", " DIM ", " VALUE ", 0, SUM(" EXPR "), 0, 0"      \
@@ -589,12 +611,13 @@ static int presence_apply(struct db *db, int64_t benef, const struct scope *scop
                       (long long)mois);
             return ERR_INTERNAL;
         }
-        act[k] = !w[k].cur                                        ? PRESENCE_INSERT
+        act[k] = !w[k].cur                                    ? PRESENCE_INSERT
                  : sign < 0 && w[k].cur->accompagnements == 1 ? PRESENCE_DELETE
                                                               : PRESENCE_ADD;
-        same = same && act[k] == act[0] &&
-               (act[k] == PRESENCE_ADD || (!w[k].next && (act[k] == PRESENCE_INSERT ||
-                                                          w[k].cur->anonyme == w[0].cur->anonyme)));
+        same =
+            same && act[k] == act[0] &&
+            (act[k] == PRESENCE_ADD ||
+             (!w[k].next && (act[k] == PRESENCE_INSERT || w[k].cur->anonyme == w[0].cur->anonyme)));
     }
     if (!same) {
         for (int k = 0; k < N_SCOPES; k++)
@@ -696,8 +719,9 @@ static int read_values(struct db *db, const char *sql, int64_t cra_id, struct pa
         } else {
             const char *v = db_col_text(st, 0);
             int t = vocab_find(&vocab_thematique, v);
-            int dim = t >= 0 && thematique_is_demarche((enum thematique)t) ? ACTIVITE_DIM_DEMARCHE
-                                                                          : ACTIVITE_DIM_THEMATIQUE;
+            int dim = t >= 0 && thematique_is_demarche((enum thematique)t)
+                          ? ACTIVITE_DIM_DEMARCHE
+                          : ACTIVITE_DIM_THEMATIQUE;
             pair_add(ps, dim, v, sign, acc, min, part);
         }
     }
@@ -708,25 +732,27 @@ static int read_values(struct db *db, const char *sql, int64_t cra_id, struct pa
 static int write_pairs(struct db *db, const struct cra_row *r, const struct pairs *ps)
 {
     int64_t mois = month_of(r->date);
-    for (size_t i = 0; i < ps->n; i++) {
-        const struct pair *p = &ps->items[i];
+    for (size_t from = 0; from < ps->n; from += STATS_BATCH) {
         struct db_stmt *st;
-        int rc = db_prepare(db, SQL_STATS_ADD, &st);
+        int rc = db_prepare(db, SQL_STATS_ADD8, &st);
         if (rc)
             return rc;
-        db_bind_int64(st, 1, mois);
-        db_bind_int64(st, 2, p->dim);
-        db_bind_text(st, 3, p->valeur);
-        db_bind_int64(st, 4, p->activites);
-        db_bind_int64(st, 5, p->accompagnements);
-        db_bind_int64(st, 6, p->minutes);
-        db_bind_int64(st, 7, p->participants);
-        db_bind_text(st, 8, r->departement);
-        db_bind_int64(st, 9, r->structure_id);
-        db_bind_int64(st, 10, r->mediateur_id);
-        db_bind_int64(st, 11, r->lieu_id);
-        rc = db_exec_stmt(st);
-        if (rc)
+        db_bind_text(st, 1, r->departement);
+        db_bind_int64(st, 2, mois);
+        db_bind_int64(st, 3, r->structure_id);
+        db_bind_int64(st, 4, r->mediateur_id);
+        db_bind_int64(st, 5, r->lieu_id);
+        for (size_t k = 0; k < STATS_BATCH; k++) {
+            const struct pair *p = from + k < ps->n ? &ps->items[from + k] : NULL;
+            int base = 6 + 6 * (int)k;
+            db_bind_int64(st, base, p ? p->dim : -1);
+            db_bind_text(st, base + 1, p ? p->valeur : "");
+            db_bind_int64(st, base + 2, p ? p->activites : 0);
+            db_bind_int64(st, base + 3, p ? p->accompagnements : 0);
+            db_bind_int64(st, base + 4, p ? p->minutes : 0);
+            db_bind_int64(st, base + 5, p ? p->participants : 0);
+        }
+        if ((rc = db_exec_stmt(st)))
             return rc;
     }
     const struct pair *total = &ps->items[0]; /* cra_pairs adds the total first */
@@ -798,8 +824,8 @@ int activite_aggregates_rebuild(struct db *db, int64_t *count)
         rc = exec_sql(db, sql_rebuild_finest[i], NULL);
     for (int t = THEMATIQUE_FIRST_DEMARCHE; rc == 0 && t < THEMATIQUE_COUNT; t++)
         rc = exec_sql(db, SQL_REBUILD_DEMARCHE, vocab_value(&vocab_thematique, t));
-    for (size_t i = 0;
-         rc == 0 && i < sizeof(sql_rebuild_rollups) / sizeof(sql_rebuild_rollups[0]); i++)
+    for (size_t i = 0; rc == 0 && i < sizeof(sql_rebuild_rollups) / sizeof(sql_rebuild_rollups[0]);
+         i++)
         rc = exec_sql(db, sql_rebuild_rollups[i], NULL);
     int64_t done = 0;
     if (rc == 0) {

@@ -67,22 +67,22 @@ struct db;
 
 /* The dimensions of activite_stats.dim (stored as integers: never renumber). */
 enum activite_dim {
-    ACTIVITE_DIM_TOTAL = 0,          /* valeur "" */
-    ACTIVITE_DIM_TYPE = 1,           /* cra.type */
-    ACTIVITE_DIM_CANAL = 2,          /* cra.type_lieu */
-    ACTIVITE_DIM_DUREE = 3,          /* enum activite_duree_band value */
-    ACTIVITE_DIM_THEMATIQUE = 4,     /* the 19 mediation thématiques */
-    ACTIVITE_DIM_DEMARCHE = 5,       /* the 11 administrative thématiques */
+    ACTIVITE_DIM_TOTAL = 0,      /* valeur "" */
+    ACTIVITE_DIM_TYPE = 1,       /* cra.type */
+    ACTIVITE_DIM_CANAL = 2,      /* cra.type_lieu */
+    ACTIVITE_DIM_DUREE = 3,      /* enum activite_duree_band value */
+    ACTIVITE_DIM_THEMATIQUE = 4, /* the 19 mediation thématiques */
+    ACTIVITE_DIM_DEMARCHE = 5,   /* the 11 administrative thématiques */
     ACTIVITE_DIM_MATERIEL = 6,
-    ACTIVITE_DIM_COMMUNE = 7,        /* code INSEE of the activity (its lieu's when at a lieu) */
-    ACTIVITE_DIM_LIEU = 8,           /* lieu id */
-    ACTIVITE_DIM_TAG = 9,            /* tag id */
-    ACTIVITE_DIM_AUTONOMIE = 10,     /* individual and procedure CRAs */
-    ACTIVITE_DIM_GENRE = 11,         /* people */
-    ACTIVITE_DIM_TRANCHE_AGE = 12,   /* people */
-    ACTIVITE_DIM_STATUT = 13,        /* people */
+    ACTIVITE_DIM_COMMUNE = 7,      /* code INSEE of the activity (its lieu's when at a lieu) */
+    ACTIVITE_DIM_LIEU = 8,         /* lieu id */
+    ACTIVITE_DIM_TAG = 9,          /* tag id */
+    ACTIVITE_DIM_AUTONOMIE = 10,   /* individual and procedure CRAs */
+    ACTIVITE_DIM_GENRE = 11,       /* people */
+    ACTIVITE_DIM_TRANCHE_AGE = 12, /* people */
+    ACTIVITE_DIM_STATUT = 13,      /* people */
     ACTIVITE_DIM_COMMUNE_BENEFICIAIRE = 14, /* people with a known commune */
-    ACTIVITE_DIM_BENEFICIAIRES = 15, /* "nouveaux", "anonymes_collectifs" */
+    ACTIVITE_DIM_BENEFICIAIRES = 15,        /* "nouveaux", "anonymes_collectifs" */
     ACTIVITE_DIM_COUNT
 };
 

@@ -26,8 +26,9 @@ static int64_t largest(const struct chart_bar *bars, size_t n)
 static void open_svg(struct buf *b, const char *id, const char *title, const char *desc, int w,
                      int h)
 {
-    buf_addf(b, "<svg class=\"relais-chart\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
-                "preserveAspectRatio=\"xMinYMin meet\" aria-labelledby=\"",
+    buf_addf(b,
+             "<svg class=\"relais-chart\" role=\"img\" viewBox=\"0 0 %d %d\" width=\"100%%\" "
+             "preserveAspectRatio=\"xMinYMin meet\" aria-labelledby=\"",
              w, h);
     html_attr(b, id);
     buf_adds(b, "-titre ");
@@ -63,12 +64,14 @@ void chart_bars(struct buf *b, const char *id, const char *title, const char *de
         int len = max > 0 ? (int)(bars[i].value * BAR_WIDTH / max) : 0;
         if (bars[i].value > 0 && len < 2)
             len = 2;
-        buf_addf(b, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"" TEXT_FILL
-                    "\" font-size=\"14\">",
+        buf_addf(b,
+                 "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" fill=\"" TEXT_FILL
+                 "\" font-size=\"14\">",
                  LABEL_WIDTH - 8, y + BAR_HEIGHT - 6);
         html_text(b, bars[i].label);
-        buf_addf(b, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" BAR_FILL
-                    "\"></rect><text x=\"%d\" y=\"%d\" fill=\"" TEXT_FILL "\" font-size=\"14\">",
+        buf_addf(b,
+                 "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" BAR_FILL
+                 "\"></rect><text x=\"%d\" y=\"%d\" fill=\"" TEXT_FILL "\" font-size=\"14\">",
                  LABEL_WIDTH, y, len, BAR_HEIGHT, LABEL_WIDTH + len + 6, y + BAR_HEIGHT - 6);
         figure(b, &bars[i]);
         buf_adds(b, "</text>");
@@ -91,8 +94,8 @@ void chart_columns(struct buf *b, const char *id, const char *title, const char 
         if (bars[i].value > 0 && len < 2)
             len = 2;
         int x = gap + (int)i * (col + gap);
-        buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" BAR_FILL "\">",
-                 x, COLUMNS_HEIGHT - len, col, len);
+        buf_addf(b, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"" BAR_FILL "\">", x,
+                 COLUMNS_HEIGHT - len, col, len);
         buf_adds(b, "<title>");
         html_text(b, bars[i].label);
         buf_adds(b, " : ");

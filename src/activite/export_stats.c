@@ -29,14 +29,37 @@
 #include <xlsxwriter.h>
 
 const char *const export_stats_cra_columns[] = {
-    "ID CRA", "Date", "Type", "Médiateur", "Conseiller Numérique", "Nom du lieu", "Adresse",
-    "Code postal", "Commune", "Code Insee", "Canaux d’accompagnement", "Durée (min)",
-    "Thématique(s) d’accompagnement", "Nom de la démarche administrative",
-    "Matériel numérique utilisé", "Niveau d’autonomie (ou de l’atelier)", "Nom de l’atelier",
-    "Participants", "Tags", "Genre du bénéficiaire", "Tranche d’âge du bénéficiaire",
-    "Statut du bénéficiaire", "Commune du bénéficiaire", "Code postal du bénéficiaire",
-    "Code Insee du bénéficiaire", "Bénéficiaire réorienté", "Structure de redirection",
-    "Notes supplémentaires", "Source de la donnée", "Enregistré le", "Dernière modification le",
+    "ID CRA",
+    "Date",
+    "Type",
+    "Médiateur",
+    "Conseiller Numérique",
+    "Nom du lieu",
+    "Adresse",
+    "Code postal",
+    "Commune",
+    "Code Insee",
+    "Canaux d’accompagnement",
+    "Durée (min)",
+    "Thématique(s) d’accompagnement",
+    "Nom de la démarche administrative",
+    "Matériel numérique utilisé",
+    "Niveau d’autonomie (ou de l’atelier)",
+    "Nom de l’atelier",
+    "Participants",
+    "Tags",
+    "Genre du bénéficiaire",
+    "Tranche d’âge du bénéficiaire",
+    "Statut du bénéficiaire",
+    "Commune du bénéficiaire",
+    "Code postal du bénéficiaire",
+    "Code Insee du bénéficiaire",
+    "Bénéficiaire réorienté",
+    "Structure de redirection",
+    "Notes supplémentaires",
+    "Source de la donnée",
+    "Enregistré le",
+    "Dernière modification le",
 };
 const unsigned export_stats_cra_n_columns =
     sizeof(export_stats_cra_columns) / sizeof(export_stats_cra_columns[0]);
@@ -109,8 +132,7 @@ static void row_end(struct sheet_out *o)
 {
     if (o->csv) {
         buf_adds(&o->line, "\r\n");
-        if (buf_finish(&o->line) ||
-            fwrite(o->line.p, 1, o->line.len, o->csv) != o->line.len)
+        if (buf_finish(&o->line) || fwrite(o->line.p, 1, o->line.len, o->csv) != o->line.len)
             o->err = ERR_IO;
         buf_reset(&o->line);
     }
@@ -161,10 +183,14 @@ static void write_stats(struct sheet_out *o, struct http_request *req,
         const char *label;
         int64_t v;
     } key[] = {
-        {"Activités", s->activites},       {"Accompagnements", s->accompagnements},
-        {"Minutes", s->minutes},           {"Participants aux ateliers", s->participants},
-        {"Bénéficiaires", s->beneficiaires}, {"Bénéficiaires nouveaux", s->nouveaux},
-        {"Bénéficiaires suivis", s->suivis}, {"Bénéficiaires anonymes", s->anonymes},
+        {"Activités", s->activites},
+        {"Accompagnements", s->accompagnements},
+        {"Minutes", s->minutes},
+        {"Participants aux ateliers", s->participants},
+        {"Bénéficiaires", s->beneficiaires},
+        {"Bénéficiaires nouveaux", s->nouveaux},
+        {"Bénéficiaires suivis", s->suivis},
+        {"Bénéficiaires anonymes", s->anonymes},
     };
     for (size_t i = 0; i < sizeof(key) / sizeof(key[0]); i++) {
         cell_text(o, key[i].label);
@@ -193,7 +219,7 @@ static void write_stats(struct sheet_out *o, struct http_request *req,
         row_end(o);
     }
     sheet(o, "Répartitions");
-    static const char *const rh[] = {"Répartition", "Valeur", "Libellé", "Activités",
+    static const char *const rh[] = {"Répartition",     "Valeur",  "Libellé",     "Activités",
                                      "Accompagnements", "Minutes", "Participants"};
     header(o, rh, 7);
     for (int d = 1; d < ACTIVITE_DIM_COUNT; d++)
@@ -272,8 +298,8 @@ static bool keep(const struct cra *c, const struct activite_stats_filter *f,
     if (f->thematique) {
         bool found = false;
         for (size_t i = 0; i < c->n_thematiques; i++)
-            found = found ||
-                    strcmp(vocab_value(&vocab_thematique, (int)c->thematiques[i]), f->thematique) == 0;
+            found = found || strcmp(vocab_value(&vocab_thematique, (int)c->thematiques[i]),
+                                    f->thematique) == 0;
         if (!found)
             return false;
     }
@@ -360,7 +386,8 @@ static int write_cras(struct sheet_out *o, struct http_request *req,
     header(o, export_stats_cra_columns, export_stats_cra_n_columns);
     struct cra_filter cf = {.mediateur_id = f->mediateur_id,
                             .structure_id = f->structure_id,
-                            .departement = scope->portee == STATS_PLATEFORME ? NULL : f->departement,
+                            .departement =
+                                scope->portee == STATS_PLATEFORME ? NULL : f->departement,
                             .du = f->du,
                             .au = f->au,
                             .type = f->type ? vocab_find(&vocab_cra_type, f->type) : -1,
@@ -457,9 +484,8 @@ int stats_export(struct http_request *req, struct http_response *resp,
     gmtime_r(&now, &tm);
     strftime(day, sizeof(day), "%Y-%m-%d", &tm);
     resp->status = 200;
-    resp->content_type =
-        xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-             : "text/csv; charset=utf-8";
+    resp->content_type = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                              : "text/csv; charset=utf-8";
     resp->file_path = path;
     http_resp_header(resp, "Content-Disposition",
                      arena_printf(req->arena, "attachment; filename=\"relais_%s_%s.%s\"",

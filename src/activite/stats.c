@@ -67,7 +67,7 @@ static const char *const sql_agg_personnes[4] = {
     " AND (CAST($6 AS BIGINT) = 0 OR c.lieu_id = $6)"                                              \
     " AND (CAST($7 AS TEXT) = '' OR c.type = $7)"                                                  \
     " AND (CAST($8 AS TEXT) = '' OR COALESCE(c.commune_code_insee, l.code_insee) = $8)"            \
-    " AND (CAST($9 AS TEXT) = '' OR EXISTS (SELECT 1 FROM cra_thematiques t9 WHERE t9.cra_id = "  \
+    " AND (CAST($9 AS TEXT) = '' OR EXISTS (SELECT 1 FROM cra_thematiques t9 WHERE t9.cra_id = "   \
     "c.id AND t9.thematique = $9))"                                                                \
     " AND (CAST($10 AS BIGINT) = 0 OR EXISTS (SELECT 1 FROM cra_tags g10 WHERE g10.cra_id = c.id " \
     "AND g10.tag_id = $10))"
@@ -106,8 +106,8 @@ enum raw_query {
         "SELECT c.type, " RAW_SUMS RAW_FROM RAW_WHERE(L) " GROUP BY c.type",                       \
             "SELECT c.type_lieu, " RAW_SUMS RAW_FROM RAW_WHERE(L) " GROUP BY c.type_lieu",         \
             "SELECT " RAW_DUREE_BAND ", " RAW_SUMS RAW_FROM RAW_WHERE(L) " GROUP BY 1",            \
-            "SELECT COALESCE(c.commune_code_insee, l.code_insee), " RAW_SUMS RAW_FROM RAW_WHERE(L) \
-            " GROUP BY 1",                                                                         \
+            "SELECT COALESCE(c.commune_code_insee, l.code_insee), " RAW_SUMS RAW_FROM RAW_WHERE(   \
+                L) " GROUP BY 1",                                                                  \
             "SELECT CAST(c.lieu_id AS TEXT), " RAW_SUMS RAW_FROM RAW_WHERE(L) " GROUP BY 1",       \
             "SELECT c.autonomie, " RAW_SUMS RAW_FROM RAW_WHERE(L) " GROUP BY c.autonomie",         \
             "SELECT t.thematique, " RAW_SUMS RAW_FROM                                              \
@@ -131,7 +131,8 @@ enum raw_query {
             "SUM(c.anon_tranche_soixante_soixante_neuf), SUM(c.anon_tranche_soixante_dix_plus), "  \
             "SUM(c.anon_tranche_non_communique), SUM(c.anon_statut_scolarise), "                   \
             "SUM(c.anon_statut_sans_emploi), SUM(c.anon_statut_en_emploi), "                       \
-            "SUM(c.anon_statut_retraite), SUM(c.anon_statut_non_communique)" RAW_FROM RAW_WHERE(L), \
+            "SUM(c.anon_statut_retraite), SUM(c.anon_statut_non_communique)" RAW_FROM              \
+            RAW_WHERE(L),                                                                          \
             "SELECT b.anonyme, COUNT(DISTINCT a.beneficiaire_id)" RAW_FROM                         \
             " JOIN accompagnements a ON a.cra_id = c.id JOIN beneficiaires b ON b.id = "           \
             "a.beneficiaire_id " RAW_WHERE(L) " GROUP BY b.anonyme",                               \
@@ -141,10 +142,14 @@ static const char *const sql_raw[4][RAW_COUNT] = {RAW_SET(RAW_LEAD_0), RAW_SET(R
                                                   RAW_SET(RAW_LEAD_2), RAW_SET(RAW_LEAD_3)};
 
 static const int raw_dim[RAW_COUNT] = {
-    [RAW_TYPE] = ACTIVITE_DIM_TYPE,       [RAW_CANAL] = ACTIVITE_DIM_CANAL,
-    [RAW_DUREE] = ACTIVITE_DIM_DUREE,     [RAW_COMMUNE] = ACTIVITE_DIM_COMMUNE,
-    [RAW_LIEU] = ACTIVITE_DIM_LIEU,       [RAW_AUTONOMIE] = ACTIVITE_DIM_AUTONOMIE,
-    [RAW_THEMATIQUE] = -1,                [RAW_TAG] = ACTIVITE_DIM_TAG,
+    [RAW_TYPE] = ACTIVITE_DIM_TYPE,
+    [RAW_CANAL] = ACTIVITE_DIM_CANAL,
+    [RAW_DUREE] = ACTIVITE_DIM_DUREE,
+    [RAW_COMMUNE] = ACTIVITE_DIM_COMMUNE,
+    [RAW_LIEU] = ACTIVITE_DIM_LIEU,
+    [RAW_AUTONOMIE] = ACTIVITE_DIM_AUTONOMIE,
+    [RAW_THEMATIQUE] = -1,
+    [RAW_TAG] = ACTIVITE_DIM_TAG,
     [RAW_MATERIEL_Q] = ACTIVITE_DIM_MATERIEL,
 };
 
@@ -206,8 +211,8 @@ bool activite_stats_period_ok(const struct activite_stats_filter *f)
 
 bool activite_stats_aggregates_can(const struct activite_stats_filter *f, const char *today)
 {
-    if ((f->type && *f->type) || (f->commune && *f->commune) ||
-        (f->thematique && *f->thematique) || f->tag_id || f->lieu_id)
+    if ((f->type && *f->type) || (f->commune && *f->commune) || (f->thematique && *f->thematique) ||
+        f->tag_id || f->lieu_id)
         return false;
     struct tm du, au;
     int64_t days;
@@ -476,7 +481,8 @@ int activite_stats_from_raw(struct db *db, struct arena *a, const struct activit
             const char *v = db_col_is_null(st, 0) ? NULL : db_col_text(st, 0);
             int cols = db_col_count(st);
             int64_t n1 = db_col_int64(st, 1), n2 = cols > 2 ? db_col_int64(st, 2) : 0,
-                    n3 = cols > 3 ? db_col_int64(st, 3) : 0, n4 = cols > 4 ? db_col_int64(st, 4) : 0;
+                    n3 = cols > 3 ? db_col_int64(st, 3) : 0,
+                    n4 = cols > 4 ? db_col_int64(st, 4) : 0;
             if (q == RAW_TYPE) {
                 out->activites += n1;
                 out->accompagnements += n2;

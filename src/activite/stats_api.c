@@ -65,13 +65,13 @@ int stats_api(struct http_request *req, struct http_response *resp)
     json_t *out = json_pack(
         "{s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:{s:I, s:I, s:I, s:I, s:{s:I, s:I, s:I, s:I}}, s:o, "
         "s:o, s:o}",
-        "perimetre", "portee", stats_portee_value(scope.portee), "id", scope.portee_id,
-        "periode", "du", f.du, "au", f.au, "calcul", s.from_raw ? "activites" : "compteurs",
-        "chiffres_cles", "activites", (json_int_t)s.activites, "accompagnements",
-        (json_int_t)s.accompagnements, "minutes", (json_int_t)s.minutes, "participants",
-        (json_int_t)s.participants, "beneficiaires", "total", (json_int_t)s.beneficiaires,
-        "nouveaux", (json_int_t)s.nouveaux, "suivis", (json_int_t)s.suivis, "anonymes",
-        (json_int_t)s.anonymes, "par_mois", mois, "par_jour", jours, "repartitions", dims);
+        "perimetre", "portee", stats_portee_value(scope.portee), "id", scope.portee_id, "periode",
+        "du", f.du, "au", f.au, "calcul", s.from_raw ? "activites" : "compteurs", "chiffres_cles",
+        "activites", (json_int_t)s.activites, "accompagnements", (json_int_t)s.accompagnements,
+        "minutes", (json_int_t)s.minutes, "participants", (json_int_t)s.participants,
+        "beneficiaires", "total", (json_int_t)s.beneficiaires, "nouveaux", (json_int_t)s.nouveaux,
+        "suivis", (json_int_t)s.suivis, "anonymes", (json_int_t)s.anonymes, "par_mois", mois,
+        "par_jour", jours, "repartitions", dims);
     if (!out)
         return ERR_INTERNAL;
     http_json(resp, 200, out);

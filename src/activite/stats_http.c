@@ -106,7 +106,8 @@ static int load_departement(struct http_request *req, const char *code, struct s
     s->departement = code;
     s->portee_id = code;
     s->title = arena_printf(req->arena, "Statistiques de %s", departement_title(code, req->arena));
-    s->path = arena_printf(req->arena, "/departements/%s/statistiques", url_encode(req->arena, code));
+    s->path =
+        arena_printf(req->arena, "/departements/%s/statistiques", url_encode(req->arena, code));
     return 0;
 }
 
@@ -173,8 +174,7 @@ static int api_scope(struct http_request *req, struct stats_scope *out)
     if (structure && *structure) {
         if ((rc = stats_scope_load(req, STATS_STRUCTURE, structure, out)))
             return rc;
-        return auth_can_see_structure(a, out->structure_id, out->departement) ? 0
-                                                                             : forbidden(req);
+        return auth_can_see_structure(a, out->structure_id, out->departement) ? 0 : forbidden(req);
     }
     if (dep && *dep) {
         if ((rc = stats_scope_load(req, STATS_DEPARTEMENT, dep, out)))
@@ -422,8 +422,7 @@ const char *stats_dim_title(int dim)
         [ACTIVITE_DIM_CANAL] = "Canaux des accompagnements",
         [ACTIVITE_DIM_DUREE] = "Durées des accompagnements",
         [ACTIVITE_DIM_THEMATIQUE] = "Thématiques des accompagnements de médiation numérique",
-        [ACTIVITE_DIM_DEMARCHE] =
-            "Thématiques des accompagnements de démarches administratives",
+        [ACTIVITE_DIM_DEMARCHE] = "Thématiques des accompagnements de démarches administratives",
         [ACTIVITE_DIM_MATERIEL] = "Matériel utilisé",
         [ACTIVITE_DIM_COMMUNE] = "Communes des activités",
         [ACTIVITE_DIM_LIEU] = "Lieux d’activité",

@@ -23,8 +23,8 @@ struct stats_scope {
     const char *departement; /* the département of a structure or a médiateur too; NULL for the
                                 platform */
     int64_t structure_id, mediateur_id;
-    const char *title; /* « Statistiques de Mayenne (53) » */
-    const char *path;  /* the dashboard's path, e.g. "/departements/53/statistiques" */
+    const char *title;     /* « Statistiques de Mayenne (53) » */
+    const char *path;      /* the dashboard's path, e.g. "/departements/53/statistiques" */
     const char *portee_id; /* the id or code, as text ("" for the platform) */
 };
 

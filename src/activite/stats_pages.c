@@ -94,8 +94,8 @@ static const char *count_share(struct arena *a, int64_t n, int64_t whole, const 
     return arena_printf(a, "%s (%s)", count_text(a, n, v), percent(a, n, whole));
 }
 
-static const char *const mois_fr[] = {"janvier", "février", "mars",      "avril",
-                                      "mai",     "juin",    "juillet",   "août",
+static const char *const mois_fr[] = {"janvier",   "février", "mars",     "avril",
+                                      "mai",       "juin",    "juillet",  "août",
                                       "septembre", "octobre", "novembre", "décembre"};
 
 static const char *month_label(struct arena *a, int64_t yyyymm)
@@ -124,11 +124,13 @@ static const char *date_fr(struct arena *a, const char *iso)
 
 /* The breakdowns shown, in La Coop's order. People dimensions chart accompagnements. */
 static const int shown_dims[] = {
-    ACTIVITE_DIM_TYPE,        ACTIVITE_DIM_CANAL,       ACTIVITE_DIM_DUREE,
-    ACTIVITE_DIM_THEMATIQUE,  ACTIVITE_DIM_DEMARCHE,    ACTIVITE_DIM_MATERIEL,
-    ACTIVITE_DIM_TAG,         ACTIVITE_DIM_LIEU,        ACTIVITE_DIM_COMMUNE,
-    ACTIVITE_DIM_AUTONOMIE,   ACTIVITE_DIM_GENRE,       ACTIVITE_DIM_TRANCHE_AGE,
-    ACTIVITE_DIM_STATUT,      ACTIVITE_DIM_COMMUNE_BENEFICIAIRE,
+    ACTIVITE_DIM_TYPE,     ACTIVITE_DIM_CANAL,
+    ACTIVITE_DIM_DUREE,    ACTIVITE_DIM_THEMATIQUE,
+    ACTIVITE_DIM_DEMARCHE, ACTIVITE_DIM_MATERIEL,
+    ACTIVITE_DIM_TAG,      ACTIVITE_DIM_LIEU,
+    ACTIVITE_DIM_COMMUNE,  ACTIVITE_DIM_AUTONOMIE,
+    ACTIVITE_DIM_GENRE,    ACTIVITE_DIM_TRANCHE_AGE,
+    ACTIVITE_DIM_STATUT,   ACTIVITE_DIM_COMMUNE_BENEFICIAIRE,
 };
 
 static bool people_dim(int dim)
@@ -141,16 +143,25 @@ static bool people_dim(int dim)
 static const struct vocab *dim_vocab(int dim)
 {
     switch (dim) {
-    case ACTIVITE_DIM_TYPE: return &vocab_cra_type;
-    case ACTIVITE_DIM_CANAL: return &vocab_type_lieu;
+    case ACTIVITE_DIM_TYPE:
+        return &vocab_cra_type;
+    case ACTIVITE_DIM_CANAL:
+        return &vocab_type_lieu;
     case ACTIVITE_DIM_THEMATIQUE:
-    case ACTIVITE_DIM_DEMARCHE: return &vocab_thematique;
-    case ACTIVITE_DIM_MATERIEL: return &vocab_materiel;
-    case ACTIVITE_DIM_AUTONOMIE: return &vocab_autonomie;
-    case ACTIVITE_DIM_GENRE: return &vocab_genre;
-    case ACTIVITE_DIM_TRANCHE_AGE: return &vocab_tranche_age;
-    case ACTIVITE_DIM_STATUT: return &vocab_statut_social;
-    default: return NULL;
+    case ACTIVITE_DIM_DEMARCHE:
+        return &vocab_thematique;
+    case ACTIVITE_DIM_MATERIEL:
+        return &vocab_materiel;
+    case ACTIVITE_DIM_AUTONOMIE:
+        return &vocab_autonomie;
+    case ACTIVITE_DIM_GENRE:
+        return &vocab_genre;
+    case ACTIVITE_DIM_TRANCHE_AGE:
+        return &vocab_tranche_age;
+    case ACTIVITE_DIM_STATUT:
+        return &vocab_statut_social;
+    default:
+        return NULL;
     }
 }
 
@@ -194,14 +205,15 @@ static void key_figures(struct buf *b, struct arena *a, const struct activite_st
                         int64_t autonomes, const struct view *v)
 {
     ui_h2(b, "Chiffres clés");
-    const struct activite_stats_value *ind = activite_stats_find(s, ACTIVITE_DIM_TYPE, "individuel");
+    const struct activite_stats_value *ind =
+        activite_stats_find(s, ACTIVITE_DIM_TYPE, "individuel");
     const struct activite_stats_value *col = activite_stats_find(s, ACTIVITE_DIM_TYPE, "collectif");
     const struct activite_stats_value *dem = activite_stats_find(s, ACTIVITE_DIM_TYPE, "demarche");
     int64_t n_ind = ind ? ind->activites : 0, n_col = col ? col->activites : 0,
             n_dem = dem ? dem->activites : 0;
     static const char *const head[] = {"Chiffre", "Valeur"};
-    struct ui_table t = {.caption = "Chiffres clés de la période", .head = head, .n_cols = 2,
-                         .numeric_last = true};
+    struct ui_table t = {
+        .caption = "Chiffres clés de la période", .head = head, .n_cols = 2, .numeric_last = true};
     ui_table_begin(b, &t);
     const char *rows[][2] = {
         {"Activités", count_text(a, s->activites, v)},
@@ -240,8 +252,10 @@ static void series(struct buf *b, struct arena *a, const struct activite_stats *
                   "chiffres sont dans le tableau qui suit.",
                   bars, s->n_mois);
     static const char *const head[] = {"Mois", "Activités", "Accompagnements"};
-    struct ui_table t = {.caption = "Activités et accompagnements par mois", .head = head,
-                         .n_cols = 3, .numeric_last = true};
+    struct ui_table t = {.caption = "Activités et accompagnements par mois",
+                         .head = head,
+                         .n_cols = 3,
+                         .numeric_last = true};
     ui_table_begin(b, &t);
     for (size_t i = 0; i < s->n_mois; i++)
         ui_table_row(b, &t,
@@ -266,7 +280,9 @@ static void series(struct buf *b, struct arena *a, const struct activite_stats *
     buf_adds(b, "<details><summary>Données par jour</summary>");
     static const char *const dhead[] = {"Jour", "Activités", "Accompagnements"};
     struct ui_table dt = {.caption = "Activités et accompagnements par jour (jours avec activité)",
-                          .head = dhead, .n_cols = 3, .numeric_last = true};
+                          .head = dhead,
+                          .n_cols = 3,
+                          .numeric_last = true};
     ui_table_begin(b, &dt);
     for (size_t i = 0; i < s->n_jours; i++)
         if (s->jours[i].activites || s->jours[i].accompagnements)
@@ -306,8 +322,9 @@ static void breakdown(struct buf *b, struct http_request *req, const struct acti
         }
     }
     chart_bars(b, arena_printf(a, "repartition-%d", dim), title,
-               arena_printf(a, "Diagramme en barres du nombre %s par valeur ; les chiffres sont "
-                               "dans le tableau qui suit.",
+               arena_printf(a,
+                            "Diagramme en barres du nombre %s par valeur ; les chiffres sont "
+                            "dans le tableau qui suit.",
                             people ? "d’accompagnements" : "d’activités"),
                bars, bd->n);
     static const char *const head_cra[] = {"Valeur", "Activités", "Accompagnements", "Part"};
@@ -319,12 +336,9 @@ static void breakdown(struct buf *b, struct http_request *req, const struct acti
     ui_table_begin(b, &t);
     for (size_t i = 0; i < bd->n; i++) {
         int64_t n = people ? items[i].accompagnements : items[i].activites;
-        const char *share = v->masked && activite_stats_masked(n)
-                                ? "—"
-                                : percent(a, n, whole);
+        const char *share = v->masked && activite_stats_masked(n) ? "—" : percent(a, n, whole);
         if (people)
-            ui_table_row(b, &t,
-                         (const char *[]){bars[i].label, count_text(a, n, v), share});
+            ui_table_row(b, &t, (const char *[]){bars[i].label, count_text(a, n, v), share});
         else
             ui_table_row(b, &t,
                          (const char *[]){bars[i].label, count_text(a, items[i].activites, v),
@@ -367,8 +381,8 @@ static void id_options(struct http_request *req, const char *sql, const char *te
     while (db_step(st) == 1) {
         const char *id = db_col_dup(st, 0, a);
         *out = arena_push(a, *out, *n, &cap, sizeof(**out));
-        (*out)[(*n)++] = (struct ui_option){id, db_col_dup(st, 1, a),
-                                            selected && strcmp(selected, id) == 0};
+        (*out)[(*n)++] =
+            (struct ui_option){id, db_col_dup(st, 1, a), selected && strcmp(selected, id) == 0};
     }
     db_reset(st);
 }
@@ -393,31 +407,44 @@ static void filters(struct buf *b, struct http_request *req, const struct stats_
     ui_h2(b, "Filtres");
     ui_form_begin(b, scope->path, "get", NULL, false);
     const char *du = http_param(q, "du"), *au = http_param(q, "au");
-    ui_input(b, &(struct ui_field){.name = "du", .label = "Du", .hint = "Premier jour inclus",
-                                   .value = du, .type = UI_DATE,
-                                   .error = ui_errors_for(errs, "du"), .width_class = "medium"});
-    ui_input(b, &(struct ui_field){.name = "au", .label = "Au", .hint = "Dernier jour inclus",
-                                   .value = au, .type = UI_DATE,
-                                   .error = ui_errors_for(errs, "au"), .width_class = "medium"});
+    ui_input(b, &(struct ui_field){.name = "du",
+                                   .label = "Du",
+                                   .hint = "Premier jour inclus",
+                                   .value = du,
+                                   .type = UI_DATE,
+                                   .error = ui_errors_for(errs, "du"),
+                                   .width_class = "medium"});
+    ui_input(b, &(struct ui_field){.name = "au",
+                                   .label = "Au",
+                                   .hint = "Dernier jour inclus",
+                                   .value = au,
+                                   .type = UI_DATE,
+                                   .error = ui_errors_for(errs, "au"),
+                                   .width_class = "medium"});
     struct ui_option *o;
     size_t n;
     vocab_options(a, &vocab_cra_type, http_param(q, "type"), &o, &n);
-    ui_select(b, &(struct ui_field){.name = "type", .label = "Type d’activité",
-                                    .error = ui_errors_for(errs, "type")},
+    ui_select(b,
+              &(struct ui_field){
+                  .name = "type", .label = "Type d’activité", .error = ui_errors_for(errs, "type")},
               o, n);
     vocab_options(a, &vocab_thematique, http_param(q, "thematique"), &o, &n);
-    ui_select(b, &(struct ui_field){.name = "thematique", .label = "Thématique",
-                                    .error = ui_errors_for(errs, "thematique")},
+    ui_select(b,
+              &(struct ui_field){.name = "thematique",
+                                 .label = "Thématique",
+                                 .error = ui_errors_for(errs, "thematique")},
               o, n);
     if (scope->portee == STATS_DEPARTEMENT || scope->portee == STATS_STRUCTURE) {
         if (scope->portee == STATS_DEPARTEMENT)
-            id_options(req, SQL_MEDIATEURS_DEP, scope->departement, 0,
-                       http_param(q, "mediateur"), &o, &n);
+            id_options(req, SQL_MEDIATEURS_DEP, scope->departement, 0, http_param(q, "mediateur"),
+                       &o, &n);
         else
             id_options(req, SQL_MEDIATEURS_STRUCTURE, NULL, scope->structure_id,
                        http_param(q, "mediateur"), &o, &n);
-        ui_select(b, &(struct ui_field){.name = "mediateur", .label = "Médiateur",
-                                        .error = ui_errors_for(errs, "mediateur")},
+        ui_select(b,
+                  &(struct ui_field){.name = "mediateur",
+                                     .label = "Médiateur",
+                                     .error = ui_errors_for(errs, "mediateur")},
                   o, n);
     }
     /* Lieux and communes: those of the period's activities. */
@@ -432,18 +459,21 @@ static void filters(struct buf *b, struct http_request *req, const struct stats_
                                     lieu && strcmp(lieu, lieux->items[i].valeur) == 0};
     if (lieu && *lieu && (!lieux || !activite_stats_find(s, ACTIVITE_DIM_LIEU, lieu)))
         o[n++] = (struct ui_option){lieu, stats_label(req, ACTIVITE_DIM_LIEU, lieu), true};
-    ui_select(b, &(struct ui_field){.name = "lieu", .label = "Lieu d’activité",
-                                    .error = ui_errors_for(errs, "lieu")},
+    ui_select(b,
+              &(struct ui_field){
+                  .name = "lieu", .label = "Lieu d’activité", .error = ui_errors_for(errs, "lieu")},
               o, n);
-    ui_input(b, &(struct ui_field){.name = "commune", .label = "Commune (code INSEE)",
+    ui_input(b, &(struct ui_field){.name = "commune",
+                                   .label = "Commune (code INSEE)",
                                    .hint = "Par exemple 53130 pour Laval",
                                    .value = http_param(q, "commune"),
                                    .error = ui_errors_for(errs, "commune"),
                                    .width_class = "short"});
     if (scope->departement) {
         id_options(req, SQL_TAGS_DEP, scope->departement, 0, http_param(q, "tag"), &o, &n);
-        ui_select(b, &(struct ui_field){.name = "tag", .label = "Étiquette",
-                                        .error = ui_errors_for(errs, "tag")},
+        ui_select(b,
+                  &(struct ui_field){
+                      .name = "tag", .label = "Étiquette", .error = ui_errors_for(errs, "tag")},
                   o, n);
     }
     ui_button(b, "Filtrer", UI_BUTTON_SECONDARY);
@@ -480,7 +510,8 @@ static int render(struct http_request *req, struct http_response *resp)
         if (errs.n)
             return http_fail(req, ERR_INVALID, errs.items[0].message, errs.items[0].field);
         const char *liste = http_param(&req->query, "liste");
-        return stats_export(req, resp, &scope, &f, format, liste && strcmp(liste, "activites") == 0);
+        return stats_export(req, resp, &scope, &f, format,
+                            liste && strcmp(liste, "activites") == 0);
     }
     const char *imp = http_param(&req->query, "impression");
     struct view v = {.print = imp && strcmp(imp, "1") == 0};
@@ -511,7 +542,8 @@ static int render(struct http_request *req, struct http_response *resp)
                 {"Version à imprimer", "impression=1"},
                 {"Télécharger les statistiques (tableur XLSX)", "format=xlsx"},
                 {"Télécharger les statistiques (CSV)", "format=csv"},
-                {"Télécharger la liste des activités (tableur XLSX)", "format=xlsx&liste=activites"},
+                {"Télécharger la liste des activités (tableur XLSX)",
+                 "format=xlsx&liste=activites"},
                 {"Télécharger la liste des activités (CSV)", "format=csv&liste=activites"},
             };
             for (size_t i = 0; i < sizeof(links) / sizeof(links[0]); i++) {
@@ -544,21 +576,21 @@ static int render(struct http_request *req, struct http_response *resp)
         buf_adds(&b, "\"><input type=\"hidden\" name=\"filtres\" value=\"");
         html_attr(&b, query);
         buf_adds(&b, "\">");
-        ui_input(&b, &(struct ui_field){.name = "libelle", .label = "Nom du lien",
-                                        .hint = "Pour le retrouver dans la liste de vos liens",
-                                        .value = arena_printf(a, "%s, %s", scope.title,
-                                                              period_text(a, &f))});
+        ui_input(&b, &(struct ui_field){
+                         .name = "libelle",
+                         .label = "Nom du lien",
+                         .hint = "Pour le retrouver dans la liste de vos liens",
+                         .value = arena_printf(a, "%s, %s", scope.title, period_text(a, &f))});
         ui_button(&b, "Créer un lien de partage", UI_BUTTON_SECONDARY);
         ui_form_end(&b);
         ui_link(&b, "Mes liens de partage", "/statistiques/partages");
     }
     if (buf_finish(&b))
         return ERR_TOO_BIG;
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = scope.title,
-                                             .status = errs.n ? 400 : 200,
-                                             .wide = true},
-                        buf_cstr(&b));
+    return shell_render(
+        req, resp,
+        &(struct shell_page){.title = scope.title, .status = errs.n ? 400 : 200, .wide = true},
+        buf_cstr(&b));
 }
 
 int stats_page_mine(struct http_request *req, struct http_response *resp)
@@ -628,14 +660,18 @@ int stats_page_partage_create(struct http_request *req, struct http_response *re
     /* The viewer must read this dashboard. */
     bool allowed = false;
     switch (portee) {
-    case STATS_MEDIATEUR: allowed = scope.mediateur_id == au->user_id; break;
+    case STATS_MEDIATEUR:
+        allowed = scope.mediateur_id == au->user_id;
+        break;
     case STATS_STRUCTURE:
         allowed = auth_can_see_structure(au, scope.structure_id, scope.departement);
         break;
     case STATS_DEPARTEMENT:
         allowed = auth_has(au, ROLE_ADMIN) || auth_in_departement(au, scope.departement);
         break;
-    case STATS_PLATEFORME: allowed = auth_has(au, ROLE_ADMIN); break;
+    case STATS_PLATEFORME:
+        allowed = auth_has(au, ROLE_ADMIN);
+        break;
     }
     if (!allowed)
         return http_fail(req, ERR_FORBIDDEN, "Ces statistiques ne sont pas dans votre périmètre.",
@@ -688,7 +724,8 @@ int stats_page_partage_create(struct http_request *req, struct http_response *re
     ui_prose_end(&b);
     ui_link(&b, "Mes liens de partage", "/statistiques/partages");
     return shell_render(req, resp,
-                        &(struct shell_page){.title = "Lien de partage créé", .status = 201,
+                        &(struct shell_page){.title = "Lien de partage créé",
+                                             .status = 201,
                                              .notice = "Le lien de partage est créé."},
                         buf_cstr(&b));
 }
@@ -706,8 +743,8 @@ int stats_page_partages(struct http_request *req, struct http_response *resp)
     struct buf b = page_buf(req);
     ui_h1(&b, "Mes liens de partage de statistiques");
     static const char *const head[] = {"Nom", "Créé le", "État", "Action"};
-    struct ui_table t = {.caption = "Liens de partage que vous avez créés", .head = head,
-                         .n_cols = 4};
+    struct ui_table t = {
+        .caption = "Liens de partage que vous avez créés", .head = head, .n_cols = 4};
     size_t n = 0;
     struct row {
         int64_t id;
@@ -738,10 +775,10 @@ int stats_page_partages(struct http_request *req, struct http_response *resp)
             struct buf form;
             buf_init(&form, a, 4096);
             if (!rows[i].revoked) {
-                ui_form_begin(&form,
-                              arena_printf(a, "/statistiques/partages/%lld/revoquer",
-                                           (long long)rows[i].id),
-                              "post", au->csrf_token, false);
+                ui_form_begin(
+                    &form,
+                    arena_printf(a, "/statistiques/partages/%lld/revoquer", (long long)rows[i].id),
+                    "post", au->csrf_token, false);
                 ui_button(&form, arena_printf(a, "Révoquer « %s »", rows[i].libelle),
                           UI_BUTTON_WARNING);
                 ui_form_end(&form);

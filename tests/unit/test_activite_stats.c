@@ -157,11 +157,11 @@ static int open_store(void **state, const char *url)
     for (int i = 0; i < 3; i++) {
         char email[64];
         snprintf(email, sizeof(email), "m%d-%s@stats.test", i, f->dep);
-        f->mediateurs[i] = insert_id(db, SQL_USER, (const char *[]){email, "Médiateur"}, 2, NULL,
-                                     0);
+        f->mediateurs[i] =
+            insert_id(db, SQL_USER, (const char *[]){email, "Médiateur"}, 2, NULL, 0);
     }
-    f->lieu = insert_id(db, SQL_LIEU, (const char *[]){f->dep}, 1, (int64_t[]){f->structures[0]},
-                        1);
+    f->lieu =
+        insert_id(db, SQL_LIEU, (const char *[]){f->dep}, 1, (int64_t[]){f->structures[0]}, 1);
     for (int i = 0; i < 2; i++) {
         snprintf(buf, sizeof(buf), "tag %d", i);
         f->tags[i] = insert_id(db, SQL_TAG, (const char *[]){f->dep, buf}, 2, NULL, 0);
@@ -251,7 +251,9 @@ static void compare_scopes(struct fixture *f, struct arena *a)
         {.structure_id = f->structures[0], .du = "2026-02-01", .au = "2026-02-28"},
         {.mediateur_id = f->mediateurs[0], .du = "2026-01-01", .au = "2026-03-31"},
         {.mediateur_id = f->mediateurs[2], .du = "2026-02-01", .au = "2026-03-31"},
-        {.mediateur_id = f->mediateurs[1], .structure_id = f->structures[0], .du = "2026-01-01",
+        {.mediateur_id = f->mediateurs[1],
+         .structure_id = f->structures[0],
+         .du = "2026-01-01",
          .au = "2026-02-28"},
         {.du = "2026-01-01", .au = "2026-03-31"}, /* the platform: private stores only */
     };
@@ -273,8 +275,8 @@ static void compare_scopes(struct fixture *f, struct arena *a)
 static void check_raw_filters(struct fixture *f, struct arena *a)
 {
     struct db *db = f->store.db;
-    struct activite_stats_filter all = {.departement = f->dep, .du = "2026-01-01",
-                                        .au = "2026-03-31"};
+    struct activite_stats_filter all = {
+        .departement = f->dep, .du = "2026-01-01", .au = "2026-03-31"};
     struct activite_stats whole;
     assert_int_equal(activite_stats_from_raw(db, a, &all, &whole), 0);
     assert_true(whole.activites > 0);
@@ -321,11 +323,11 @@ static void check_raw_filters(struct fixture *f, struct arena *a)
     memcpy(mid.du, "2026-01-02", 11);
     assert_false(activite_stats_aggregates_can(&mid, "2026-11-26"));
     struct activite_stats bad;
-    struct activite_stats_filter reversed = {.departement = f->dep, .du = "2026-03-01",
-                                             .au = "2026-01-31"};
+    struct activite_stats_filter reversed = {
+        .departement = f->dep, .du = "2026-03-01", .au = "2026-01-31"};
     assert_int_equal(activite_stats_compute(db, a, &reversed, &bad), ERR_INVALID);
-    struct activite_stats_filter nonsense = {.departement = f->dep, .du = "2026-02-30",
-                                             .au = "2026-03-31"};
+    struct activite_stats_filter nonsense = {
+        .departement = f->dep, .du = "2026-02-30", .au = "2026-03-31"};
     assert_int_equal(activite_stats_compute(db, a, &nonsense, &bad), ERR_INVALID);
 }
 
@@ -359,8 +361,8 @@ static void test_counters_match_raw(void **state)
     compare_scopes(f, &a);
     check_raw_filters(f, &a);
     /* A rebuild from the rows gives the counters kept on write. */
-    struct activite_stats_filter dep = {.departement = f->dep, .du = "2026-01-01",
-                                        .au = "2026-03-31"};
+    struct activite_stats_filter dep = {
+        .departement = f->dep, .du = "2026-01-01", .au = "2026-03-31"};
     struct activite_stats before, after;
     assert_int_equal(activite_stats_from_aggregates(db, &a, &dep, &before), 0);
     int64_t counted = 0;

@@ -37,7 +37,8 @@ static void test_csv_cells(void **state)
     assert_string_equal(cell(&a, "\rx"), "\"'\rx\"");
     assert_string_equal(cell(&a, "a;b"), "\"a;b\"");
     assert_string_equal(cell(&a, "dit \"bonjour\""), "\"dit \"\"bonjour\"\"\"");
-    assert_string_equal(cell(&a, "=HYPERLINK(\"x\";\"y\")"), "\"'=HYPERLINK(\"\"x\"\";\"\"y\"\")\"");
+    assert_string_equal(cell(&a, "=HYPERLINK(\"x\";\"y\")"),
+                        "\"'=HYPERLINK(\"\"x\"\";\"\"y\"\")\"");
     assert_string_equal(cell(&a, "ligne 1\nligne 2"), "\"ligne 1\nligne 2\"");
     assert_string_equal(cell(&a, "a=b"), "a=b");
     assert_true(export_stats_formula_risk("=x"));
