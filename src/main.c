@@ -22,14 +22,19 @@
 #include "lieux/horaires.h"
 #include "lieux/communes.h"
 #include "lieux/import.h"
+#include "activite/activite.h"
+#include "activite/import_cra.h"
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
+#include "activite/maintenance_activite.h"
+#include "activite/suivi.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define OPT_DATABASE {"database", "URL", "base de données : sqlite:CHEMIN ou postgresql://… (RELAIS_DATABASE_URL)", &cfg->database_url}
@@ -488,9 +493,95 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
                DEMO_PASSWORD);
     if (rc == 0)
         rc = demo_lieux(db, cfg, lieux_dir);
+    if (rc == 0)
+        rc = suivi_demo(db, &a, "mediatrice@demo.relais.invalid",
+                        "coordination53@demo.relais.invalid", (int64_t)time(NULL));
+    int demo_cras = 0;
+    if (rc == 0 && (rc = activite_demo(db, &a, (int64_t)time(NULL), &demo_cras)) == 0)
+        printf("démonstration des activités : %d CRA inventés sur les 12 derniers mois\n",
+               demo_cras);
     arena_release(&a);
     db_close(db);
     return rc ? 1 : 0;
+}
+
+/* relais maintenance: the periodic work of the modules, for cron. Each step runs on its own and
+ * prints one summary line; a failed step does not stop the next ones, and the exit status says
+ * whether one failed. A module adds its step to this table. */
+struct maintenance_step {
+    const char *name;
+    const char *summary;
+    int (*run)(struct db *db, const struct config *cfg, int64_t now, struct arena *a,
+               const char **line);
+};
+
+static const struct maintenance_step maintenance_steps[] = {
+    {"beneficiaires", "anonymise les fiches nominatives restées sans accompagnement",
+     maintenance_beneficiaires},
+};
+
+static int cmd_maintenance(int argc, char **argv, struct config *cfg)
+{
+    const char *only = NULL, *date = NULL;
+    const struct cli_opt opts[] = {
+        OPT_DATABASE,
+        {"only", "ÉTAPE", "n'exécute que cette étape (beneficiaires)", &only},
+        {"mois", "N",
+         "beneficiaires : mois sans accompagnement avant l'anonymisation, 24 par défaut "
+         "(RELAIS_ANONYMISE_MONTHS)",
+         &cfg->anonymise_months},
+        {"date", "AAAA-MM-JJ", "la date du jour à prendre (pour un essai), aujourd'hui par défaut",
+         &date},
+    };
+    const struct cli_cmd cmd = {"relais maintenance [options]",
+                                "Exécute les tâches périodiques (à lancer chaque nuit par cron) et "
+                                "imprime une ligne par étape.",
+                                opts, N(opts)};
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
+    int64_t now = (int64_t)time(NULL);
+    if (date) {
+        struct tm tm = {0};
+        char tail;
+        if (sscanf(date, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tail) != 3 ||
+            tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31) {
+            fprintf(stderr, "relais : --date : une date AAAA-MM-JJ, par exemple 2026-03-01\n");
+            return 2;
+        }
+        tm.tm_year -= 1900;
+        tm.tm_mon -= 1;
+        tm.tm_hour = 12;
+        now = (int64_t)timegm(&tm);
+    }
+    bool known = !only;
+    for (size_t i = 0; i < N(maintenance_steps); i++)
+        known |= only && strcmp(only, maintenance_steps[i].name) == 0;
+    if (!known) {
+        fprintf(stderr, "relais : --only : étape inconnue « %s » ; étapes :", only);
+        for (size_t i = 0; i < N(maintenance_steps); i++)
+            fprintf(stderr, " %s", maintenance_steps[i].name);
+        fprintf(stderr, "\n");
+        return 2;
+    }
+    struct db *db;
+    if (cli_open_db(cfg->database_url, &db))
+        return 1;
+    int failed = 0;
+    for (size_t i = 0; i < N(maintenance_steps); i++) {
+        const struct maintenance_step *s = &maintenance_steps[i];
+        if (only && strcmp(only, s->name) != 0)
+            continue;
+        struct arena a = ARENA_INIT;
+        const char *line = NULL;
+        rc = s->run(db, cfg, now, &a, &line);
+        if (rc)
+            failed++;
+        printf("%s : %s%s\n", s->name, rc ? "échec : " : "", line ? line : err_name(rc));
+        arena_release(&a);
+    }
+    db_close(db);
+    return failed ? 1 : 0;
 }
 
 static int cmd_backup(int argc, char **argv, struct config *cfg)
@@ -557,6 +648,32 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
     return 0;
 }
 
+/* `relais import KIND FILE …`: one importer per kind of data, each with its own options. Without a
+ * kind (or with an option first) the lieux importer answers, as before there were kinds. */
+struct import_kind {
+    const char *name;
+    int (*run)(int argc, char **argv);
+};
+
+static const struct import_kind import_kinds[] = {
+    {"lieux", lieux_import_cli},
+    {"activites", activite_import_cli},
+};
+
+static int cmd_import(int argc, char **argv)
+{
+    if (argc < 2 || argv[1][0] == '-')
+        return lieux_import_cli(argc, argv);
+    for (size_t i = 0; i < N(import_kinds); i++)
+        if (strcmp(argv[1], import_kinds[i].name) == 0)
+            return import_kinds[i].run(argc, argv);
+    fprintf(stderr, "relais import : « %s » inconnu ; types possibles :", argv[1]);
+    for (size_t i = 0; i < N(import_kinds); i++)
+        fprintf(stderr, " %s", import_kinds[i].name);
+    fprintf(stderr, "\n");
+    return 2;
+}
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv, struct config *cfg);
@@ -569,13 +686,15 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, NULL, "met le schéma de la base à jour"},
     {"user", cmd_user, NULL, "gère les comptes et leurs rôles"},
     {"structure", cmd_structure, NULL, "crée une structure"},
-    {"import", NULL, lieux_import_cli, "importe un fichier de lieux (import lieux FICHIER)"},
+    {"import", NULL, cmd_import,
+     "importe un fichier (import lieux FICHIER, import activites FICHIER)"},
     {"export", NULL, lieux_export_cli, "exporte les lieux au format du standard"},
     {"lieux-valider", NULL, lieux_validate_cli, "valide un fichier de lieux sans l'importer"},
     {"horaires", NULL, horaires_cli, "lit et explique une valeur d'horaires d'ouverture"},
     {"guide", NULL, guide_cli, "imprime le guide des lieux d'un département (PDF)"},
     {"couverture", NULL, couverture_cli, "population éloignée des lieux, par service"},
     {"demo", cmd_demo, NULL, "remplit une base vide avec la démonstration"},
+    {"maintenance", cmd_maintenance, NULL, "tâches périodiques (anonymisation…), pour cron"},
     {"backup", cmd_backup, NULL, "sauvegarde la base"},
     {"routes", cmd_routes, NULL, "liste les routes et leurs accès"},
     {"version", cmd_version, NULL, "imprime la version"},

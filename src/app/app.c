@@ -1,3 +1,4 @@
+#include "activite/activite.h"
 #include "app/app.h"
 #include "app/openapi.h"
 #include "comptes/auth.h"
@@ -89,6 +90,7 @@ struct router *app_router(void)
         router_add(r, &site_routes[i]);
     comptes_add_routes(r);
     lieux_add_routes(r);
+    activite_add_routes(r);
     if (!shared_router)
         shared_router = r;
     return r;

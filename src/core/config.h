@@ -21,6 +21,8 @@ struct config {
     const char *smtp_from;    /* RELAIS_SMTP_FROM: sender address */
     const char *tile_url;     /* RELAIS_TILE_URL: map tile server template */
     const char *communes_dir; /* --communes, RELAIS_COMMUNES_DIR: ref/data/communes */
+    const char *anonymise_months; /* RELAIS_ANONYMISE_MONTHS: months without accompaniment before a
+                                   * beneficiary's named record is anonymised (24) */
     bool demo;                /* the database holds demo data (shown in the interface) */
 };
 

@@ -21,9 +21,14 @@ struct nav_entry {
 static const struct nav_entry nav_entries[] = {
     {"Accueil", "/", -1},
     {"Trouver un lieu", "/lieux", -2},
+    {"Enregistrer une activité", "/activites/nouvelle", ROLE_MEDIATEUR},
+    {"Mes activités", "/activites", ROLE_MEDIATEUR},
     {"Tableau de bord", "/tableau-de-bord", 0},
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
+    {"Statistiques", "/statistiques", 0},
     {"Importer des lieux", "/lieux/importer", ROLE_COORDINATEUR},
+    {"Bénéficiaires", "/beneficiaires", ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE},
+    {"Animation du réseau", "/coordination/activites", ROLE_COORDINATEUR},
     {"Utilisateurs", "/admin/utilisateurs", ROLE_ADMIN},
     {"Mon compte", "/compte", 0},
 };

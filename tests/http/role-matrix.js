@@ -189,6 +189,112 @@ const rows = [
         expect: COORDINATION, json: true, body: () => ({ commune: 'Mayenne' }),
         note: 'the route lets administrators of structures in; the handler refuses another structure',
     },
+
+    // Activités (CRA). The matrix's users have no CRA: a made-up id gives 404 past the role check
+    // (real CRAs, their owner-only edits and the scopes of readers are in activite_cra.test.js).
+    // Recording needs a médiateur's membership: the route lets admins in, the handler refuses an
+    // admin who is not a médiateur of a structure.
+    { method: 'GET', pattern: '/activites', path: () => '/activites', expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin') },
+    {
+        method: 'GET', pattern: '/activites/nouvelle', path: () => '/activites/nouvelle', expect: only('mediateur'),
+        note: 'the handler refuses an admin who is not a médiateur of a structure',
+    },
+    {
+        method: 'POST', pattern: '/activites/nouvelle', path: () => '/activites/nouvelle', expect: only('mediateur'),
+        accept: VALIDATION, body: () => ({ type: 'individuel' }),
+        note: 'the handler refuses an admin who is not a médiateur of a structure',
+    },
+    {
+        method: 'GET', pattern: '/activites/{id}', path: () => '/activites/999999',
+        expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin'), accept: [404],
+    },
+    { method: 'GET', pattern: '/activites/{id}/modifier', path: () => '/activites/999999/modifier', expect: only('mediateur', 'admin'), accept: [404] },
+    {
+        method: 'POST', pattern: '/activites/{id}/modifier', path: () => '/activites/999999/modifier',
+        expect: only('mediateur', 'admin'), accept: [404], body: () => ({ type: 'individuel' }),
+    },
+    { method: 'GET', pattern: '/activites/{id}/supprimer', path: () => '/activites/999999/supprimer', expect: only('mediateur', 'admin'), accept: [404] },
+    {
+        method: 'POST', pattern: '/activites/{id}/supprimer', path: () => '/activites/999999/supprimer',
+        expect: only('mediateur', 'admin'), accept: [404], body: () => ({}),
+    },
+    {
+        method: 'GET', pattern: '/api/v1/activites', path: () => '/api/v1/activites',
+        expect: only('mediateur', 'admin_structure', 'coordinateur', 'admin'),
+    },
+    {
+        method: 'POST', pattern: '/api/v1/activites', path: () => '/api/v1/activites', expect: only('mediateur'),
+        accept: VALIDATION, json: true, body: () => ({ type: 'individuel' }),
+        note: 'the handler refuses an admin who is not a médiateur of a structure',
+    },
+
+    // Suivi of beneficiaries: their structure's médiateurs and administrators (and admins); never
+    // coordinators. The matrix's users have no beneficiary: a made-up id gives 404 past the role
+    // check (real records, another structure's 403 and coordinators' refusals are in
+    // activite_suivi.test.js). A minimal creation body is refused by validation (no name, no consent).
+    { method: 'GET', pattern: '/beneficiaires', path: () => '/beneficiaires', expect: only('mediateur', 'admin_structure', 'admin') },
+    { method: 'GET', pattern: '/beneficiaires/nouveau', path: () => '/beneficiaires/nouveau', expect: only('mediateur', 'admin_structure', 'admin') },
+    {
+        method: 'POST', pattern: '/beneficiaires', path: () => '/beneficiaires', expect: only('mediateur', 'admin_structure', 'admin'),
+        accept: VALIDATION, body: () => ({ prenom: 'Matrice' }),
+    },
+    ...['', '/modifier', '/parcours', '/fusionner', '/effacer', '/donnees.json', '/donnees.csv'].map((suffix) => ({
+        method: 'GET', pattern: `/beneficiaires/{id}${suffix}`, path: () => `/beneficiaires/999999${suffix}`,
+        expect: only('mediateur', 'admin_structure', 'admin'), accept: [404],
+    })),
+    ...['/modifier', '/fusionner', '/effacer'].map((suffix) => ({
+        method: 'POST', pattern: `/beneficiaires/{id}${suffix}`, path: () => `/beneficiaires/999999${suffix}`,
+        expect: only('mediateur', 'admin_structure', 'admin'), accept: [404], body: () => ({ prenom: 'Matrice', doublon: '1' }),
+    })),
+
+    // Coordinators' activities (« Animation du réseau »): coordinators and admins; each activity is
+    // its coordinator's (the owner-only checks are in activite_suivi.test.js).
+    { method: 'GET', pattern: '/coordination/activites', path: () => '/coordination/activites', expect: COORDINATION },
+    { method: 'GET', pattern: '/coordination/activites/nouvelle', path: () => '/coordination/activites/nouvelle', expect: COORDINATION },
+    {
+        method: 'POST', pattern: '/coordination/activites', path: () => '/coordination/activites', expect: COORDINATION,
+        accept: VALIDATION, body: () => ({ type: 'animation' }),
+    },
+    ...['/modifier', '/supprimer'].flatMap((suffix) => [
+        {
+            method: 'GET', pattern: `/coordination/activites/{id}${suffix}`, path: () => `/coordination/activites/999999${suffix}`,
+            expect: COORDINATION, accept: [404],
+        },
+        {
+            method: 'POST', pattern: `/coordination/activites/{id}${suffix}`, path: () => `/coordination/activites/999999${suffix}`,
+            expect: COORDINATION, accept: [404], body: () => ({}),
+        },
+    ]),
+
+    // Statistiques. The dashboards of each scope; the handler checks the structure and the
+    // département (activite_stats.test.js checks the figures and the share links).
+    { method: 'GET', pattern: '/statistiques', path: () => '/statistiques', expect: LOGGED_IN },
+    { method: 'GET', pattern: '/structures/{id}/statistiques', path: (f) => `/structures/${f.structure}/statistiques`, expect: LOGGED_IN },
+    {
+        method: 'GET', pattern: '/structures/{id}/statistiques', path: (f) => `/structures/${f.other}/statistiques`,
+        expect: COORDINATION, note: 'not a member',
+    },
+    { method: 'GET', pattern: '/departements/{code}/statistiques', path: () => '/departements/53/statistiques', expect: COORDINATION },
+    {
+        method: 'GET', pattern: '/departements/{code}/statistiques', path: () => '/departements/72/statistiques', expect: ADMIN,
+        note: 'a département the coordinateur does not coordinate',
+    },
+    { method: 'GET', pattern: '/admin/statistiques', path: () => '/admin/statistiques', expect: ADMIN },
+    { method: 'GET', pattern: '/statistiques/partages', path: () => '/statistiques/partages', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/statistiques/partages', path: () => '/statistiques/partages', expect: COORDINATION,
+        note: 'a département\'s dashboard: only its coordinateurs and admins share it',
+        body: (f, role) => ({ portee: 'departement', portee_id: '53', filtres: '', libelle: `Partage de la matrice (${role})` }),
+    },
+    {
+        method: 'POST', pattern: '/statistiques/partages/{id}/revoquer', path: () => '/statistiques/partages/999999/revoquer',
+        expect: LOGGED_IN, accept: [404], body: () => ({}),
+    },
+    {
+        method: 'GET', pattern: '/statistiques/partage/{token}', path: () => '/statistiques/partage/jeton-invente-0123456789abcdef',
+        expect: PUBLIC, accept: [404],
+    },
+    { method: 'GET', pattern: '/api/v1/statistiques', path: () => '/api/v1/statistiques', expect: LOGGED_IN },
 ];
 
 /*
