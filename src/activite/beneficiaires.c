@@ -336,12 +336,7 @@ bool beneficiaire_can_see(const struct auth *au, const struct beneficiaire *b)
 {
     if (auth_has(au, ROLE_ADMIN))
         return true;
-    if (au->user_id && au->user_id == b->mediateur_id)
-        return true;
-    for (size_t i = 0; i < au->n_memberships; i++)
-        if (au->memberships[i].structure_id == b->structure_id)
-            return true;
-    return false;
+    return (au->user_id && au->user_id == b->mediateur_id) || auth_is_member(au, b->structure_id);
 }
 
 /* ---------- storage ---------- */

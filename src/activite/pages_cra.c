@@ -814,7 +814,7 @@ int activite_page_show(struct http_request *req, struct http_response *resp)
     }
     /* Coordinateurs read counts, never names (beneficiaires.h). */
     if (c.mediateur_id == au->user_id || auth_has(au, ROLE_ADMIN) ||
-        auth_can_see_structure(au, c.structure_id, NULL))
+        auth_is_member(au, c.structure_id))
         row(&b, &t, c.type == CRA_COLLECTIF ? "Participants" : "Bénéficiaire", people_fr(a, &c));
     else
         row(&b, &t, "Personnes accompagnées", int_text(a, c.accompagnements_count));

@@ -70,6 +70,8 @@ const struct auth *auth_of(const struct http_request *req);
 bool auth_signed_in(const struct auth *a);
 bool auth_has(const struct auth *a, unsigned roles);
 bool auth_in_departement(const struct auth *a, const char *departement);
+/* A mediateur or admin_structure of the structure (coordinateurs are not members). */
+bool auth_is_member(const struct auth *a, int64_t structure_id);
 /* Admin, coordinateur of the structure's département, or admin_structure of the structure. */
 bool auth_can_manage_structure(const struct auth *a, int64_t structure_id,
                                const char *departement);

@@ -45,6 +45,11 @@ static bool member_of(const struct auth *a, int64_t structure_id, unsigned roles
     return false;
 }
 
+bool auth_is_member(const struct auth *a, int64_t structure_id)
+{
+    return member_of(a, structure_id, ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE);
+}
+
 bool auth_can_manage_structure(const struct auth *a, int64_t structure_id, const char *departement)
 {
     return auth_in_departement(a, departement) ||

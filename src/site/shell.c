@@ -11,7 +11,10 @@
 #include <string.h>
 
 /* Navigation entries and the roles that see them (0: everyone signed in; -1: anonymous only;
- * -2: everyone). */
+ * -2: everyone). A platform admin sees every entry with roles, except those marked NAV_OWN: they
+ * are about the user's own work as a médiateur, which an admin does not have by being admin. */
+#define NAV_OWN (1 << 16)
+
 struct nav_entry {
     const char *label;
     const char *href;
@@ -21,8 +24,8 @@ struct nav_entry {
 static const struct nav_entry nav_entries[] = {
     {"Accueil", "/", -1},
     {"Trouver un lieu", "/lieux", -2},
-    {"Enregistrer une activité", "/activites/nouvelle", ROLE_MEDIATEUR},
-    {"Mes activités", "/activites", ROLE_MEDIATEUR},
+    {"Enregistrer une activité", "/activites/nouvelle", ROLE_MEDIATEUR | NAV_OWN},
+    {"Mes activités", "/activites", ROLE_MEDIATEUR | NAV_OWN},
     {"Tableau de bord", "/tableau-de-bord", 0},
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
     {"Statistiques", "/statistiques", 0},
@@ -53,7 +56,9 @@ int shell_render(struct http_request *req, struct http_response *resp, const str
         const struct nav_entry *e = &nav_entries[i];
         bool show = e->roles == -2 ||
                     (auth_signed_in(a) ? (e->roles == 0 ||
-                                          (e->roles > 0 && auth_has(a, (unsigned)e->roles | ROLE_ADMIN)))
+                                          (e->roles > 0 &&
+                                           auth_has(a, ((unsigned)e->roles & ~(unsigned)NAV_OWN) |
+                                                       ((e->roles & NAV_OWN) ? 0u : ROLE_ADMIN))))
                                        : e->roles == -1);
         if (!show)
             continue;
