@@ -24,10 +24,13 @@
 #include "lieux/import.h"
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
+#include "orientation/orientation.h"
+#include "orientation/outbox.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -557,6 +560,96 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
     return 0;
 }
 
+/* `relais maintenance`: the periodic work of every module, one step after the other. A step reads
+ * the injected time (--maintenant, for tests and catching up), does its work and prints one
+ * summary line. Modules add their step to maintenance_steps. */
+struct maintenance_step {
+    const char *name;
+    const char *summary;
+    int (*run)(struct db *db, const struct config *cfg, int64_t now);
+};
+
+static int step_orientations(struct db *db, const struct config *cfg, int64_t now)
+{
+    struct orientation_settings s;
+    orientation_settings_read(cfg, &s);
+    struct orientation_maintenance_stats st;
+    int rc = orientation_maintenance(db, cfg, &s, now, &st);
+    printf("orientations : %lld rappel(s), %lld expirée(s), %lld pièce(s) jointe(s) supprimée(s), "
+           "%lld anonymisée(s)%s\n",
+           (long long)st.reminded, (long long)st.expired, (long long)st.pieces_deleted,
+           (long long)st.anonymised, rc ? " — interrompu par une erreur" : "");
+    return rc;
+}
+
+static int step_outbox(struct db *db, const struct config *cfg, int64_t now)
+{
+    struct outbox_stats st;
+    int rc = outbox_send_due(db, cfg, now, &st);
+    printf("courriels : %lld envoyé(s), %lld en échec (nouvel essai plus tard), %lld en attente%s\n",
+           (long long)st.sent, (long long)st.failed, (long long)st.waiting,
+           cfg->smtp_url ? "" : " (RELAIS_SMTP_URL n'est pas défini)");
+    return rc;
+}
+
+static const struct maintenance_step maintenance_steps[] = {
+    {"orientations", "rappels, expiration, pièces jointes, anonymisation", step_orientations},
+    {"courriels", "envoi des courriels en attente", step_outbox},
+};
+
+static int cmd_maintenance(int argc, char **argv, struct config *cfg)
+{
+    const char *only = NULL, *at = NULL;
+    const struct cli_opt opts[] = {
+        OPT_DATABASE,
+        {"only", "ÉTAPE", "une seule étape : orientations ou courriels", &only},
+        {"maintenant", "DATE", "la date prise pour maintenant, AAAA-MM-JJTHH:MM (UTC)", &at},
+        {"data-dir", "DOSSIER", "dossier des fichiers envoyés (RELAIS_DATA_DIR)", &cfg->data_dir},
+    };
+    const struct cli_cmd cmd = {"relais maintenance [options]",
+                                "Travaux périodiques : rappels et expiration des orientations, "
+                                "envoi des courriels en attente. À lancer chaque heure (cron).",
+                                opts, N(opts)};
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
+    int64_t now = (int64_t)time(NULL);
+    if (at) {
+        struct tm tm = {0};
+        const char *end = strptime(at, "%Y-%m-%dT%H:%M", &tm);
+        if (!end || *end) {
+            fprintf(stderr, "relais : --maintenant : une date comme 2026-12-01T10:00\n");
+            return 2;
+        }
+        now = (int64_t)timegm(&tm);
+    }
+    bool known = !only;
+    for (size_t i = 0; i < N(maintenance_steps); i++)
+        known = known || strcmp(only, maintenance_steps[i].name) == 0;
+    if (!known) {
+        fprintf(stderr, "relais : --only : étape inconnue « %s » (", only);
+        for (size_t i = 0; i < N(maintenance_steps); i++)
+            fprintf(stderr, "%s%s", i ? ", " : "", maintenance_steps[i].name);
+        fprintf(stderr, ")\n");
+        return 2;
+    }
+    struct db *db;
+    if (cli_open_db(cfg->database_url, &db))
+        return 1;
+    int failed = 0;
+    for (size_t i = 0; i < N(maintenance_steps); i++) {
+        if (only && strcmp(only, maintenance_steps[i].name) != 0)
+            continue;
+        if (maintenance_steps[i].run(db, cfg, now)) {
+            fprintf(stderr, "relais : l'étape %s a échoué : %s\n", maintenance_steps[i].name,
+                    db_errmsg(db));
+            failed = 1;
+        }
+    }
+    db_close(db);
+    return failed;
+}
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv, struct config *cfg);
@@ -577,6 +670,7 @@ static const struct command commands[] = {
     {"couverture", NULL, couverture_cli, "population éloignée des lieux, par service"},
     {"demo", cmd_demo, NULL, "remplit une base vide avec la démonstration"},
     {"backup", cmd_backup, NULL, "sauvegarde la base"},
+    {"maintenance", cmd_maintenance, NULL, "rappels, expirations et courriels en attente"},
     {"routes", cmd_routes, NULL, "liste les routes et leurs accès"},
     {"version", cmd_version, NULL, "imprime la version"},
 };
