@@ -479,6 +479,8 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (rc == 0)
         rc = demo_user(db, &a, "mediatrice@demo.relais.invalid", "Morgane Médiatrice (démo)",
                        "mediateur", NULL, sid);
+    if (rc == 0 && first)
+        rc = orientation_demo(db, &a, first, "mediatrice@demo.relais.invalid", (int64_t)time(NULL));
     struct db_stmt *st;
     if (rc == 0 && (rc = db_prepare(db, SQL_DEMO_SET, &st)) == 0)
         rc = db_exec_stmt(st);

@@ -218,4 +218,12 @@ int orientation_maintenance(struct db *db, const struct config *cfg,
                             const struct orientation_settings *s, int64_t now,
                             struct orientation_maintenance_stats *stats);
 
+/* --- demo --- */
+
+/* A few invented referrals, marked démo, between the first demo structures (first, first + 1,
+ * first + 2): two received by the first one (one open, one accepted with a message) and one it sent
+ * that was refused. sender_email is the demo médiatrice of the first structure. */
+int orientation_demo(struct db *db, struct arena *a, int64_t first, const char *sender_email,
+                     int64_t now);
+
 #endif
