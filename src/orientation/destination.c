@@ -260,7 +260,7 @@ int orientation_answer(struct http_request *req, const struct orientation *o,
             rc = orientation_notify(ctx->db, a, o, other, what, subject, mail, now);
         }
     }
-    if (rc == 0 && other == SIDE_RECEPTION && o->to_email) {
+    if (rc == 0 && other == SIDE_RECEPTION && o->to_email && !o->demo) {
         /* A destination without an account hears of a message by e-mail, with a fresh link. */
         struct orientation_settings s;
         orientation_settings_read(ctx->cfg, &s);
@@ -312,6 +312,7 @@ int orientation_send(struct http_request *req, struct orientation_input *in,
     const char *dir = orientation_pieces_dir(a, ctx->cfg->data_dir);
     const char **moved = arena_calloc(a, n_pieces + 1, sizeof(*moved));
     size_t n_moved = 0;
+    in->demo = ctx->cfg->demo;
     int rc = orientation_validate(in, a, errs);
     if (rc)
         return rc;
@@ -355,7 +356,14 @@ int orientation_send(struct http_request *req, struct orientation_input *in,
         orientation_settings_read(ctx->cfg, &s);
         const char *token;
         rc = orientation_link_create(ctx->db, a, *id, now, s.lien_s, &token);
-        if (rc == 0)
+        /* A demo must never write to the real address of a real lieu: the link goes to the
+         * sender's notifications instead, to try the destination's side. */
+        if (rc == 0 && ctx->cfg->demo && in->from_user_id)
+            rc = notification_add(ctx->db, in->from_user_id,
+                                  "Démo : le lien que la structure destinataire aurait reçu par "
+                                  "e-mail (aucun courriel n'est envoyé en démonstration).",
+                                  arena_printf(a, "/orientations/lien/%s", token), now);
+        else if (rc == 0 && !ctx->cfg->demo)
             rc = outbox_enqueue(
                 ctx->db, d->email, subject,
                 arena_printf(a,

@@ -742,7 +742,12 @@ int orientation_page_renew(struct http_request *req, struct http_response *resp)
     if ((rc = db_begin(ctx->db)))
         return rc;
     rc = orientation_link_create(ctx->db, a, o.id, now, s.lien_s, &token);
-    if (rc == 0)
+    /* Never to the real address of a lieu from a demo referral (see orientation_send). */
+    if (rc == 0 && o.demo && auth_of(req)->user_id)
+        rc = notification_add(ctx->db, auth_of(req)->user_id,
+                              "Démo : le nouveau lien de la structure destinataire.",
+                              arena_printf(a, "/orientations/lien/%s", token), now);
+    else if (rc == 0 && !o.demo)
         rc = outbox_enqueue(
             ctx->db, o.to_email, "Relais : un nouveau lien pour répondre à une orientation",
             arena_printf(a,

@@ -822,7 +822,7 @@ static int remind_one(struct db *db, const struct config *cfg, const struct orie
             &a, "Bonjour,\n\n%s\n\nRépondez-lui ici : %s\n\nRelais\n", text,
             mail_link(cfg, &a, arena_printf(&a, "/orientations/%lld", (long long)id), ""));
         rc = orientation_notify(db, &a, &o, SIDE_RECEPTION, text, subject, body, now);
-    } else if (rc == 0 && o.to_email) {
+    } else if (rc == 0 && o.to_email && !o.demo) {
         const char *token;
         rc = orientation_link_create(db, &a, id, now, s->lien_s, &token);
         if (rc == 0) {

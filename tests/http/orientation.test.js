@@ -300,4 +300,27 @@ h.forEachStore('orientation', (ctx) => {
         assert.equal((await stranger.get(`/api/v1/orientations/${id}`)).status, 403);
         await smtp.close();
     });
+    ctx.test('a demo never mails the real address of a lieu: the link goes to the sender', async () => {
+        L.query(ctx.db, "INSERT INTO settings (key, value) VALUES ('demo', '1');");
+        const demo = await ctx.startServer({ db: ctx.db, env: smtpEnv() });
+        try {
+            const c = new h.Client(demo.base);
+            await c.loginOk(ctx.fixture.users.mediateur);
+            const before = count(ctx.db, "SELECT count(*) FROM mail_outbox WHERE to_addr = 'fs-mayenne@exemple.fr';");
+            const page = await c.get(`/orientations/nouvelle?lieu=${externalLieu}`);
+            const res = await c.request('POST', '/orientations', {
+                body: multipart({ _csrf: h.csrf(page.text, '/orientations'), lieu: String(externalLieu), ...referral() }),
+            });
+            assert.equal(res.status, 303);
+            assert.equal(count(ctx.db, "SELECT count(*) FROM mail_outbox WHERE to_addr = 'fs-mayenne@exemple.fr';"), before);
+            const notes = await c.get('/notifications');
+            const link = notes.text.match(/\/orientations\/lien\/[A-Za-z0-9_-]{43}/);
+            assert.ok(link, 'the demo link is in the notifications');
+            assert.equal((await new h.Client(demo.base).get(link[0])).status, 200);
+            const id = Number(res.location.match(/\/orientations\/(\d+)/)[1]);
+            assert.match((await c.get(`/orientations/${id}`)).text, /\(démo\)/);
+        } finally {
+            L.query(ctx.db, "DELETE FROM settings WHERE key = 'demo';");
+        }
+    });
 }, { server: false });
