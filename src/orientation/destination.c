@@ -201,8 +201,13 @@ int orientation_answer(struct http_request *req, const struct orientation *o,
     struct str m = str_trim(str_from(message));
     if (is_message && !m.len)
         ui_errors_add(errs, "message", "Message : écrivez-le avant de l'envoyer.");
-    if (message && strlen(message) > ORIENTATION_MESSAGE_MAX * 4)
-        ui_errors_add(errs, "message", "Message : 2000 caractères au plus.");
+    size_t chars = 0;
+    for (const char *p = message; p && *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (chars > ORIENTATION_MESSAGE_MAX)
+        ui_errors_add(errs, "message",
+                      arena_printf(a, "Message : %d caractères au plus (%zu saisis).",
+                                   ORIENTATION_MESSAGE_MAX, chars));
     if (to == OS_REFUSEE && n_motifs == 0)
         ui_errors_add(errs, "motifs", "Motifs du refus : cochez au moins un motif.");
     for (size_t i = 0; i < n_motifs; i++)

@@ -32,8 +32,9 @@ int orientation_destination_read(struct http_request *req, const char *lieu_para
                                  struct orientation_destination *out);
 
 /* The sending structure: the one named (depuis) when the viewer belongs to several, else the only
- * one, or the API token's. ERR_FORBIDDEN (after http_fail) when the viewer may not send from it;
- * ERR_INVALID when a choice is needed and missing. */
+ * one, or the API token's. ERR_FORBIDDEN (after http_fail) when the viewer may not send from the
+ * structure named; ERR_INVALID when a choice is needed and missing, or the viewer belongs to no
+ * structure (a platform administrator). */
 int orientation_sender(struct http_request *req, const char *depuis, int64_t *structure_id,
                        const char **departement);
 

@@ -21,6 +21,7 @@ int orientation_page_new(struct http_request *req, struct http_response *resp);
 int orientation_page_create(struct http_request *req, struct http_response *resp);
 int orientation_page_mine(struct http_request *req, struct http_response *resp);
 int orientation_page_inbox(struct http_request *req, struct http_response *resp);
+int orientation_page_export(struct http_request *req, struct http_response *resp);
 int orientation_page_show(struct http_request *req, struct http_response *resp);
 int orientation_page_reponse(struct http_request *req, struct http_response *resp);
 int orientation_page_renew(struct http_request *req, struct http_response *resp);

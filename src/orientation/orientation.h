@@ -127,6 +127,15 @@ int orientation_list(struct db *db, struct arena *a, int64_t structure_id, bool 
                      int64_t offset, int64_t limit, struct orientation **out, size_t *n,
                      int64_t *total);
 
+/* Figures of a structure's referrals, sent or received. */
+struct orientation_figures {
+    int64_t total, pending, accepted, refused, expired;
+    int64_t answered;       /* with a first answer from the destination */
+    int64_t answer_seconds; /* summed from sending to that first answer */
+};
+int orientation_stats(struct db *db, int64_t structure_id, bool received,
+                      struct orientation_figures *out);
+
 /* Who acts: a user (user_id, name) of one side, or the destination through its link, or Relais
  * itself (maintenance). */
 enum orientation_side { SIDE_ENVOI, SIDE_RECEPTION, SIDE_SYSTEME };

@@ -425,34 +425,172 @@ int orientation_page_mine(struct http_request *req, struct http_response *resp)
                         buf_cstr(&b));
 }
 
-int orientation_page_inbox(struct http_request *req, struct http_response *resp)
+/* The structure of the route's {id}, for its members (and platform administrators). */
+static int load_own_structure(struct http_request *req, struct structure *s)
 {
     const struct ctx *ctx = req->ctx;
     const struct auth *au = auth_of(req);
-    struct arena *a = req->arena;
     int64_t sid;
-    struct structure s;
     if (cstr_to_int64(http_path_param(req, "id"), &sid) || sid <= 0 ||
-        structure_get(ctx->db, a, sid, &s) != 0)
+        structure_get(ctx->db, req->arena, sid, s) != 0)
         return http_fail(req, ERR_NOT_FOUND, "Cette structure n'existe pas.", NULL);
     bool member = auth_has(au, ROLE_ADMIN);
     for (size_t i = 0; i < au->n_memberships; i++)
         member = member || au->memberships[i].structure_id == sid;
     if (!member)
         return http_fail(req, ERR_FORBIDDEN,
-                         "Seuls les membres de cette structure voient les orientations qu'elle "
-                         "reçoit.",
-                         NULL);
+                         "Seuls les membres de cette structure voient ses orientations.", NULL);
+    return 0;
+}
+
+static const char *average_fr(struct arena *a, const struct orientation_figures *f)
+{
+    if (!f->answered)
+        return "—";
+    int64_t s = f->answer_seconds / f->answered;
+    if (s < 3600)
+        return arena_printf(a, "%lld min", (long long)(s / 60));
+    if (s < 2 * 86400)
+        return arena_printf(a, "%lld h", (long long)(s / 3600));
+    return arena_printf(a, "%lld jours", (long long)(s / 86400));
+}
+
+/* Sent and received side by side: how many, what became of them, how fast the destination
+ * answers. */
+static int figures_table(struct buf *b, struct http_request *req, int64_t sid)
+{
+    const struct ctx *ctx = req->ctx;
+    struct arena *a = req->arena;
+    struct orientation_figures f[2];
+    int rc;
+    for (int i = 0; i < 2; i++)
+        if ((rc = orientation_stats(ctx->db, sid, i == 1, &f[i])))
+            return rc;
+    static const char *const head[] = {"", "Total", "En attente", "Acceptées", "Refusées",
+                                       "Expirées", "Taux d'acceptation", "Délai moyen de réponse"};
+    struct ui_table t = {.caption = "Tableau de bord des orientations", .head = head, .n_cols = 8};
+    ui_table_begin(b, &t);
+    for (int i = 0; i < 2; i++) {
+        int64_t closed = f[i].accepted + f[i].refused + f[i].expired;
+        const char *cells[] = {
+            i ? "Reçues" : "Envoyées",
+            arena_printf(a, "%lld", (long long)f[i].total),
+            arena_printf(a, "%lld", (long long)f[i].pending),
+            arena_printf(a, "%lld", (long long)f[i].accepted),
+            arena_printf(a, "%lld", (long long)f[i].refused),
+            arena_printf(a, "%lld", (long long)f[i].expired),
+            closed ? arena_printf(a, "%lld %%", (long long)(f[i].accepted * 100 / closed)) : "—",
+            average_fr(a, &f[i]),
+        };
+        ui_table_row(b, &t, cells);
+    }
+    ui_table_end(b);
+    ui_p(b, "Le taux d'acceptation compte les orientations closes (acceptées, refusées ou "
+            "expirées).");
+    return 0;
+}
+
+/* A CSV cell, quoted, with formulas neutralised for spreadsheets. */
+static void csv_cell(struct buf *b, const char *v, bool last)
+{
+    buf_addch(b, '"');
+    if (v && (*v == '=' || *v == '+' || *v == '-' || *v == '@' || *v == '\t' || *v == '\r'))
+        buf_addch(b, '\'');
+    for (const char *p = v ? v : ""; *p; p++) {
+        if (*p == '"')
+            buf_addch(b, '"');
+        buf_addch(b, *p);
+    }
+    buf_addch(b, '"');
+    buf_adds(b, last ? "\r\n" : ";");
+}
+
+int orientation_page_export(struct http_request *req, struct http_response *resp)
+{
+    const struct ctx *ctx = req->ctx;
+    struct arena *a = req->arena;
+    struct structure s;
+    int rc = load_own_structure(req, &s);
+    if (rc)
+        return rc;
+    const char *sens = http_param(&req->query, "sens");
+    if (sens && strcmp(sens, "recues") != 0 && strcmp(sens, "envoyees") != 0)
+        return http_fail(req, ERR_INVALID, "sens : « recues » ou « envoyees ».", "sens");
+    bool received = !sens || strcmp(sens, "recues") == 0;
+    struct buf *b = &resp->body;
+    /* UTF-8 with a BOM and ';' for Excel in French; no personal data about the person. */
+    buf_adds(b, "\xEF\xBB\xBF");
+    static const char *const head[] = {"numero", "date_envoi", "structure_emettrice",
+                                       "destination", "besoins", "statut", "motifs_refus",
+                                       "date_premiere_reponse", "demo"};
+    for (size_t i = 0; i < 9; i++)
+        csv_cell(b, head[i], i == 8);
+    for (int64_t offset = 0;; offset += LIMIT_PAGE_SIZE) {
+        struct orientation *list;
+        size_t n;
+        int64_t total;
+        if ((rc = orientation_list(ctx->db, a, s.id, received, offset, LIMIT_PAGE_SIZE, &list, &n,
+                                   &total)))
+            return rc;
+        for (size_t i = 0; i < n; i++) {
+            const struct orientation *o = &list[i];
+            char d1[32], d2[32] = "";
+            time_t t = (time_t)o->created_at;
+            struct tm tm;
+            lieux_paris_time(t, &tm);
+            strftime(d1, sizeof(d1), "%Y-%m-%d %H:%M", &tm);
+            if (o->answered_at) {
+                lieux_paris_time((time_t)o->answered_at, &tm);
+                strftime(d2, sizeof(d2), "%Y-%m-%d %H:%M", &tm);
+            }
+            const char *cells[] = {arena_printf(a, "%lld", (long long)o->id), d1,
+                                   o->from_structure_nom, o->destination_nom, o->besoins,
+                                   orientation_status_value(o->status), o->refus_motifs, d2,
+                                   o->demo ? "1" : "0"};
+            for (size_t k = 0; k < 9; k++)
+                csv_cell(b, cells[k], k == 8);
+        }
+        if (n < LIMIT_PAGE_SIZE)
+            break;
+    }
+    resp->status = 200;
+    resp->content_type = "text/csv; charset=utf-8";
+    http_resp_header(resp, "Content-Disposition",
+                     arena_printf(a, "attachment; filename=\"orientations-%s-%lld.csv\"",
+                                  received ? "recues" : "envoyees", (long long)s.id));
+    return buf_finish(b);
+}
+
+int orientation_page_inbox(struct http_request *req, struct http_response *resp)
+{
+    const struct ctx *ctx = req->ctx;
+    struct arena *a = req->arena;
+    struct structure s;
+    int rc = load_own_structure(req, &s);
+    if (rc)
+        return rc;
+    int64_t sid = s.id;
     int64_t page = page_of(req);
     struct orientation *list;
     size_t n;
     int64_t total = 0;
-    int rc = orientation_list(ctx->db, a, sid, true, (page - 1) * PER_PAGE, PER_PAGE, &list, &n,
-                              &total);
+    rc = orientation_list(ctx->db, a, sid, true, (page - 1) * PER_PAGE, PER_PAGE, &list, &n,
+                          &total);
     if (rc)
         return rc;
     struct buf b = page_buf(req);
     ui_h1(&b, arena_printf(a, "Orientations reçues par %s", s.nom));
+    if ((rc = figures_table(&b, req, sid)))
+        return rc;
+    html_lit(&b, "<p class=\"govuk-body\">");
+    ui_link(&b, "Exporter les orientations reçues (CSV)",
+            arena_printf(a, "/structures/%lld/orientations/export.csv?sens=recues", (long long)sid));
+    html_lit(&b, " · ");
+    ui_link(&b, "Exporter les orientations envoyées (CSV)",
+            arena_printf(a, "/structures/%lld/orientations/export.csv?sens=envoyees",
+                         (long long)sid));
+    html_lit(&b, "</p>");
+    ui_h2(&b, "Reçues");
     if (n == 0)
         ui_p(&b, "Aucune orientation reçue.");
     else

@@ -365,6 +365,38 @@ int orientation_list(struct db *db, struct arena *a, int64_t structure_id, bool 
     return rc;
 }
 
+/* --- figures --- */
+
+#define STATS_COLUMNS                                                                              \
+    "SELECT count(*), COALESCE(sum(CASE WHEN status IN ('ouverte', 'en_cours') THEN 1 ELSE 0 "     \
+    "END), 0), COALESCE(sum(CASE WHEN status = 'acceptee' THEN 1 ELSE 0 END), 0), "                \
+    "COALESCE(sum(CASE WHEN status = 'refusee' THEN 1 ELSE 0 END), 0), COALESCE(sum(CASE WHEN "    \
+    "status = 'expiree' THEN 1 ELSE 0 END), 0), count(answered_at), COALESCE(sum(answered_at - "   \
+    "created_at), 0) FROM orientations "
+static const char SQL_STATS_SENT[] = STATS_COLUMNS "WHERE from_structure_id = $1";
+static const char SQL_STATS_RECEIVED[] = STATS_COLUMNS "WHERE to_structure_id = $1";
+
+int orientation_stats(struct db *db, int64_t structure_id, bool received,
+                      struct orientation_figures *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, received ? SQL_STATS_RECEIVED : SQL_STATS_SENT, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, structure_id);
+    if ((rc = db_step_one(st)) == 0) {
+        out->total = db_col_int64(st, 0);
+        out->pending = db_col_int64(st, 1);
+        out->accepted = db_col_int64(st, 2);
+        out->refused = db_col_int64(st, 3);
+        out->expired = db_col_int64(st, 4);
+        out->answered = db_col_int64(st, 5);
+        out->answer_seconds = db_col_int64(st, 6);
+    }
+    db_reset(st);
+    return rc;
+}
+
 /* --- status and messages --- */
 
 static const char *const side_values[] = {"envoi", "reception", "systeme"};
@@ -376,7 +408,7 @@ static const char SQL_EVENT[] =
 static const char SQL_STATUS_OF[] = "SELECT status FROM orientations WHERE id = $1";
 static const char SQL_SET_STATUS[] =
     "UPDATE orientations SET status = $2, refus_motifs = $3, updated_at = $4, answered_at = CASE "
-    "WHEN $5 = 1 THEN $4 ELSE answered_at END WHERE id = $1 AND status = $6";
+    "WHEN $5 = 1 THEN COALESCE(answered_at, $4) ELSE answered_at END WHERE id = $1 AND status = $6";
 
 static int log_event(struct db *db, int64_t id, const struct orientation_actor *who, bool status,
                      const char *from, const char *to, const char *body, int64_t now)

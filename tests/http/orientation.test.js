@@ -300,6 +300,27 @@ h.forEachStore('orientation', (ctx) => {
         assert.equal((await stranger.get(`/api/v1/orientations/${id}`)).status, 403);
         await smtp.close();
     });
+
+    ctx.test('the dashboard and the CSV export of a structure, without the person', async () => {
+        const receiver = new h.Client(srv.base);
+        await receiver.loginOk(ctx.fixture.spare);
+        const inbox = await receiver.get(`/structures/${ctx.fixture.other}/orientations`);
+        assert.match(inbox.text, /Tableau de bord des orientations/);
+        assert.match(inbox.text, /Taux d&#39;acceptation|Taux d'acceptation/);
+        const csv = await receiver.get(`/structures/${ctx.fixture.other}/orientations/export.csv?sens=recues`);
+        assert.equal(csv.status, 200);
+        assert.match(csv.headers.get('content-type'), /^text\/csv/);
+        assert.match(csv.headers.get('content-disposition'), /attachment; filename="orientations-recues-/);
+        const lines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+        assert.equal(lines[0], '"numero";"date_envoi";"structure_emettrice";"destination";"besoins";"statut";"motifs_refus";"date_premiere_reponse";"demo"');
+        assert.ok(lines.some((l) => l.startsWith(`"${sent}";`) && l.includes('"acceptee"')), csv.text);
+        assert.ok(!csv.text.includes('M. D.') && !csv.text.includes('06 12 34'), 'no personal data in the export');
+        const bad = await receiver.get(`/structures/${ctx.fixture.other}/orientations/export.csv?sens=tout`);
+        assert.equal(bad.status, 400);
+        const stranger = new h.Client(srv.base);
+        await stranger.loginOk(thirdUser);
+        assert.equal((await stranger.get(`/structures/${ctx.fixture.other}/orientations/export.csv`)).status, 403);
+    });
     ctx.test('a demo never mails the real address of a lieu: the link goes to the sender', async () => {
         L.query(ctx.db, "INSERT INTO settings (key, value) VALUES ('demo', '1');");
         const demo = await ctx.startServer({ db: ctx.db, env: smtpEnv() });

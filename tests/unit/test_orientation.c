@@ -219,7 +219,11 @@ static void test_create_and_status(void **state)
     assert_int_equal(orientation_get(f->store.db, &a, id, &o), 0);
     assert_int_equal(o.status, OS_REFUSEE);
     assert_string_equal(o.refus_motifs, "complet");
-    assert_int_equal(o.answered_at, T0 + 20);
+    assert_int_equal(o.answered_at, T0 + 10); /* the first answer counts */
+    struct orientation_figures fig;
+    assert_int_equal(orientation_stats(f->store.db, f->to, true, &fig), 0);
+    assert_true(fig.total >= 1 && fig.refused >= 1 && fig.answered >= 1);
+    assert_true(fig.answer_seconds >= 10);
 
     struct orientation_event *ev;
     size_t n;
