@@ -19,7 +19,7 @@ OPT := -O2
 endif
 
 CC ?= gcc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf xlsxwriter
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -27,7 +27,9 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 -Wstrict-prototypes -Wmi
 CFLAGS := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Isrc -I$(B)/gen \
           -include src/core/prelude.h $(PKG_CFLAGS) -MMD -MP
 LDFLAGS := $(SANFLAGS) -pthread
-LDLIBS := $(PKG_LIBS) -lcsv -lm -lmagic
+LDLIBS := $(PKG_LIBS) -lcsv -lm
+# libmagic has no pkg-config file: orientation sniffs the type of attachments with it.
+LDLIBS += -lmagic
 
 SRCS := $(shell find src -name '*.c' | sort)
 TPLS := $(shell find src -name '*.tpl' | sort)

@@ -4,6 +4,7 @@
 #include "comptes/comptes.h"
 #include "core/arena.h"
 #include "core/config.h"
+#include "core/crypto.h"
 #include "core/ctx.h"
 #include "core/err.h"
 #include "core/limits.h"
@@ -24,6 +25,9 @@
 #include "site/shell.h"
 
 #include <magic.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -505,9 +509,93 @@ static void csv_cell(struct buf *b, const char *v, bool last)
     buf_adds(b, last ? "\r\n" : ";");
 }
 
-int orientation_page_export(struct http_request *req, struct http_response *resp)
+#define EXPORT_COLUMNS 9
+
+/* The rows of an export: text cells, in the arena. No personal data about the person. */
+static int export_rows(struct http_request *req, int64_t sid, bool received,
+                       const char *(**rows)[EXPORT_COLUMNS], size_t *n_rows)
 {
     const struct ctx *ctx = req->ctx;
+    struct arena *a = req->arena;
+    size_t cap = 64;
+    *rows = arena_calloc(a, cap, sizeof(**rows));
+    *n_rows = 0;
+    for (int64_t offset = 0;; offset += LIMIT_PAGE_SIZE) {
+        struct orientation *list;
+        size_t n;
+        int64_t total;
+        int rc = orientation_list(ctx->db, a, sid, received, offset, LIMIT_PAGE_SIZE, &list, &n,
+                                  &total);
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < n; i++) {
+            const struct orientation *o = &list[i];
+            if (*n_rows == cap) {
+                const char *(*bigger)[EXPORT_COLUMNS] = arena_calloc(a, cap * 2, sizeof(*bigger));
+                memcpy(bigger, *rows, cap * sizeof(*bigger));
+                *rows = bigger;
+                cap *= 2;
+            }
+            char d1[32], d2[32] = "";
+            struct tm tm;
+            lieux_paris_time((time_t)o->created_at, &tm);
+            strftime(d1, sizeof(d1), "%Y-%m-%d %H:%M", &tm);
+            if (o->answered_at) {
+                lieux_paris_time((time_t)o->answered_at, &tm);
+                strftime(d2, sizeof(d2), "%Y-%m-%d %H:%M", &tm);
+            }
+            const char **r = (*rows)[(*n_rows)++];
+            r[0] = arena_printf(a, "%lld", (long long)o->id);
+            r[1] = arena_strdup(a, d1);
+            r[2] = o->from_structure_nom;
+            r[3] = o->destination_nom;
+            r[4] = o->besoins;
+            r[5] = orientation_status_value(o->status);
+            r[6] = o->refus_motifs ? o->refus_motifs : "";
+            r[7] = arena_strdup(a, d2);
+            r[8] = o->demo ? "1" : "0";
+        }
+        if (n < LIMIT_PAGE_SIZE)
+            return 0;
+    }
+}
+
+static const char *const export_head[EXPORT_COLUMNS] = {
+    "numero",  "date_envoi",   "structure_emettrice",   "destination", "besoins",
+    "statut",  "motifs_refus", "date_premiere_reponse", "demo"};
+
+/* The workbook is written to a temporary file of the data directory, read back, removed. */
+static int export_xlsx(struct http_request *req, struct buf *b,
+                       const char *(*rows)[EXPORT_COLUMNS], size_t n)
+{
+    const struct ctx *ctx = req->ctx;
+    const char *path = arena_printf(req->arena, "%s/export-orientations-%s.xlsx",
+                                    ctx->cfg->data_dir, crypto_random_token(req->arena));
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb)
+        return ERR_IO;
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "Orientations");
+    for (int c = 0; c < EXPORT_COLUMNS; c++)
+        worksheet_write_string(ws, 0, (lxw_col_t)c, export_head[c], NULL);
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < EXPORT_COLUMNS; c++)
+            worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, rows[i][c], NULL);
+    int rc = workbook_close(wb) == LXW_NO_ERROR ? 0 : ERR_IO;
+    FILE *f = rc ? NULL : fopen(path, "rb");
+    if (!rc && !f)
+        rc = ERR_IO;
+    char chunk[16384];
+    size_t got;
+    while (f && (got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_add(b, chunk, got);
+    if (f)
+        fclose(f);
+    unlink(path);
+    return rc ? rc : buf_finish(b);
+}
+
+int orientation_page_export(struct http_request *req, struct http_response *resp)
+{
     struct arena *a = req->arena;
     struct structure s;
     int rc = load_own_structure(req, &s);
@@ -517,48 +605,35 @@ int orientation_page_export(struct http_request *req, struct http_response *resp
     if (sens && strcmp(sens, "recues") != 0 && strcmp(sens, "envoyees") != 0)
         return http_fail(req, ERR_INVALID, "sens : « recues » ou « envoyees ».", "sens");
     bool received = !sens || strcmp(sens, "recues") == 0;
+    size_t plen = strlen(req->path);
+    bool xlsx = plen > 5 && strcmp(req->path + plen - 5, ".xlsx") == 0;
+    const char *(*rows)[EXPORT_COLUMNS];
+    size_t n;
+    if ((rc = export_rows(req, s.id, received, &rows, &n)))
+        return rc;
     struct buf *b = &resp->body;
-    /* UTF-8 with a BOM and ';' for Excel in French; no personal data about the person. */
-    buf_adds(b, "\xEF\xBB\xBF");
-    static const char *const head[] = {"numero", "date_envoi", "structure_emettrice",
-                                       "destination", "besoins", "statut", "motifs_refus",
-                                       "date_premiere_reponse", "demo"};
-    for (size_t i = 0; i < 9; i++)
-        csv_cell(b, head[i], i == 8);
-    for (int64_t offset = 0;; offset += LIMIT_PAGE_SIZE) {
-        struct orientation *list;
-        size_t n;
-        int64_t total;
-        if ((rc = orientation_list(ctx->db, a, s.id, received, offset, LIMIT_PAGE_SIZE, &list, &n,
-                                   &total)))
+    if (xlsx) {
+        if ((rc = export_xlsx(req, b, rows, n)))
             return rc;
-        for (size_t i = 0; i < n; i++) {
-            const struct orientation *o = &list[i];
-            char d1[32], d2[32] = "";
-            time_t t = (time_t)o->created_at;
-            struct tm tm;
-            lieux_paris_time(t, &tm);
-            strftime(d1, sizeof(d1), "%Y-%m-%d %H:%M", &tm);
-            if (o->answered_at) {
-                lieux_paris_time((time_t)o->answered_at, &tm);
-                strftime(d2, sizeof(d2), "%Y-%m-%d %H:%M", &tm);
-            }
-            const char *cells[] = {arena_printf(a, "%lld", (long long)o->id), d1,
-                                   o->from_structure_nom, o->destination_nom, o->besoins,
-                                   orientation_status_value(o->status), o->refus_motifs, d2,
-                                   o->demo ? "1" : "0"};
-            for (size_t k = 0; k < 9; k++)
-                csv_cell(b, cells[k], k == 8);
-        }
-        if (n < LIMIT_PAGE_SIZE)
-            break;
+        resp->content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    } else {
+        /* UTF-8 with a BOM and ';' for Excel in French. */
+        buf_adds(b, "\xEF\xBB\xBF");
+        for (int c = 0; c < EXPORT_COLUMNS; c++)
+            csv_cell(b, export_head[c], c == EXPORT_COLUMNS - 1);
+        for (size_t i = 0; i < n; i++)
+            for (int c = 0; c < EXPORT_COLUMNS; c++)
+                csv_cell(b, rows[i][c], c == EXPORT_COLUMNS - 1);
+        if ((rc = buf_finish(b)))
+            return rc;
+        resp->content_type = "text/csv; charset=utf-8";
     }
     resp->status = 200;
-    resp->content_type = "text/csv; charset=utf-8";
     http_resp_header(resp, "Content-Disposition",
-                     arena_printf(a, "attachment; filename=\"orientations-%s-%lld.csv\"",
-                                  received ? "recues" : "envoyees", (long long)s.id));
-    return buf_finish(b);
+                     arena_printf(a, "attachment; filename=\"orientations-%s-%lld.%s\"",
+                                  received ? "recues" : "envoyees", (long long)s.id,
+                                  xlsx ? "xlsx" : "csv"));
+    return 0;
 }
 
 int orientation_page_inbox(struct http_request *req, struct http_response *resp)
@@ -588,6 +663,13 @@ int orientation_page_inbox(struct http_request *req, struct http_response *resp)
     html_lit(&b, " · ");
     ui_link(&b, "Exporter les orientations envoyées (CSV)",
             arena_printf(a, "/structures/%lld/orientations/export.csv?sens=envoyees",
+                         (long long)sid));
+    html_lit(&b, " · ");
+    ui_link(&b, "Les mêmes en tableur (XLSX) : reçues",
+            arena_printf(a, "/structures/%lld/orientations/export.xlsx?sens=recues", (long long)sid));
+    html_lit(&b, ", ");
+    ui_link(&b, "envoyées",
+            arena_printf(a, "/structures/%lld/orientations/export.xlsx?sens=envoyees",
                          (long long)sid));
     html_lit(&b, "</p>");
     ui_h2(&b, "Reçues");

@@ -22,6 +22,7 @@ static const struct route orientation_routes[] = {
      ACCESS_PUBLIC, NULL},
     {HTTP_GET, "/structures/{id}/orientations", orientation_page_inbox, MEMBERS, NULL},
     {HTTP_GET, "/structures/{id}/orientations/export.csv", orientation_page_export, MEMBERS, NULL},
+    {HTTP_GET, "/structures/{id}/orientations/export.xlsx", orientation_page_export, MEMBERS, NULL},
     {HTTP_GET, "/notifications", orientation_page_notifications, ACCESS_AUTH, NULL},
     {HTTP_POST, "/notifications/lues", orientation_page_notifications_read, ACCESS_AUTH, NULL},
     {HTTP_POST, "/api/v1/orientations", orientation_api_create,

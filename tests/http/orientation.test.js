@@ -315,6 +315,11 @@ h.forEachStore('orientation', (ctx) => {
         assert.equal(lines[0], '"numero";"date_envoi";"structure_emettrice";"destination";"besoins";"statut";"motifs_refus";"date_premiere_reponse";"demo"');
         assert.ok(lines.some((l) => l.startsWith(`"${sent}";`) && l.includes('"acceptee"')), csv.text);
         assert.ok(!csv.text.includes('M. D.') && !csv.text.includes('06 12 34'), 'no personal data in the export');
+        const xlsx = await receiver.get(`/structures/${ctx.fixture.other}/orientations/export.xlsx?sens=recues`);
+        assert.equal(xlsx.status, 200);
+        assert.equal(xlsx.headers.get('content-type'), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+        assert.equal(xlsx.bytes.subarray(0, 2).toString('latin1'), 'PK', 'a zip container');
+        assert.ok(xlsx.bytes.includes(Buffer.from('xl/worksheets/sheet1.xml')));
         const bad = await receiver.get(`/structures/${ctx.fixture.other}/orientations/export.csv?sens=tout`);
         assert.equal(bad.status, 400);
         const stranger = new h.Client(srv.base);

@@ -247,6 +247,14 @@ const rows = [
         method: 'GET', pattern: '/structures/{id}/orientations/export.csv',
         path: (f) => `/structures/${f.other}/orientations/export.csv`, expect: only('admin'), note: "another structure's export",
     },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations/export.xlsx',
+        path: (f) => `/structures/${f.structure}/orientations/export.xlsx`, expect: MEMBERS,
+    },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations/export.xlsx',
+        path: (f) => `/structures/${f.other}/orientations/export.xlsx`, expect: only('admin'), note: "another structure's export",
+    },
     { method: 'GET', pattern: '/notifications', path: () => '/notifications', expect: LOGGED_IN },
     { method: 'POST', pattern: '/notifications/lues', path: () => '/notifications/lues', expect: LOGGED_IN, body: () => ({}) },
     { method: 'GET', pattern: '/api/v1/orientations/{id}', path: () => '/api/v1/orientations/3', expect: MEMBERS },
