@@ -301,6 +301,34 @@ h.forEachStore('orientation', (ctx) => {
         await smtp.close();
     });
 
+    ctx.test('the API with tokens: a write token creates, a read token only reads', async () => {
+        const owner = await ctx.asRole('admin_structure', srv);
+        const sid = ctx.fixture.structure;
+        const tokenOf = async (portee) => {
+            const page = await owner.get(`/structures/${sid}/jetons`);
+            const res = await owner.post(`/structures/${sid}/jetons`, { _csrf: h.csrf(page.text, `/structures/${sid}/jetons`), nom: `Orientation ${portee}`, portee });
+            const shown = res.status === 303 ? await owner.follow(res.location) : res;
+            const m = shown.text.match(/rls_[A-Za-z0-9_-]{20,}/);
+            assert.ok(m, `no token shown (${res.status})`);
+            return { authorization: `Bearer ${m[0]}` };
+        };
+        const write = await tokenOf('ecriture');
+        const read = await tokenOf('lecture');
+        const api = new h.Client(srv.base);
+        const body = { structure: ctx.fixture.other, personne: 'E. F.', contact: '06 00 00 00 02', preferences: ['telephone'],
+            besoins: ['Aide aux démarches administratives'], motif: 'Envoyée par le logiciel de la structure.', engagement: true };
+        const created = await api.request('POST', '/api/v1/orientations', { json: body, headers: write });
+        assert.equal(created.status, 201, created.text);
+        const id = created.json().id;
+        assert.equal(created.json().structure_emettrice, sid);
+        assert.equal((await api.request('POST', '/api/v1/orientations', { json: body, headers: read })).status, 403);
+        const got = await api.get(`/api/v1/orientations/${id}`, { headers: read });
+        assert.equal(got.status, 200);
+        assert.equal(got.json().historique[0].par, 'API');
+        const decide = await api.request('POST', `/api/v1/orientations/${id}/reponse`, { json: { decision: 'acceptee' }, headers: write });
+        assert.equal(decide.status, 403, 'the sending structure\'s token may not accept');
+    });
+
     ctx.test('the dashboard and the CSV export of a structure, without the person', async () => {
         const receiver = new h.Client(srv.base);
         await receiver.loginOk(ctx.fixture.spare);
