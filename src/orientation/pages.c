@@ -16,6 +16,7 @@
 #include "html/html.h"
 #include "html/ui.h"
 #include "lieux/pages_common.h"
+#include "lieux/search.h"
 #include "lieux/standard.h"
 #include "lieux/store.h"
 #include "orientation/destination.h"
@@ -25,6 +26,7 @@
 #include "site/shell.h"
 
 #include <magic.h>
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -1114,6 +1116,72 @@ int orientation_page_link_piece(struct http_request *req, struct http_response *
 
 /* --- the sheet --- */
 
+#define PLAN_KM 2.0   /* half the width of the plan */
+#define PLAN_PX 320
+
+/* A small plan drawn by the server, printed with the sheet and needing no map tiles: the lieu at
+ * the centre, the other lieux within PLAN_KM around it as landmarks (numbered, named below), a
+ * scale bar and the north. */
+static void plan_svg(struct buf *b, struct http_request *req, const struct lieu_record *rec)
+{
+    struct arena *a = req->arena;
+    struct lieux_index *idx = lieux_index_acquire();
+    struct lieux_query q = {.has_center = true,
+                            .center = {rec->latitude, rec->longitude},
+                            .density = GEO_INTERMEDIATE,
+                            .radius_km = PLAN_KM,
+                            .limit = 9};
+    struct lieux_result r = {0};
+    if (idx && lieux_search(idx, &q, a, &r) != 0)
+        r.n_hits = 0;
+    double km_lat = 111.2, km_lon = 111.2 * cos(rec->latitude * M_PI / 180.0);
+    double scale = (PLAN_PX / 2.0) / PLAN_KM;
+    html_lit(b, "<figure class=\"relais-plan\"><svg xmlns=\"http://www.w3.org/2000/svg\" "
+                "viewBox=\"0 0 320 320\" width=\"320\" height=\"320\" role=\"img\" "
+                "aria-labelledby=\"plan-titre\"><title id=\"plan-titre\">");
+    html_text(b, arena_printf(a, "Plan : %s au centre, les autres lieux proches numérotés",
+                              rec->row.v[LF_NOM]));
+    html_lit(b, "</title><rect x=\"0.5\" y=\"0.5\" width=\"319\" height=\"319\" fill=\"#fff\" "
+                "stroke=\"#505a5f\"/>");
+    int k = 0;
+    struct buf legend;
+    buf_init(&legend, a, 64 * 1024);
+    for (size_t i = 0; i < r.n_hits; i++) {
+        const struct lieux_entry *e = r.hits[i].e;
+        if (e->id == rec->id || !e->has_coords)
+            continue;
+        double x = 160 + (e->lon - rec->longitude) * km_lon * scale;
+        double y = 160 - (e->lat - rec->latitude) * km_lat * scale;
+        if (x < 10 || x > 310 || y < 10 || y > 310)
+            continue;
+        k++;
+        buf_addf(b, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"#505a5f\"/><text x=\"%.0f\" "
+                    "y=\"%.0f\" fill=\"#fff\" font-size=\"11\" text-anchor=\"middle\">%d</text>",
+                 x, y, x, y + 4, k);
+        html_lit(&legend, "<li>");
+        html_text(&legend, arena_printf(a, "%d : %s", k, e->nom));
+        html_lit(&legend, "</li>");
+    }
+    if (idx)
+        lieux_index_release(idx);
+    /* The destination, the scale (1 km) and the north. */
+    buf_addf(b, "<circle cx=\"160\" cy=\"160\" r=\"12\" fill=\"#0b4f4a\" stroke=\"#fff\" "
+                "stroke-width=\"3\"/><line x1=\"20\" y1=\"300\" x2=\"%.0f\" y2=\"300\" "
+                "stroke=\"#0b0c0c\" stroke-width=\"3\"/><text x=\"20\" y=\"292\" "
+                "font-size=\"12\">1 km</text><text x=\"300\" y=\"24\" font-size=\"14\" "
+                "text-anchor=\"middle\">N</text><path d=\"M300 30 l-5 12 h10 z\"/>",
+             20 + scale);
+    html_lit(b, "</svg><figcaption class=\"govuk-body-s\">Le lieu est au centre (grand point).");
+    if (k) {
+        html_lit(b, " Repères à moins de 2 km :</figcaption><ol class=\"govuk-list govuk-body-s\">");
+        html_safe(b, html_safe_buf(&legend));
+        html_lit(b, "</ol>");
+    } else {
+        html_lit(b, "</figcaption>");
+    }
+    html_lit(b, "</figure>");
+}
+
 int orientation_page_fiche(struct http_request *req, struct http_response *resp)
 {
     const struct ctx *ctx = req->ctx;
@@ -1172,6 +1240,8 @@ int orientation_page_fiche(struct http_request *req, struct http_response *resp)
                                              "votre démarche.");
     ui_h2(&b, "Votre besoin");
     ui_p(&b, list_fr(a, o.besoins, NULL, 0));
+    if (has_lieu && rec.has_coords)
+        plan_svg(&b, req, &rec);
     if (has_lieu && rec.has_coords) {
         struct lieux_marker m = {rec.id,       rec.row.v[LF_NOM], rec.row.v[LF_ADRESSE],
                                  rec.latitude, rec.longitude,     rec.coords_approx};

@@ -192,6 +192,8 @@ h.forEachStore('orientation', (ctx) => {
         assert.match(fiche.text, /du lundi au vendredi/);
         assert.match(fiche.text, /demander Mme Martin/);
         assert.match(fiche.text, /Son titre de séjour actuel/);
+        assert.match(fiche.text, /<svg[^>]*role="img"[^>]*aria-labelledby="plan-titre"/, 'a plan drawn by the server');
+        assert.match(fiche.text, /<title id="plan-titre">Plan : Espace numérique du centre au centre/);
     });
 
     ctx.test('a lieu without an account: the mail waits while SMTP is down, the signed link answers', async () => {
