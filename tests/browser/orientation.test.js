@@ -21,7 +21,6 @@ const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer 
 let browser, smtp;
 before(async () => {
     browser = await b.launch();
-    smtp = await smtpServer();
 });
 after(async () => {
     if (browser) await browser.close();
@@ -48,6 +47,9 @@ h.forEachStore('browser orientation', (ctx) => {
     }
 
     ctx.test('setup: a lieu without an account near Laval, a server that mails', async () => {
+        // One SMTP server per store, so that no message of another run is read here.
+        if (smtp) await smtp.close();
+        smtp = await smtpServer();
         [lieu] = L.insertLieux(ctx.db, [{ ...L.FIXTURE[0], courriels: 'accueil-laval@exemple.fr' }]);
         L.insertLieux(ctx.db, [L.FIXTURE[3]]);
         pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'relais-pdf-')), 'courrier.pdf');
