@@ -838,7 +838,8 @@ static int render_show(struct http_request *req, struct http_response *resp,
                                        .hint = (sides & SIDE_BIT_RECEPTION)
                                                    ? "Lu par la structure qui oriente."
                                                    : "Lu par la structure destinataire.",
-                                       .error = ui_errors_for(errs, "message")},
+                                       .error = ui_errors_for(errs, "message"),
+                                       .required = true},
                     3);
         ui_button(&b, "Envoyer le message", UI_BUTTON_SECONDARY);
         ui_form_end(&b);
@@ -1221,6 +1222,8 @@ int orientation_page_fiche(struct http_request *req, struct http_response *resp)
         html_lit(&b, "</p>");
         if (v[LF_TELEPHONE] && *v[LF_TELEPHONE])
             ui_p(&b, arena_printf(a, "Téléphone : %s", v[LF_TELEPHONE]));
+        if (rec.has_coords)
+            plan_svg(&b, req, &rec);
         ui_h2(&b, "Quand");
         struct lieux_hours h;
         lieux_hours_read(a, v[LF_HORAIRES], rec.departement, time(NULL), &h);
@@ -1240,8 +1243,6 @@ int orientation_page_fiche(struct http_request *req, struct http_response *resp)
                                              "votre démarche.");
     ui_h2(&b, "Votre besoin");
     ui_p(&b, list_fr(a, o.besoins, NULL, 0));
-    if (has_lieu && rec.has_coords)
-        plan_svg(&b, req, &rec);
     if (has_lieu && rec.has_coords) {
         struct lieux_marker m = {rec.id,       rec.row.v[LF_NOM], rec.row.v[LF_ADRESSE],
                                  rec.latitude, rec.longitude,     rec.coords_approx};
