@@ -61,9 +61,8 @@ static json_t *status_json(struct arena *a, struct http_request *req, const stru
         for (size_t i = 0; i < n; i++)
             if (ev[i].is_status)
                 json_array_append_new(hist, json_pack("{s:I, s:s?, s:s?, s:s}", "date",
-                                                      (json_int_t)ev[i].at, "de",
-                                                      ev[i].from_status, "vers", ev[i].to_status,
-                                                      "par", ev[i].actor));
+                                                      (json_int_t)ev[i].at, "de", ev[i].from_status,
+                                                      "vers", ev[i].to_status, "par", ev[i].actor));
     json_t *motifs = json_array();
     const char *p = o->refus_motifs;
     while (p && *p) {
@@ -75,10 +74,9 @@ static json_t *status_json(struct arena *a, struct http_request *req, const stru
     return json_pack("{s:I, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b}", "id", (json_int_t)o->id,
                      "statut", orientation_status_value(o->status), "statut_libelle",
                      orientation_status_label(o->status), "structure_emettrice",
-                     (json_int_t)o->from_structure_id, "destination", o->destination_nom,
-                     "cree_le", (json_int_t)o->created_at, "mis_a_jour_le",
-                     (json_int_t)o->updated_at, "motifs_refus", motifs, "historique", hist,
-                     "demo", o->demo);
+                     (json_int_t)o->from_structure_id, "destination", o->destination_nom, "cree_le",
+                     (json_int_t)o->created_at, "mis_a_jour_le", (json_int_t)o->updated_at,
+                     "motifs_refus", motifs, "historique", hist, "demo", o->demo);
 }
 
 int orientation_api_create(struct http_request *req, struct http_response *resp)
@@ -146,8 +144,8 @@ static int load(struct http_request *req, struct orientation *o, unsigned *sides
         return http_fail(req, ERR_NOT_FOUND, "Cette orientation n'existe pas.", NULL);
     *sides = orientation_viewer_sides(auth_of(req), o);
     if (!*sides)
-        return http_fail(req, ERR_FORBIDDEN,
-                         "Cette orientation concerne d'autres structures.", NULL);
+        return http_fail(req, ERR_FORBIDDEN, "Cette orientation concerne d'autres structures.",
+                         NULL);
     return 0;
 }
 
@@ -181,7 +179,7 @@ int orientation_api_reponse(struct http_request *req, struct http_response *resp
     const struct auth *au = auth_of(req);
     enum orientation_side side =
         (sides & SIDE_BIT_RECEPTION) && (!is_message || !(sides & SIDE_BIT_ENVOI)) ? SIDE_RECEPTION
-                                                                                 : SIDE_ENVOI;
+                                                                                   : SIDE_ENVOI;
     const struct orientation_actor who = {au->user_id, au->user_id ? au->name : "API", side};
     struct ui_errors errs = {0};
     rc = orientation_answer(req, &o, &who, decision, motifs, n, jstr(j, "message"), &errs);

@@ -54,8 +54,7 @@ int orientation_demo(struct db *db, struct arena *a, int64_t first, const char *
                   "avec ses petits-enfants.",
                   now - 2 * DAY, &id)))
         return rc;
-    if ((rc = one(db, a, first + 2, first, 0, "Conseillère (démo)", "Démo R. T.",
-                  besoin_demarches,
+    if ((rc = one(db, a, first + 2, first, 0, "Conseillère (démo)", "Démo R. T.", besoin_demarches,
                   "Démo : doit déclarer ses revenus en ligne pour la première fois, sans adresse "
                   "e-mail.",
                   now - 6 * DAY, &id)) ||

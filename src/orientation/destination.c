@@ -74,9 +74,9 @@ int orientation_destination_read(struct http_request *req, const char *lieu_para
             out->email = arena_strdup(req->arena, out->email);
         db_reset(st);
     } else {
-        return http_fail(req, ERR_INVALID,
-                         "Destination : choisissez un lieu (lieu=…) ou une structure (structure=…).",
-                         "lieu");
+        return http_fail(
+            req, ERR_INVALID,
+            "Destination : choisissez un lieu (lieu=…) ou une structure (structure=…).", "lieu");
     }
     if (out->structure_id &&
         (rc = orientation_structure_has_members(ctx->db, out->structure_id, &out->has_members)))
@@ -212,8 +212,9 @@ int orientation_answer(struct http_request *req, const struct orientation *o,
         ui_errors_add(errs, "motifs", "Motifs du refus : cochez au moins un motif.");
     for (size_t i = 0; i < n_motifs; i++)
         if (!orientation_choice_label(orientation_refus, orientation_n_refus, motifs[i])) {
-            ui_errors_add(errs, "motifs", "Motifs du refus : une valeur ne fait pas partie de la "
-                                          "liste.");
+            ui_errors_add(errs, "motifs",
+                          "Motifs du refus : une valeur ne fait pas partie de la "
+                          "liste.");
             break;
         }
     if (to == OS_REFUSEE && n_motifs == 1 && strcmp(motifs[0], "autre") == 0 && !m.len)
@@ -274,9 +275,10 @@ int orientation_answer(struct http_request *req, const struct orientation *o,
         if (rc == 0)
             rc = outbox_enqueue(
                 ctx->db, o->to_email, subject,
-                arena_printf(a, "Bonjour,\n\n%s\n%s%s\nRépondez par ce lien personnel :\n%s\n\nRelais\n",
-                             what, body ? "\nMessage :\n" : "", body ? body : "",
-                             mail_link(ctx->cfg, a, "/orientations/lien/", token)),
+                arena_printf(
+                    a, "Bonjour,\n\n%s\n%s%s\nRépondez par ce lien personnel :\n%s\n\nRelais\n",
+                    what, body ? "\nMessage :\n" : "", body ? body : "",
+                    mail_link(ctx->cfg, a, "/orientations/lien/", token)),
                 now);
     }
     if (rc) {
@@ -301,8 +303,8 @@ int orientation_answer(struct http_request *req, const struct orientation *o,
 static const char *stored_name(struct arena *a, const char *mime)
 {
     const char *ext = strcmp(mime, "application/pdf") == 0 ? "pdf"
-                      : strcmp(mime, "image/png") == 0      ? "png"
-                                                            : "jpg";
+                      : strcmp(mime, "image/png") == 0     ? "png"
+                                                           : "jpg";
     return arena_printf(a, "%s.%s", crypto_sha256_hex(a, crypto_random_token(a)), ext);
 }
 
@@ -337,10 +339,10 @@ int orientation_send(struct http_request *req, struct orientation_input *in,
             break;
         }
         moved[n_moved++] = path;
-        const char *nom = pieces[i]->filename && *pieces[i]->filename ? pieces[i]->filename
-                                                                       : "piece-jointe";
-        rc = orientation_piece_add(ctx->db, *id, nom, name, mimes[i], (int64_t)pieces[i]->size,
-                                   now);
+        const char *nom =
+            pieces[i]->filename && *pieces[i]->filename ? pieces[i]->filename : "piece-jointe";
+        rc =
+            orientation_piece_add(ctx->db, *id, nom, name, mimes[i], (int64_t)pieces[i]->size, now);
     }
     struct orientation o;
     if (rc == 0)
@@ -354,7 +356,8 @@ int orientation_send(struct http_request *req, struct orientation_input *in,
             a,
             "Bonjour,\n\n%s\n\nLisez-la et répondez (accepter, refuser, écrire) ici :\n%s\n\n"
             "Relais\n",
-            text, mail_link(ctx->cfg, a, arena_printf(a, "/orientations/%lld", (long long)*id), ""));
+            text,
+            mail_link(ctx->cfg, a, arena_printf(a, "/orientations/%lld", (long long)*id), ""));
         rc = orientation_notify(ctx->db, a, &o, SIDE_RECEPTION, text, subject, mail, now);
     } else if (rc == 0 && d->email) {
         struct orientation_settings s;

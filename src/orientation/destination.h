@@ -20,16 +20,15 @@ struct auth;
 struct orientation_destination {
     int64_t lieu_id, structure_id;
     const char *nom;
-    const char *email;   /* the address of the signed link, when the structure has no account */
-    bool has_members;    /* the destination structure acts in Relais */
+    const char *email; /* the address of the signed link, when the structure has no account */
+    bool has_members;  /* the destination structure acts in Relais */
     const char *departement;
 };
 
 /* From ?lieu=ID or ?structure=ID (lieu_param / structure_param as read from the request).
  * ERR_NOT_FOUND or ERR_INVALID after http_fail with a French message. */
 int orientation_destination_read(struct http_request *req, const char *lieu_param,
-                                 const char *structure_param,
-                                 struct orientation_destination *out);
+                                 const char *structure_param, struct orientation_destination *out);
 
 /* The sending structure: the one named (depuis) when the viewer belongs to several, else the only
  * one, or the API token's. ERR_FORBIDDEN (after http_fail) when the viewer may not send from the

@@ -6,9 +6,9 @@
  * exchange messages. Every status change is logged with who and when. Time bounds (reminder,
  * expiry, anonymisation) run from `relais maintenance` with an injected "now".
  *
- * Status machine: ouverte → en_cours → acceptee | refusee; ouverte → acceptee | refusee; ouverte and
- * en_cours → expiree. acceptee, refusee and expiree are final. Attachments are deleted at refusal
- * and expiry.
+ * Status machine: ouverte → en_cours → acceptee | refusee; ouverte → acceptee | refusee; ouverte
+ * and en_cours → expiree. acceptee, refusee and expiree are final. Attachments are deleted at
+ * refusal and expiry.
  *
  * The store functions take the caller's connection and never open a transaction themselves: a
  * handler wraps what must happen together in db_begin/db_commit. Strings returned live in the
@@ -26,14 +26,7 @@ struct config;
 struct db;
 struct ui_errors;
 
-enum orientation_status {
-    OS_OUVERTE,
-    OS_EN_COURS,
-    OS_ACCEPTEE,
-    OS_REFUSEE,
-    OS_EXPIREE,
-    OS_N
-};
+enum orientation_status { OS_OUVERTE, OS_EN_COURS, OS_ACCEPTEE, OS_REFUSEE, OS_EXPIREE, OS_N };
 
 /* Stored value ("en_cours") and French label ("En cours d'étude"). Static. */
 const char *orientation_status_value(enum orientation_status s);
@@ -65,10 +58,10 @@ const char *orientation_choice_label(const struct orientation_choice *list, size
 
 /* The time bounds, from the RELAIS_ORIENTATION_* settings (config.h). */
 struct orientation_settings {
-    int64_t rappel_s;       /* reminder without an answer (10 days) */
-    int64_t expiration_s;   /* expiry without an answer (30 days) */
+    int64_t rappel_s;        /* reminder without an answer (10 days) */
+    int64_t expiration_s;    /* expiry without an answer (30 days) */
     int64_t anonymisation_s; /* personal fields blanked (730 days) */
-    int64_t lien_s;         /* a signed link's life (8 days) */
+    int64_t lien_s;          /* a signed link's life (8 days) */
 };
 /* Reads the settings; an unreadable value keeps its default and is logged. */
 void orientation_settings_read(const struct config *cfg, struct orientation_settings *out);
@@ -76,11 +69,11 @@ void orientation_settings_read(const struct config *cfg, struct orientation_sett
 /* What a sender fills in. Lists are borrowed arrays of strings. */
 struct orientation_input {
     int64_t from_structure_id;
-    int64_t from_user_id; /* 0 for an API token */
+    int64_t from_user_id;       /* 0 for an API token */
     const char *from_user_name; /* who is logged as having sent it */
-    int64_t to_structure_id; /* 0: external destination (to_email) */
+    int64_t to_structure_id;    /* 0: external destination (to_email) */
     const char *to_email;
-    int64_t lieu_id;         /* 0: none */
+    int64_t lieu_id; /* 0: none */
     const char *destination_nom;
     const char *personne, *contact;
     const char **preferences;

@@ -89,9 +89,8 @@ struct form_values {
 
 static void checkbox_list(struct buf *b, struct http_request *req, const struct http_params *src,
                           const char *name, const char *legend, const char *hint,
-                          const struct orientation_choice *list, size_t n,
-                          const char *const *vocab, unsigned n_vocab, bool required,
-                          const struct ui_errors *errs)
+                          const struct orientation_choice *list, size_t n, const char *const *vocab,
+                          unsigned n_vocab, bool required, const struct ui_errors *errs)
 {
     size_t total = list ? n : n_vocab;
     struct ui_option *opts = arena_calloc(req->arena, total + 1, sizeof(*opts));
@@ -105,8 +104,11 @@ static void checkbox_list(struct buf *b, struct http_request *req, const struct 
         opts[i] = (struct ui_option){v, list ? list[i].label : vocab[i], on};
     }
     ui_choices(b,
-               &(struct ui_field){.name = name, .label = legend, .hint = hint,
-                                  .error = ui_errors_for(errs, name), .required = required},
+               &(struct ui_field){.name = name,
+                                  .label = legend,
+                                  .hint = hint,
+                                  .error = ui_errors_for(errs, name),
+                                  .required = required},
                opts, total, true);
 }
 
@@ -146,7 +148,8 @@ static int render_form(struct http_request *req, struct http_response *resp,
                                          depuis && strcmp(depuis, v) == 0};
         }
         ui_select(&b,
-                  &(struct ui_field){.name = "depuis", .label = "Vous orientez au nom de",
+                  &(struct ui_field){.name = "depuis",
+                                     .label = "Vous orientez au nom de",
                                      .error = ui_errors_for(errs, "depuis")},
                   opts, au->n_memberships);
     } else {
@@ -157,11 +160,15 @@ static int render_form(struct http_request *req, struct http_response *resp,
     ui_h2(&b, "La personne");
     ui_p(&b, "Le moins possible : son prénom ou ses initiales, et une façon de la joindre. "
              "N'écrivez aucune donnée sensible (santé, situation judiciaire, opinions…).");
-    ui_input(&b, &(struct ui_field){.name = "personne", .label = "Prénom ou initiales",
+    ui_input(&b, &(struct ui_field){.name = "personne",
+                                    .label = "Prénom ou initiales",
                                     .value = http_param(src, "personne"),
-                                    .error = ui_errors_for(errs, "personne"), .required = true,
-                                    .autocomplete = "off", .width_class = "medium"});
-    ui_input(&b, &(struct ui_field){.name = "contact", .label = "Moyen de la joindre",
+                                    .error = ui_errors_for(errs, "personne"),
+                                    .required = true,
+                                    .autocomplete = "off",
+                                    .width_class = "medium"});
+    ui_input(&b, &(struct ui_field){.name = "contact",
+                                    .label = "Moyen de la joindre",
                                     .hint = "Un numéro de téléphone ou une adresse e-mail.",
                                     .value = http_param(src, "contact"),
                                     .error = ui_errors_for(errs, "contact"),
@@ -171,16 +178,19 @@ static int render_form(struct http_request *req, struct http_response *resp,
     ui_h2(&b, "Le besoin");
     unsigned n_vocab;
     const char *const *vocab = lieu_vocab(LF_SERVICES, &n_vocab);
-    checkbox_list(&b, req, src, "besoins", "Services demandés", NULL, NULL, 0, vocab, n_vocab,
-                  true, errs);
+    checkbox_list(&b, req, src, "besoins", "Services demandés", NULL, NULL, 0, vocab, n_vocab, true,
+                  errs);
     ui_textarea(&b,
-                &(struct ui_field){.name = "motif", .label = "Motif de l'orientation",
+                &(struct ui_field){.name = "motif",
+                                   .label = "Motif de l'orientation",
                                    .hint = "600 caractères au plus.",
                                    .value = http_param(src, "motif"),
-                                   .error = ui_errors_for(errs, "motif"), .required = true},
+                                   .error = ui_errors_for(errs, "motif"),
+                                   .required = true},
                 5);
     ui_textarea(&b,
-                &(struct ui_field){.name = "disponibilites", .label = "Disponibilités",
+                &(struct ui_field){.name = "disponibilites",
+                                   .label = "Disponibilités",
                                    .hint = "Par exemple : le mardi matin, pas le mercredi.",
                                    .value = http_param(src, "disponibilites"),
                                    .error = ui_errors_for(errs, "disponibilites")},
@@ -191,15 +201,18 @@ static int render_form(struct http_request *req, struct http_response *resp,
                                     .value = http_param(src, "interlocuteur"),
                                     .error = ui_errors_for(errs, "interlocuteur")});
     ui_textarea(&b,
-                &(struct ui_field){.name = "a_apporter", .label = "Ce qu'il faut apporter",
+                &(struct ui_field){.name = "a_apporter",
+                                   .label = "Ce qu'il faut apporter",
                                    .value = http_param(src, "a_apporter"),
                                    .error = ui_errors_for(errs, "a_apporter")},
                 3);
     ui_file(&b,
-            &(struct ui_field){.name = "pieces", .label = "Pièce jointe",
-                               .hint = arena_printf(a, "PDF, JPEG ou PNG, %d Mo au plus ; "
-                                                       "supprimée en cas de refus ou "
-                                                       "d'expiration.",
+            &(struct ui_field){.name = "pieces",
+                               .label = "Pièce jointe",
+                               .hint = arena_printf(a,
+                                                    "PDF, JPEG ou PNG, %d Mo au plus ; "
+                                                    "supprimée en cas de refus ou "
+                                                    "d'expiration.",
                                                     LIMIT_ORIENTATION_PIECE_BYTES / 1024 / 1024),
                                .error = ui_errors_for(errs, "pieces")},
             ".pdf,.jpg,.jpeg,.png");
@@ -210,8 +223,10 @@ static int render_form(struct http_request *req, struct http_response *resp,
          http_param(src, "engagement") != NULL},
     };
     ui_choices(&b,
-               &(struct ui_field){.name = "engagement", .label = "Protection des données",
-                                  .error = ui_errors_for(errs, "engagement"), .required = true},
+               &(struct ui_field){.name = "engagement",
+                                  .label = "Protection des données",
+                                  .error = ui_errors_for(errs, "engagement"),
+                                  .required = true},
                engagement, 1, true);
     ui_button(&b, "Envoyer l'orientation", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
@@ -259,8 +274,8 @@ int orientation_page_create(struct http_request *req, struct http_response *resp
 {
     const struct http_params *f = &req->form;
     struct orientation_destination d;
-    int rc = orientation_destination_read(req, http_param(f, "lieu"), http_param(f, "structure"),
-                                          &d);
+    int rc =
+        orientation_destination_read(req, http_param(f, "lieu"), http_param(f, "structure"), &d);
     if (rc)
         return rc;
     struct ui_errors errs = {0};
@@ -283,9 +298,9 @@ int orientation_page_create(struct http_request *req, struct http_response *resp
         if (strcmp(u->field, "pieces") != 0 || u->size == 0)
             continue;
         if (n_pieces == LIMIT_ORIENTATION_PIECES) {
-            ui_errors_add(&errs, "pieces",
-                          arena_printf(req->arena, "Pièces jointes : %d au plus.",
-                                       LIMIT_ORIENTATION_PIECES));
+            ui_errors_add(
+                &errs, "pieces",
+                arena_printf(req->arena, "Pièces jointes : %d au plus.", LIMIT_ORIENTATION_PIECES));
             break;
         }
         if (u->size > LIMIT_ORIENTATION_PIECE_BYTES) {
@@ -362,8 +377,7 @@ static void list_table(struct buf *b, struct arena *a, const char *caption,
 {
     static const char *const head_sent[] = {"N°", "Envoyée le", "Vers", "Personne", "Statut"};
     static const char *const head_recv[] = {"N°", "Reçue le", "De", "Personne", "Statut"};
-    struct ui_table t = {.caption = caption, .head = received ? head_recv : head_sent,
-                         .n_cols = 5};
+    struct ui_table t = {.caption = caption, .head = received ? head_recv : head_sent, .n_cols = 5};
     ui_table_begin(b, &t);
     for (size_t i = 0; i < n; i++) {
         const struct orientation *o = &list[i];
@@ -472,8 +486,9 @@ static int figures_table(struct buf *b, struct http_request *req, int64_t sid)
     for (int i = 0; i < 2; i++)
         if ((rc = orientation_stats(ctx->db, sid, i == 1, &f[i])))
             return rc;
-    static const char *const head[] = {"", "Total", "En attente", "Acceptées", "Refusées",
-                                       "Expirées", "Taux d'acceptation", "Délai moyen de réponse"};
+    static const char *const head[] = {
+        "",         "Total",    "En attente",         "Acceptées",
+        "Refusées", "Expirées", "Taux d'acceptation", "Délai moyen de réponse"};
     struct ui_table t = {.caption = "Tableau de bord des orientations", .head = head, .n_cols = 8};
     ui_table_begin(b, &t);
     for (int i = 0; i < 2; i++) {
@@ -526,8 +541,8 @@ static int export_rows(struct http_request *req, int64_t sid, bool received,
         struct orientation *list;
         size_t n;
         int64_t total;
-        int rc = orientation_list(ctx->db, a, sid, received, offset, LIMIT_PAGE_SIZE, &list, &n,
-                                  &total);
+        int rc =
+            orientation_list(ctx->db, a, sid, received, offset, LIMIT_PAGE_SIZE, &list, &n, &total);
         if (rc)
             return rc;
         for (size_t i = 0; i < n; i++) {
@@ -563,12 +578,12 @@ static int export_rows(struct http_request *req, int64_t sid, bool received,
 }
 
 static const char *const export_head[EXPORT_COLUMNS] = {
-    "numero",  "date_envoi",   "structure_emettrice",   "destination", "besoins",
-    "statut",  "motifs_refus", "date_premiere_reponse", "demo"};
+    "numero", "date_envoi",   "structure_emettrice",   "destination", "besoins",
+    "statut", "motifs_refus", "date_premiere_reponse", "demo"};
 
 /* The workbook is written to a temporary file of the data directory, read back, removed. */
-static int export_xlsx(struct http_request *req, struct buf *b,
-                       const char *(*rows)[EXPORT_COLUMNS], size_t n)
+static int export_xlsx(struct http_request *req, struct buf *b, const char *(*rows)[EXPORT_COLUMNS],
+                       size_t n)
 {
     const struct ctx *ctx = req->ctx;
     const char *path = arena_printf(req->arena, "%s/export-orientations-%s.xlsx",
@@ -651,8 +666,8 @@ int orientation_page_inbox(struct http_request *req, struct http_response *resp)
     struct orientation *list;
     size_t n;
     int64_t total = 0;
-    rc = orientation_list(ctx->db, a, sid, true, (page - 1) * PER_PAGE, PER_PAGE, &list, &n,
-                          &total);
+    rc =
+        orientation_list(ctx->db, a, sid, true, (page - 1) * PER_PAGE, PER_PAGE, &list, &n, &total);
     if (rc)
         return rc;
     struct buf b = page_buf(req);
@@ -660,19 +675,21 @@ int orientation_page_inbox(struct http_request *req, struct http_response *resp)
     if ((rc = figures_table(&b, req, sid)))
         return rc;
     html_lit(&b, "<p class=\"govuk-body\">");
-    ui_link(&b, "Exporter les orientations reçues (CSV)",
-            arena_printf(a, "/structures/%lld/orientations/export.csv?sens=recues", (long long)sid));
+    ui_link(
+        &b, "Exporter les orientations reçues (CSV)",
+        arena_printf(a, "/structures/%lld/orientations/export.csv?sens=recues", (long long)sid));
     html_lit(&b, " · ");
-    ui_link(&b, "Exporter les orientations envoyées (CSV)",
-            arena_printf(a, "/structures/%lld/orientations/export.csv?sens=envoyees",
-                         (long long)sid));
+    ui_link(
+        &b, "Exporter les orientations envoyées (CSV)",
+        arena_printf(a, "/structures/%lld/orientations/export.csv?sens=envoyees", (long long)sid));
     html_lit(&b, " · ");
-    ui_link(&b, "Les mêmes en tableur (XLSX) : reçues",
-            arena_printf(a, "/structures/%lld/orientations/export.xlsx?sens=recues", (long long)sid));
+    ui_link(
+        &b, "Les mêmes en tableur (XLSX) : reçues",
+        arena_printf(a, "/structures/%lld/orientations/export.xlsx?sens=recues", (long long)sid));
     html_lit(&b, ", ");
-    ui_link(&b, "envoyées",
-            arena_printf(a, "/structures/%lld/orientations/export.xlsx?sens=envoyees",
-                         (long long)sid));
+    ui_link(
+        &b, "envoyées",
+        arena_printf(a, "/structures/%lld/orientations/export.xlsx?sens=envoyees", (long long)sid));
     html_lit(&b, "</p>");
     ui_h2(&b, "Reçues");
     if (n == 0)
@@ -742,7 +759,8 @@ static int render_show(struct http_request *req, struct http_response *resp,
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         if (!rows[i].v)
             continue;
-        html_lit(&b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">");
+        html_lit(&b,
+                 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">");
         html_text(&b, rows[i].k);
         html_lit(&b, "</dt><dd class=\"govuk-summary-list__value\">");
         html_text(&b, rows[i].v);
@@ -788,10 +806,13 @@ static int render_show(struct http_request *req, struct http_response *resp,
         if (ev[i].is_status) {
             int from = orientation_status_parse(ev[i].from_status);
             int to = orientation_status_parse(ev[i].to_status);
-            html_text(&b, from < 0 ? "Orientation envoyée."
-                                   : arena_printf(a, "Statut : %s → %s.",
-                                                  orientation_status_label((enum orientation_status)from),
-                                                  to < 0 ? "?" : orientation_status_label((enum orientation_status)to)));
+            html_text(
+                &b, from < 0 ? "Orientation envoyée."
+                             : arena_printf(
+                                   a, "Statut : %s → %s.",
+                                   orientation_status_label((enum orientation_status)from),
+                                   to < 0 ? "?"
+                                          : orientation_status_label((enum orientation_status)to)));
         } else {
             html_text(&b, ev[i].body ? ev[i].body : "(message anonymisé)");
         }
@@ -799,7 +820,8 @@ static int render_show(struct http_request *req, struct http_response *resp,
     }
     html_lit(&b, "</ol>");
 
-    const char *action = arena_printf(a, "%s%s", base, strncmp(base, "/orientations/lien/", 19) == 0 ? "" : "/reponse");
+    const char *action = arena_printf(
+        a, "%s%s", base, strncmp(base, "/orientations/lien/", 19) == 0 ? "" : "/reponse");
     const struct http_params *src = &req->form;
     if ((sides & SIDE_BIT_RECEPTION) && !orientation_status_final(o->status) && !o->anonymised) {
         ui_h2(&b, "Répondre");
@@ -815,13 +837,15 @@ static int render_show(struct http_request *req, struct http_response *resp,
         decisions[nd++] = (struct ui_option){"refusee", "Je refuse l'orientation",
                                              dsel && strcmp(dsel, "refusee") == 0};
         ui_choices(&b,
-                   &(struct ui_field){.name = "decision", .label = "Décision",
+                   &(struct ui_field){.name = "decision",
+                                      .label = "Décision",
                                       .error = ui_errors_for(errs, "decision")},
                    decisions, nd, false);
         checkbox_list(&b, req, src, "motifs", "Motifs du refus (en cas de refus)", NULL,
                       orientation_refus, orientation_n_refus, NULL, 0, false, errs);
         ui_textarea(&b,
-                    &(struct ui_field){.name = "message", .label = "Message",
+                    &(struct ui_field){.name = "message",
+                                       .label = "Message",
                                        .hint = "Lu par la structure qui oriente.",
                                        .value = http_param(src, "message"),
                                        .error = ui_errors_for(errs, "message")},
@@ -834,7 +858,8 @@ static int render_show(struct http_request *req, struct http_response *resp,
         ui_form_begin(&b, action, "post", au->csrf_token, false);
         html_lit(&b, "<input type=\"hidden\" name=\"decision\" value=\"message\">");
         ui_textarea(&b,
-                    &(struct ui_field){.name = "message", .label = "Message",
+                    &(struct ui_field){.name = "message",
+                                       .label = "Message",
                                        .hint = (sides & SIDE_BIT_RECEPTION)
                                                    ? "Lu par la structure qui oriente."
                                                    : "Lu par la structure destinataire.",
@@ -847,21 +872,22 @@ static int render_show(struct http_request *req, struct http_response *resp,
     if ((sides & SIDE_BIT_ENVOI) && o->to_email && !orientation_status_final(o->status) &&
         strncmp(base, "/orientations/lien/", 19) != 0) {
         ui_h2(&b, "Lien de la structure destinataire");
-        ui_p(&b, arena_printf(a, "La structure destinataire n'a pas de compte : elle répond par un "
-                                 "lien personnel envoyé à %s. Vous pouvez lui en envoyer un "
-                                 "nouveau.",
+        ui_p(&b, arena_printf(a,
+                              "La structure destinataire n'a pas de compte : elle répond par un "
+                              "lien personnel envoyé à %s. Vous pouvez lui en envoyer un "
+                              "nouveau.",
                               o->to_email));
         ui_form_begin(&b, arena_printf(a, "/orientations/%lld/lien", (long long)o->id), "post",
                       au->csrf_token, false);
         ui_button(&b, "Renvoyer un lien", UI_BUTTON_SECONDARY);
         ui_form_end(&b);
     }
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = arena_printf(a, "Orientation n° %lld",
-                                                                   (long long)o->id),
-                                             .status = status,
-                                             .notice = notice},
-                        buf_cstr(&b));
+    return shell_render(
+        req, resp,
+        &(struct shell_page){.title = arena_printf(a, "Orientation n° %lld", (long long)o->id),
+                             .status = status,
+                             .notice = notice},
+        buf_cstr(&b));
 }
 
 static const char *notice_of(struct http_request *req)
@@ -926,9 +952,9 @@ int orientation_page_reponse(struct http_request *req, struct http_response *res
     const char *decision = http_param(&req->form, "decision");
     bool is_message = decision && strcmp(decision, "message") == 0;
     /* A message goes from the viewer's side; a decision only from the receiving side. */
-    enum orientation_side side = (sides & SIDE_BIT_RECEPTION) && (!is_message || !(sides & SIDE_BIT_ENVOI))
-                                     ? SIDE_RECEPTION
-                                     : SIDE_ENVOI;
+    enum orientation_side side =
+        (sides & SIDE_BIT_RECEPTION) && (!is_message || !(sides & SIDE_BIT_ENVOI)) ? SIDE_RECEPTION
+                                                                                   : SIDE_ENVOI;
     if (!is_message && !(sides & SIDE_BIT_RECEPTION))
         return http_fail(req, ERR_FORBIDDEN,
                          "Seule la structure destinataire peut accepter ou refuser cette "
@@ -1033,10 +1059,10 @@ int orientation_page_link(struct http_request *req, struct http_response *resp)
         return rc;
     http_resp_header(resp, "Referrer-Policy", "no-referrer");
     struct ui_errors errs = {0};
-    return render_show(req, resp, &o, SIDE_BIT_RECEPTION,
-                       arena_printf(req->arena, "/orientations/lien/%s",
-                                    http_path_param(req, "token")),
-                       &errs, 200, notice_of(req));
+    return render_show(
+        req, resp, &o, SIDE_BIT_RECEPTION,
+        arena_printf(req->arena, "/orientations/lien/%s", http_path_param(req, "token")), &errs,
+        200, notice_of(req));
 }
 
 int orientation_page_link_reponse(struct http_request *req, struct http_response *resp)
@@ -1070,9 +1096,9 @@ static int serve_piece(struct http_request *req, struct http_response *resp,
     for (size_t i = 0; i < n; i++) {
         if (p[i].id != pid || p[i].deleted)
             continue;
-        const char *path = arena_printf(req->arena, "%s/%s",
-                                        orientation_pieces_dir(req->arena, ctx->cfg->data_dir),
-                                        p[i].stored);
+        const char *path =
+            arena_printf(req->arena, "%s/%s",
+                         orientation_pieces_dir(req->arena, ctx->cfg->data_dir), p[i].stored);
         struct stat st;
         if (stat(path, &st) < 0)
             break;
@@ -1086,8 +1112,8 @@ static int serve_piece(struct http_request *req, struct http_response *resp,
                          arena_printf(req->arena, "attachment; filename=\"piece-%lld.%s\"",
                                       (long long)p[i].id,
                                       strcmp(p[i].mime, "application/pdf") == 0 ? "pdf"
-                                      : strcmp(p[i].mime, "image/png") == 0      ? "png"
-                                                                                 : "jpg"));
+                                      : strcmp(p[i].mime, "image/png") == 0     ? "png"
+                                                                                : "jpg"));
         http_resp_header(resp, "Cache-Control", "private, no-store");
         return 0;
     }
@@ -1117,7 +1143,7 @@ int orientation_page_link_piece(struct http_request *req, struct http_response *
 
 /* --- the sheet --- */
 
-#define PLAN_KM 2.0   /* half the width of the plan */
+#define PLAN_KM 2.0 /* half the width of the plan */
 #define PLAN_PX 320
 
 /* A small plan drawn by the server, printed with the sheet and needing no map tiles: the lieu at
@@ -1156,8 +1182,9 @@ static void plan_svg(struct buf *b, struct http_request *req, const struct lieu_
         if (x < 10 || x > 310 || y < 10 || y > 310)
             continue;
         k++;
-        buf_addf(b, "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"#505a5f\"/><text x=\"%.0f\" "
-                    "y=\"%.0f\" fill=\"#fff\" font-size=\"11\" text-anchor=\"middle\">%d</text>",
+        buf_addf(b,
+                 "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"9\" fill=\"#505a5f\"/><text x=\"%.0f\" "
+                 "y=\"%.0f\" fill=\"#fff\" font-size=\"11\" text-anchor=\"middle\">%d</text>",
                  x, y, x, y + 4, k);
         html_lit(&legend, "<li>");
         html_text(&legend, arena_printf(a, "%d : %s", k, e->nom));
@@ -1166,15 +1193,17 @@ static void plan_svg(struct buf *b, struct http_request *req, const struct lieu_
     if (idx)
         lieux_index_release(idx);
     /* The destination, the scale (1 km) and the north. */
-    buf_addf(b, "<circle cx=\"160\" cy=\"160\" r=\"12\" fill=\"#0b4f4a\" stroke=\"#fff\" "
-                "stroke-width=\"3\"/><line x1=\"20\" y1=\"300\" x2=\"%.0f\" y2=\"300\" "
-                "stroke=\"#0b0c0c\" stroke-width=\"3\"/><text x=\"20\" y=\"292\" "
-                "font-size=\"12\">1 km</text><text x=\"300\" y=\"24\" font-size=\"14\" "
-                "text-anchor=\"middle\">N</text><path d=\"M300 30 l-5 12 h10 z\"/>",
+    buf_addf(b,
+             "<circle cx=\"160\" cy=\"160\" r=\"12\" fill=\"#0b4f4a\" stroke=\"#fff\" "
+             "stroke-width=\"3\"/><line x1=\"20\" y1=\"300\" x2=\"%.0f\" y2=\"300\" "
+             "stroke=\"#0b0c0c\" stroke-width=\"3\"/><text x=\"20\" y=\"292\" "
+             "font-size=\"12\">1 km</text><text x=\"300\" y=\"24\" font-size=\"14\" "
+             "text-anchor=\"middle\">N</text><path d=\"M300 30 l-5 12 h10 z\"/>",
              20 + scale);
     html_lit(b, "</svg><figcaption class=\"govuk-body-s\">Le lieu est au centre (grand point).");
     if (k) {
-        html_lit(b, " Repères à moins de 2 km :</figcaption><ol class=\"govuk-list govuk-body-s\">");
+        html_lit(b,
+                 " Repères à moins de 2 km :</figcaption><ol class=\"govuk-list govuk-body-s\">");
         html_safe(b, html_safe_buf(&legend));
         html_lit(b, "</ol>");
     } else {

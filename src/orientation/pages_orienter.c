@@ -47,8 +47,8 @@ static bool belongs_to_step(const char *name, int step)
         return strcmp(name, "commune") == 0 || strcmp(name, "code_insee") == 0 ||
                strcmp(name, "rayon") == 0 || strcmp(name, "duree") == 0;
     case 4:
-        return strcmp(name, "quand") == 0 || strcmp(name, "jour") == 0 ||
-               strcmp(name, "de") == 0 || strcmp(name, "a") == 0;
+        return strcmp(name, "quand") == 0 || strcmp(name, "jour") == 0 || strcmp(name, "de") == 0 ||
+               strcmp(name, "a") == 0;
     default:
         return false;
     }
@@ -130,13 +130,10 @@ static void step_fields(struct buf *b, struct http_request *req, int step,
 {
     struct arena *a = req->arena;
     if (step == 1) {
-        dimension_choices(b, req, SD_SERVICES, "De quoi la personne a-t-elle besoin ?", true,
-                          errs);
+        dimension_choices(b, req, SD_SERVICES, "De quoi la personne a-t-elle besoin ?", true, errs);
     } else if (step == 2) {
-        dimension_choices(b, req, SD_PUBLICS, "Publics spécifiquement adressés", false,
-                          errs);
-        dimension_choices(b, req, SD_PRISE_EN_CHARGE, "Prise en charge spécifique", false,
-                          errs);
+        dimension_choices(b, req, SD_PUBLICS, "Publics spécifiquement adressés", false, errs);
+        dimension_choices(b, req, SD_PRISE_EN_CHARGE, "Prise en charge spécifique", false, errs);
         dimension_choices(b, req, SD_FRAIS, "Frais à charge", false, errs);
     } else if (step == 3) {
         html_lit(b, "<div class=\"relais-commune\" data-autocompletion=\"/api/v1/communes\">");
@@ -278,15 +275,14 @@ static void short_list(struct buf *b, struct http_request *req, const struct lie
     struct arena *a = req->arena;
     const char *besoins = "";
     for (size_t i = 0; i < p->n_selected[SD_SERVICES]; i++)
-        besoins = arena_printf(a, "%s&besoins=%s", besoins,
-                               url_encode(a, p->selected[SD_SERVICES][i]));
+        besoins =
+            arena_printf(a, "%s&besoins=%s", besoins, url_encode(a, p->selected[SD_SERVICES][i]));
     html_lit(b, "<p class=\"govuk-body\" role=\"status\">");
-    html_text(b, r->total == 0   ? "Aucun lieu ne répond à tous ces critères."
-                 : r->total == 1 ? "1 lieu répond à ces critères."
-                                 : arena_printf(a, "%zu lieux répondent à ces critères%s.",
-                                                r->total,
-                                                r->total > SHORT_LIST ? " ; voici les plus proches"
-                                                                      : ""));
+    html_text(b, r->total == 0 ? "Aucun lieu ne répond à tous ces critères."
+                 : r->total == 1
+                     ? "1 lieu répond à ces critères."
+                     : arena_printf(a, "%zu lieux répondent à ces critères%s.", r->total,
+                                    r->total > SHORT_LIST ? " ; voici les plus proches" : ""));
     html_lit(b, "</p>");
     if (r->total == 0)
         ui_p(b, "Élargissez la distance, ou retirez un critère d'accessibilité ou de "
@@ -298,9 +294,9 @@ static void short_list(struct buf *b, struct http_request *req, const struct lie
         html_lit(b, "<li class=\"relais-lieu\"><h2 class=\"govuk-heading-s\">");
         ui_link(b, e->nom, arena_printf(a, "/lieux/%lld", (long long)e->id));
         html_lit(b, "</h2><p class=\"govuk-body\">");
-        html_text(b, arena_printf(a, "%s, %s %s", e->adresse ? e->adresse : "",
-                                  e->code_postal ? e->code_postal : "",
-                                  e->commune ? e->commune : ""));
+        html_text(b,
+                  arena_printf(a, "%s, %s %s", e->adresse ? e->adresse : "",
+                               e->code_postal ? e->code_postal : "", e->commune ? e->commune : ""));
         if (p->q.has_center && e->has_coords)
             html_text(b, arena_printf(a, " — à %s, environ %s en voiture (estimation)",
                                       lieux_km_fr(a, r->hits[i].km),
@@ -313,10 +309,10 @@ static void short_list(struct buf *b, struct http_request *req, const struct lie
             html_text(b, h.french);
             html_lit(b, "</p>");
         }
-        ui_button_link(b, "Orienter vers ce lieu",
-                       arena_printf(a, "/orientations/nouvelle?lieu=%lld%s", (long long)e->id,
-                                    besoins),
-                       UI_BUTTON_SECONDARY);
+        ui_button_link(
+            b, "Orienter vers ce lieu",
+            arena_printf(a, "/orientations/nouvelle?lieu=%lld%s", (long long)e->id, besoins),
+            UI_BUTTON_SECONDARY);
         html_lit(b, "</li>");
     }
     html_lit(b, "</ol>");
@@ -358,8 +354,7 @@ int orientation_page_orienter(struct http_request *req, struct http_response *re
         return rc;
     if (p.place == LIEUX_PLACE_UNKNOWN) {
         ui_errors_add(&errs, "commune",
-                      arena_printf(req->arena,
-                                   "Commune inconnue : « %s ». Vérifiez l'orthographe.",
+                      arena_printf(req->arena, "Commune inconnue : « %s ». Vérifiez l'orthographe.",
                                    p.commune ? p.commune : ""));
         return render_step(req, resp, 3, &errs, 400, &p);
     }
@@ -385,9 +380,9 @@ int orientation_page_orienter(struct http_request *req, struct http_response *re
         short_list(&b, req, &p, &r);
     ui_link(&b, "Modifier la disponibilité", href_step(req, 4));
     /* Built before the index is released: the hits borrow its strings. */
-    rc = rc ? rc
-            : shell_render(req, resp, &(struct shell_page){.title = "Lieux proposés"},
-                           buf_cstr(&b));
+    rc =
+        rc ? rc
+           : shell_render(req, resp, &(struct shell_page){.title = "Lieux proposés"}, buf_cstr(&b));
     lieux_index_release(idx);
     return rc;
 }

@@ -102,10 +102,10 @@ static int64_t days_setting(const char *name, const char *value, int64_t fallbac
 
 void orientation_settings_read(const struct config *cfg, struct orientation_settings *out)
 {
-    out->rappel_s = days_setting("RELAIS_ORIENTATION_RAPPEL_JOURS", cfg->orientation_rappel_jours,
-                                 10);
-    out->expiration_s = days_setting("RELAIS_ORIENTATION_EXPIRATION_JOURS",
-                                     cfg->orientation_expiration_jours, 30);
+    out->rappel_s =
+        days_setting("RELAIS_ORIENTATION_RAPPEL_JOURS", cfg->orientation_rappel_jours, 10);
+    out->expiration_s =
+        days_setting("RELAIS_ORIENTATION_EXPIRATION_JOURS", cfg->orientation_expiration_jours, 30);
     out->anonymisation_s = days_setting("RELAIS_ORIENTATION_ANONYMISATION_JOURS",
                                         cfg->orientation_anonymisation_jours, 730);
     out->lien_s = days_setting("RELAIS_ORIENTATION_LIEN_JOURS", cfg->orientation_lien_jours, 8);
@@ -185,8 +185,9 @@ int orientation_validate(const struct orientation_input *in, struct arena *a,
             break;
         }
     if (!motif)
-        ui_errors_add(errs, "motif", "Motif de l'orientation : expliquez en quelques lignes ce "
-                                     "que la personne attend.");
+        ui_errors_add(errs, "motif",
+                      "Motif de l'orientation : expliquez en quelques lignes ce "
+                      "que la personne attend.");
     else
         check_length(errs, a, "motif", "Motif de l'orientation", motif, ORIENTATION_MOTIF_MAX);
     check_length(errs, a, "disponibilites", "Disponibilités", in->disponibilites,
@@ -264,9 +265,8 @@ int orientation_create(struct db *db, struct arena *a, const struct orientation_
     db_reset(st);
     if (rc)
         return rc;
-    const struct orientation_actor who = {in->from_user_id,
-                                          in->from_user_name ? in->from_user_name : "API",
-                                          SIDE_ENVOI};
+    const struct orientation_actor who = {
+        in->from_user_id, in->from_user_name ? in->from_user_name : "API", SIDE_ENVOI};
     return log_event(db, *id, &who, true, NULL, status_values[OS_OUVERTE], NULL, now);
 }
 
@@ -288,7 +288,8 @@ static const char SQL_LIST_SENT[] =
 static const char SQL_LIST_RECEIVED[] =
     SELECT_ORIENTATION "WHERE o.to_structure_id = $1 ORDER BY o.created_at DESC, o.id DESC "
                        "LIMIT $2 OFFSET $3";
-static const char SQL_COUNT_SENT[] = "SELECT count(*) FROM orientations WHERE from_structure_id = $1";
+static const char SQL_COUNT_SENT[] =
+    "SELECT count(*) FROM orientations WHERE from_structure_id = $1";
 static const char SQL_COUNT_RECEIVED[] =
     "SELECT count(*) FROM orientations WHERE to_structure_id = $1";
 
@@ -727,8 +728,8 @@ struct recipient {
     const char *email;
 };
 
-static int members_of(struct db *db, struct arena *a, int64_t structure_id,
-                      struct recipient **out, size_t *n)
+static int members_of(struct db *db, struct arena *a, int64_t structure_id, struct recipient **out,
+                      size_t *n)
 {
     struct db_stmt *st;
     int rc = db_prepare(db, SQL_MEMBERS, &st);
@@ -823,8 +824,8 @@ static int exec_id_now(struct db *db, const char *sql, int64_t id, int64_t now, 
 
 static const char *fr_date(struct arena *a, int64_t t)
 {
-    static const char *const months[] = {"janvier", "février", "mars",      "avril",
-                                         "mai",     "juin",    "juillet",   "août",
+    static const char *const months[] = {"janvier",   "février", "mars",     "avril",
+                                         "mai",       "juin",    "juillet",  "août",
                                          "septembre", "octobre", "novembre", "décembre"};
     time_t tt = (time_t)t;
     struct tm tm;
@@ -842,8 +843,9 @@ static int remind_one(struct db *db, const struct config *cfg, const struct orie
     if (rc == 0)
         rc = orientation_get(db, &a, id, &o);
     const char *subject = "Relais : une orientation attend votre réponse";
-    const char *text = arena_printf(&a, "Rappel : l'orientation n° %lld de %s attend une réponse "
-                                        "depuis le %s.",
+    const char *text = arena_printf(&a,
+                                    "Rappel : l'orientation n° %lld de %s attend une réponse "
+                                    "depuis le %s.",
                                     (long long)id, o.from_structure_nom ? o.from_structure_nom : "",
                                     fr_date(&a, o.created_at));
     bool members = false;

@@ -39,14 +39,14 @@ static void test_status_machine(void **state)
     assert_false(orientation_transition_ok(OS_EN_COURS, OS_EN_COURS));
     for (int s = OS_ACCEPTEE; s < OS_N; s++)
         for (int t = 0; t < OS_N; t++)
-            assert_false(orientation_transition_ok((enum orientation_status)s,
-                                                   (enum orientation_status)t));
+            assert_false(
+                orientation_transition_ok((enum orientation_status)s, (enum orientation_status)t));
     assert_int_equal(orientation_status_parse("en_cours"), OS_EN_COURS);
     assert_int_equal(orientation_status_parse("validee"), -1);
     assert_string_equal(orientation_status_label(OS_REFUSEE), "Refusée");
-    assert_string_equal(orientation_choice_label(orientation_refus, orientation_n_refus,
-                                                 "orientation-en-doublon"),
-                        "Orientation en doublon");
+    assert_string_equal(
+        orientation_choice_label(orientation_refus, orientation_n_refus, "orientation-en-doublon"),
+        "Orientation en doublon");
 }
 
 static const char *prefs[] = {"telephone"};
@@ -207,15 +207,14 @@ static void test_create_and_status(void **state)
     assert_string_equal(o.from_structure_nom, "Structure émettrice");
 
     const struct orientation_actor recv = {0, "Accueil", SIDE_RECEPTION};
-    assert_int_equal(orientation_set_status(f->store.db, id, OS_EN_COURS, &recv, NULL, NULL,
-                                            T0 + 10),
-                     0);
+    assert_int_equal(
+        orientation_set_status(f->store.db, id, OS_EN_COURS, &recv, NULL, NULL, T0 + 10), 0);
     assert_int_equal(orientation_set_status(f->store.db, id, OS_REFUSEE, &recv, "complet",
                                             "Atelier complet.", T0 + 20),
                      0);
-    assert_int_equal(orientation_set_status(f->store.db, id, OS_ACCEPTEE, &recv, NULL, NULL,
-                                            T0 + 30),
-                     ERR_CONFLICT);
+    assert_int_equal(
+        orientation_set_status(f->store.db, id, OS_ACCEPTEE, &recv, NULL, NULL, T0 + 30),
+        ERR_CONFLICT);
     assert_int_equal(orientation_get(f->store.db, &a, id, &o), 0);
     assert_int_equal(o.status, OS_REFUSEE);
     assert_string_equal(o.refus_motifs, "complet");
@@ -262,9 +261,9 @@ static void test_links(void **state)
     altered[10] = altered[10] == 'A' ? 'B' : 'A';
     assert_int_equal(orientation_link_lookup(f->store.db, &a, altered, T0, &got, &expired),
                      ERR_NOT_FOUND);
-    assert_int_equal(orientation_link_lookup(f->store.db, &a, arena_strndup(&a, token, 42), T0,
-                                             &got, &expired),
-                     ERR_NOT_FOUND);
+    assert_int_equal(
+        orientation_link_lookup(f->store.db, &a, arena_strndup(&a, token, 42), T0, &got, &expired),
+        ERR_NOT_FOUND);
     arena_release(&a);
 }
 
@@ -303,9 +302,8 @@ static void test_time_bounds(void **state)
     fclose(fp);
     char stored[64];
     snprintf(stored, sizeof(stored), "test-%lld.pdf", (long long)id);
-    assert_int_equal(orientation_piece_add(f->store.db, id, "piece.pdf", stored, "application/pdf",
-                                           9, t),
-                     0);
+    assert_int_equal(
+        orientation_piece_add(f->store.db, id, "piece.pdf", stored, "application/pdf", 9, t), 0);
     struct orientation_settings s;
     orientation_settings_read(&f->cfg, &s);
     assert_int_equal(s.rappel_s, 10 * DAY);
@@ -341,8 +339,9 @@ static void test_time_bounds(void **state)
     arena_release(&a);
 }
 
-static const char SQL_OUTBOX[] = "SELECT attempts, next_at, CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END FROM mail_outbox "
-                                 "WHERE to_addr = $1";
+static const char SQL_OUTBOX[] =
+    "SELECT attempts, next_at, CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END FROM mail_outbox "
+    "WHERE to_addr = $1";
 
 static void test_outbox_retry(void **state)
 {
