@@ -6,6 +6,7 @@
  * JavaScript and with the browser's back and forward buttons. The last step runs the lieux search
  * (lieux/pages_query.h reads the same parameter names) and lists a few destinations.
  */
+#include "comptes/auth.h"
 #include "core/arena.h"
 #include "core/ctx.h"
 #include "core/err.h"
@@ -309,10 +310,16 @@ static void short_list(struct buf *b, struct http_request *req, const struct lie
             html_text(b, h.french);
             html_lit(b, "</p>");
         }
-        ui_button_link(
-            b, "Orienter vers ce lieu",
-            arena_printf(a, "/orientations/nouvelle?lieu=%lld%s", (long long)e->id, besoins),
-            UI_BUTTON_SECONDARY);
+        /* Only members of a structure send referrals; the others print the lieu's sheet. */
+        if (auth_of(req)->n_memberships)
+            ui_button_link(
+                b, "Orienter vers ce lieu",
+                arena_printf(a, "/orientations/nouvelle?lieu=%lld%s", (long long)e->id, besoins),
+                UI_BUTTON_SECONDARY);
+        else
+            ui_button_link(b, "Fiche du lieu à imprimer",
+                           arena_printf(a, "/lieux/%lld/fiche", (long long)e->id),
+                           UI_BUTTON_SECONDARY);
         html_lit(b, "</li>");
     }
     html_lit(b, "</ol>");

@@ -97,6 +97,11 @@ h.forEachStore('orientation', (ctx) => {
         assert.match(list.text, /Espace numérique du centre/);
         assert.match(list.text, new RegExp(`/orientations/nouvelle\\?lieu=${relaisLieu}&amp;besoins=`));
         assert.doesNotMatch(list.text, /Centre social de Sablé/, 'beyond 50 km');
+        const coord = await ctx.asRole('coordinateur', srv);
+        const theirs = await coord.get(`/orienter?etape=5&services=${svc}&commune=Laval&code_insee=53130&rayon=50`);
+        assert.equal(theirs.status, 200);
+        assert.doesNotMatch(theirs.text, /Orienter vers ce lieu/, 'no referral without a structure');
+        assert.match(theirs.text, new RegExp(`/lieux/${relaisLieu}/fiche`));
         const closed = await c.get(`/orienter?etape=5&services=${svc}&commune=Laval&code_insee=53130&rayon=50&quand=creneau&jour=dimanche&de=09:00&a=11:00`);
         assert.doesNotMatch(closed.text, /Espace numérique du centre/, 'closed on Sundays');
     });
