@@ -28,6 +28,8 @@ CFLAGS := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Isrc -I$(B)/gen 
           -include src/core/prelude.h $(PKG_CFLAGS) -MMD -MP
 LDFLAGS := $(SANFLAGS) -pthread
 LDLIBS := $(PKG_LIBS) -lcsv -lm
+# libmagic has no pkg-config file: orientation sniffs the type of attachments with it.
+LDLIBS += -lmagic
 
 SRCS := $(shell find src -name '*.c' | sort)
 TPLS := $(shell find src -name '*.tpl' | sort)

@@ -26,8 +26,9 @@
 #include "activite/import_cra.h"
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
-#include "activite/maintenance_activite.h"
 #include "activite/suivi.h"
+#include "app/maintenance.h"
+#include "orientation/orientation.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -481,6 +482,8 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (rc == 0)
         rc = demo_user(db, &a, "mediatrice@demo.relais.invalid", "Morgane Médiatrice (démo)",
                        "mediateur", NULL, sid);
+    if (rc == 0 && first)
+        rc = orientation_demo(db, &a, first, "mediatrice@demo.relais.invalid", (int64_t)time(NULL));
     struct db_stmt *st;
     if (rc == 0 && (rc = db_prepare(db, SQL_DEMO_SET, &st)) == 0)
         rc = db_exec_stmt(st);
@@ -503,85 +506,6 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     arena_release(&a);
     db_close(db);
     return rc ? 1 : 0;
-}
-
-/* relais maintenance: the periodic work of the modules, for cron. Each step runs on its own and
- * prints one summary line; a failed step does not stop the next ones, and the exit status says
- * whether one failed. A module adds its step to this table. */
-struct maintenance_step {
-    const char *name;
-    const char *summary;
-    int (*run)(struct db *db, const struct config *cfg, int64_t now, struct arena *a,
-               const char **line);
-};
-
-static const struct maintenance_step maintenance_steps[] = {
-    {"beneficiaires", "anonymise les fiches nominatives restées sans accompagnement",
-     maintenance_beneficiaires},
-};
-
-static int cmd_maintenance(int argc, char **argv, struct config *cfg)
-{
-    const char *only = NULL, *date = NULL;
-    const struct cli_opt opts[] = {
-        OPT_DATABASE,
-        {"only", "ÉTAPE", "n'exécute que cette étape (beneficiaires)", &only},
-        {"mois", "N",
-         "beneficiaires : mois sans accompagnement avant l'anonymisation, 24 par défaut "
-         "(RELAIS_ANONYMISE_MONTHS)",
-         &cfg->anonymise_months},
-        {"date", "AAAA-MM-JJ", "la date du jour à prendre (pour un essai), aujourd'hui par défaut",
-         &date},
-    };
-    const struct cli_cmd cmd = {"relais maintenance [options]",
-                                "Exécute les tâches périodiques (à lancer chaque nuit par cron) et "
-                                "imprime une ligne par étape.",
-                                opts, N(opts)};
-    int rc;
-    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
-        return rc;
-    int64_t now = (int64_t)time(NULL);
-    if (date) {
-        struct tm tm = {0};
-        char tail;
-        if (sscanf(date, "%4d-%2d-%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tail) != 3 ||
-            tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31) {
-            fprintf(stderr, "relais : --date : une date AAAA-MM-JJ, par exemple 2026-03-01\n");
-            return 2;
-        }
-        tm.tm_year -= 1900;
-        tm.tm_mon -= 1;
-        tm.tm_hour = 12;
-        now = (int64_t)timegm(&tm);
-    }
-    bool known = !only;
-    for (size_t i = 0; i < N(maintenance_steps); i++)
-        known |= only && strcmp(only, maintenance_steps[i].name) == 0;
-    if (!known) {
-        fprintf(stderr, "relais : --only : étape inconnue « %s » ; étapes :", only);
-        for (size_t i = 0; i < N(maintenance_steps); i++)
-            fprintf(stderr, " %s", maintenance_steps[i].name);
-        fprintf(stderr, "\n");
-        return 2;
-    }
-    struct db *db;
-    if (cli_open_db(cfg->database_url, &db))
-        return 1;
-    int failed = 0;
-    for (size_t i = 0; i < N(maintenance_steps); i++) {
-        const struct maintenance_step *s = &maintenance_steps[i];
-        if (only && strcmp(only, s->name) != 0)
-            continue;
-        struct arena a = ARENA_INIT;
-        const char *line = NULL;
-        rc = s->run(db, cfg, now, &a, &line);
-        if (rc)
-            failed++;
-        printf("%s : %s%s\n", s->name, rc ? "échec : " : "", line ? line : err_name(rc));
-        arena_release(&a);
-    }
-    db_close(db);
-    return failed ? 1 : 0;
 }
 
 static int cmd_backup(int argc, char **argv, struct config *cfg)
@@ -694,8 +618,8 @@ static const struct command commands[] = {
     {"guide", NULL, guide_cli, "imprime le guide des lieux d'un département (PDF)"},
     {"couverture", NULL, couverture_cli, "population éloignée des lieux, par service"},
     {"demo", cmd_demo, NULL, "remplit une base vide avec la démonstration"},
-    {"maintenance", cmd_maintenance, NULL, "tâches périodiques (anonymisation…), pour cron"},
     {"backup", cmd_backup, NULL, "sauvegarde la base"},
+    {"maintenance", maintenance_cli, NULL, "tâches périodiques de chaque module, pour cron"},
     {"routes", cmd_routes, NULL, "liste les routes et leurs accès"},
     {"version", cmd_version, NULL, "imprime la version"},
 };

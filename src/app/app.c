@@ -12,6 +12,7 @@
 #include "db/db.h"
 #include "http/router.h"
 #include "lieux/lieux.h"
+#include "orientation/handlers.h"
 #include "site/shell.h"
 #include "site/site.h"
 
@@ -91,6 +92,7 @@ struct router *app_router(void)
     comptes_add_routes(r);
     lieux_add_routes(r);
     activite_add_routes(r);
+    orientation_add_routes(r);
     if (!shared_router)
         shared_router = r;
     return r;

@@ -26,6 +26,10 @@ void config_init(struct config *c)
     c->tile_url = env_or("RELAIS_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     c->communes_dir = env_or("RELAIS_COMMUNES_DIR", "ref/data/communes");
     c->anonymise_months = env_or("RELAIS_ANONYMISE_MONTHS", "24");
+    c->orientation_rappel_jours = env_or("RELAIS_ORIENTATION_RAPPEL_JOURS", "10");
+    c->orientation_expiration_jours = env_or("RELAIS_ORIENTATION_EXPIRATION_JOURS", "30");
+    c->orientation_anonymisation_jours = env_or("RELAIS_ORIENTATION_ANONYMISATION_JOURS", "730");
+    c->orientation_lien_jours = env_or("RELAIS_ORIENTATION_LIEN_JOURS", "8");
 }
 
 bool config_https(const struct config *c)

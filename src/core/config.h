@@ -23,6 +23,10 @@ struct config {
     const char *communes_dir; /* --communes, RELAIS_COMMUNES_DIR: ref/data/communes */
     const char *anonymise_months; /* RELAIS_ANONYMISE_MONTHS: months without accompaniment before a
                                    * beneficiary's named record is anonymised (24) */
+    const char *orientation_rappel_jours;        /* RELAIS_ORIENTATION_RAPPEL_JOURS: 10 */
+    const char *orientation_expiration_jours;    /* RELAIS_ORIENTATION_EXPIRATION_JOURS: 30 */
+    const char *orientation_anonymisation_jours; /* RELAIS_ORIENTATION_ANONYMISATION_JOURS: 730 */
+    const char *orientation_lien_jours;          /* RELAIS_ORIENTATION_LIEN_JOURS: 8 */
     bool demo;                /* the database holds demo data (shown in the interface) */
 };
 

@@ -42,6 +42,10 @@
  * 2,000 pages. */
 #define LIMIT_GUIDE_LIEUX 20000
 
+/* Attachments of one referral (orientation): how many, and the size of each. */
+#define LIMIT_ORIENTATION_PIECES 5
+#define LIMIT_ORIENTATION_PIECE_BYTES (10 * 1024 * 1024)
+
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
 

@@ -342,6 +342,10 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
                        UI_BUTTON_SECONDARY);
     ui_button_link(&b, "Fiche d'orientation à imprimer",
                    arena_printf(a, "/lieux/%lld/fiche", (long long)rec.id), UI_BUTTON_SECONDARY);
+    if (auth_of(req)->n_memberships)
+        ui_button_link(&b, "Orienter une personne ici",
+                       arena_printf(a, "/orientations/nouvelle?lieu=%lld", (long long)rec.id),
+                       UI_BUTTON_SECONDARY);
     html_lit(&b, "</div>");
 
     if (field(&rec, LF_PRESENTATION_DETAIL)) {

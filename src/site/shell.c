@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/limits.h"
 #include "html/ui.h"
+#include "orientation/orientation.h"
 #include "site/site.h"
 
 #include <string.h>
@@ -27,6 +28,8 @@ static const struct nav_entry nav_entries[] = {
     {"Enregistrer une activité", "/activites/nouvelle", ROLE_MEDIATEUR | NAV_OWN},
     {"Mes activités", "/activites", ROLE_MEDIATEUR | NAV_OWN},
     {"Tableau de bord", "/tableau-de-bord", 0},
+    {"Orientations", "/orientations", ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE},
+    {"Notifications", "/notifications", 0},
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
     {"Statistiques", "/statistiques", 0},
     {"Importer des lieux", "/lieux/importer", ROLE_COORDINATEUR},
@@ -63,6 +66,11 @@ int shell_render(struct http_request *req, struct http_response *resp, const str
         if (!show)
             continue;
         nav[n].label = e->label;
+        /* The unread count of the in-app notifications, read at each page. */
+        int64_t unread = 0;
+        if (strcmp(e->href, "/notifications") == 0 && ctx && ctx->db &&
+            notification_unread(ctx->db, a->user_id, &unread) == 0 && unread > 0)
+            nav[n].label = arena_printf(req->arena, "Notifications (%lld)", (long long)unread);
         nav[n].href = e->href;
         nav[n].current = is_current(req->path, e->href);
         n++;

@@ -32,6 +32,7 @@ const LOGGED_IN = only('mediateur', 'admin_structure', 'coordinateur', 'admin');
 const STRUCTURE_ADMINS = only('admin_structure', 'coordinateur', 'admin');
 const COORDINATION = only('coordinateur', 'admin');
 const ADMIN = only('admin');
+const MEMBERS = only('mediateur', 'admin_structure', 'admin');
 const VALIDATION = [400, 422];
 
 const rows = [
@@ -295,6 +296,82 @@ const rows = [
         expect: PUBLIC, accept: [404],
     },
     { method: 'GET', pattern: '/api/v1/statistiques', path: () => '/api/v1/statistiques', expect: LOGGED_IN },
+    // Orientation. Rows run in order: the two POSTs that create referrals come first, so that
+    // referrals 1 and 2 (by the route's page) and 3 and 4 (by the API) exist for the rows after
+    // them; they go from f.structure (mediateur, admin_structure) to f.other.
+    { method: 'GET', pattern: '/orienter', path: () => '/orienter', expect: LOGGED_IN },
+    // Without a destination the form says so (400); the login redirect keeps no query string.
+    { method: 'GET', pattern: '/orientations/nouvelle', path: () => '/orientations/nouvelle', expect: MEMBERS, accept: VALIDATION },
+    {
+        method: 'POST', pattern: '/orientations', path: () => '/orientations', expect: MEMBERS, accept: VALIDATION,
+        body: (f) => ({ structure: String(f.other), personne: 'A. B.', contact: '06 00 00 00 00', preferences: 'telephone',
+            besoins: 'Aide aux démarches administratives', motif: 'Une démarche en ligne.', engagement: '1' }),
+    },
+    {
+        method: 'POST', pattern: '/api/v1/orientations', path: () => '/api/v1/orientations', expect: MEMBERS,
+        accept: VALIDATION, json: true,
+        body: (f) => ({ structure: f.other, personne: 'C. D.', contact: '06 00 00 00 01', preferences: ['telephone'],
+            besoins: ['Aide aux démarches administratives'], motif: 'Une autre démarche.', engagement: true }),
+    },
+    { method: 'GET', pattern: '/orientations', path: () => '/orientations', expect: MEMBERS },
+    { method: 'GET', pattern: '/orientations/{id}', path: () => '/orientations/1', expect: MEMBERS },
+    {
+        method: 'POST', pattern: '/orientations/{id}/reponse', path: () => '/orientations/1/reponse', expect: MEMBERS,
+        body: () => ({ decision: 'message', message: 'Un message de la matrice.' }),
+    },
+    {
+        // The sending structure may write, never decide: only the destination (or an admin) accepts.
+        method: 'POST', pattern: '/orientations/{id}/reponse', path: () => '/orientations/2/reponse', expect: only('admin'),
+        body: () => ({ decision: 'en_cours' }), note: 'the sender may not decide',
+    },
+    {
+        // Referral 1 goes to a structure with an account: there is no link to renew (409).
+        method: 'POST', pattern: '/orientations/{id}/lien', path: () => '/orientations/1/lien', expect: MEMBERS,
+        accept: [409], body: () => ({}),
+    },
+    { method: 'GET', pattern: '/orientations/{id}/fiche', path: () => '/orientations/1/fiche', expect: MEMBERS },
+    { method: 'GET', pattern: '/orientations/{id}/pieces/{pid}', path: () => '/orientations/1/pieces/999999', expect: MEMBERS, accept: [404] },
+    { method: 'GET', pattern: '/orientations/lien/{token}', path: () => '/orientations/lien/jeton-invente-0123456789', expect: PUBLIC, accept: [404] },
+    {
+        method: 'POST', pattern: '/orientations/lien/{token}', path: () => '/orientations/lien/jeton-invente-0123456789',
+        expect: PUBLIC, accept: [404], body: () => ({ decision: 'acceptee' }),
+    },
+    {
+        method: 'GET', pattern: '/orientations/lien/{token}/pieces/{pid}', path: () => '/orientations/lien/jeton-invente-0123456789/pieces/1',
+        expect: PUBLIC, accept: [404],
+    },
+    { method: 'GET', pattern: '/structures/{id}/orientations', path: (f) => `/structures/${f.structure}/orientations`, expect: MEMBERS },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations', path: (f) => `/structures/${f.other}/orientations`, expect: only('admin'),
+        note: "another structure's inbox",
+    },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations/export.csv',
+        path: (f) => `/structures/${f.structure}/orientations/export.csv`, expect: MEMBERS,
+    },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations/export.csv',
+        path: (f) => `/structures/${f.other}/orientations/export.csv`, expect: only('admin'), note: "another structure's export",
+    },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations/export.xlsx',
+        path: (f) => `/structures/${f.structure}/orientations/export.xlsx`, expect: MEMBERS,
+    },
+    {
+        method: 'GET', pattern: '/structures/{id}/orientations/export.xlsx',
+        path: (f) => `/structures/${f.other}/orientations/export.xlsx`, expect: only('admin'), note: "another structure's export",
+    },
+    { method: 'GET', pattern: '/notifications', path: () => '/notifications', expect: LOGGED_IN },
+    { method: 'POST', pattern: '/notifications/lues', path: () => '/notifications/lues', expect: LOGGED_IN, body: () => ({}) },
+    { method: 'GET', pattern: '/api/v1/orientations/{id}', path: () => '/api/v1/orientations/3', expect: MEMBERS },
+    {
+        method: 'POST', pattern: '/api/v1/orientations/{id}/reponse', path: () => '/api/v1/orientations/3/reponse', expect: MEMBERS,
+        json: true, body: () => ({ decision: 'message', message: 'Un message de la matrice.' }),
+    },
+    {
+        method: 'POST', pattern: '/api/v1/orientations/{id}/reponse', path: () => '/api/v1/orientations/4/reponse', expect: only('admin'),
+        json: true, body: () => ({ decision: 'acceptee' }), note: 'the sender may not decide',
+    },
 ];
 
 /*
