@@ -28,6 +28,8 @@ CFLAGS := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Isrc -I$(B)/gen 
           -include src/core/prelude.h $(PKG_CFLAGS) -MMD -MP
 LDFLAGS := $(SANFLAGS) -pthread
 LDLIBS := $(PKG_LIBS) -lcsv -lm
+# Snowball stemmers for search (src/search); Debian's libstemmer-dev has no pkg-config file.
+LDLIBS += -lstemmer
 
 SRCS := $(shell find src -name '*.c' | sort)
 TPLS := $(shell find src -name '*.tpl' | sort)

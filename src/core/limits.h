@@ -45,4 +45,19 @@
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
 
+/* Search (src/search): what a query, a document and the synonym list may hold. A longer query is
+ * cut, never refused; a document past a limit is refused with ERR_TOO_BIG. */
+#define LIMIT_SEARCH_QUERY_BYTES 1000         /* of a query, the rest ignored (2 × LIMIT_QUERY_CHARS) */
+#define LIMIT_SEARCH_QUERY_WORDS 16           /* words of a query that count, the rest ignored */
+#define LIMIT_SEARCH_FIELD_BYTES (1024 * 1024) /* one text field of a document */
+#define LIMIT_SEARCH_FIELD_WORDS 60000        /* indexed words of one field, the rest ignored */
+#define LIMIT_SEARCH_DOC_FACETS 256           /* facet values of one document */
+#define LIMIT_SEARCH_FACET_BYTES 200          /* a facet name or value */
+#define LIMIT_SEARCH_FILTERS 64               /* facet values a query filters on */
+#define LIMIT_SEARCH_SUGGESTIONS 20
+#define LIMIT_SEARCH_EXPANSIONS 40            /* words a typo or a prefix may stand for */
+#define LIMIT_SEARCH_SYNONYM_GROUPS 10000
+#define LIMIT_SEARCH_SYNONYM_WORDS 6          /* words of one expression of the synonym list */
+#define LIMIT_SEARCH_WORD_BYTES 64            /* a longer word is cut (it is not a word of French) */
+
 #endif
