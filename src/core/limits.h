@@ -60,4 +60,22 @@
 #define LIMIT_SEARCH_SYNONYM_WORDS 6          /* words of one expression of the synonym list */
 #define LIMIT_SEARCH_WORD_BYTES 64            /* a longer word is cut (it is not a word of French) */
 
+/* The link checker of `relais maintenance` (ressources/linkcheck.h): transfers at once, per host,
+ * the pause between two requests to one host, the time one request may take, redirections
+ * followed, and the longest address checked. */
+#define LIMIT_LINKCHECK_PARALLEL 8
+#define LIMIT_LINKCHECK_PER_HOST 1
+#define LIMIT_LINKCHECK_HOST_DELAY_MS 1000
+#define LIMIT_LINKCHECK_TIMEOUT_MS 15000
+#define LIMIT_LINKCHECK_CONNECT_TIMEOUT_MS 5000
+#define LIMIT_LINKCHECK_REDIRECTS 10
+#define LIMIT_LINKCHECK_URL_BYTES 2048
+
+/* Collections, reviews and reports of resources (ressources/collections.h, reviews.h, reports.h). */
+#define LIMIT_COLLECTION_TITLE_CHARS 120
+#define LIMIT_COLLECTION_DESCRIPTION_CHARS 1000
+#define LIMIT_COLLECTION_ITEMS 500
+#define LIMIT_REVIEW_COMMENT_CHARS 2000
+#define LIMIT_REPORT_COMMENT_CHARS 2000
+
 #endif
