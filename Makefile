@@ -20,6 +20,8 @@ endif
 
 CC ?= gcc
 PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf
+# Markdown of resources (src/ressources/markdown.c).
+PKGS += libcmark
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -30,6 +32,8 @@ LDFLAGS := $(SANFLAGS) -pthread
 LDLIBS := $(PKG_LIBS) -lcsv -lm
 # Snowball stemmers for search (src/search); Debian's libstemmer-dev has no pkg-config file.
 LDLIBS += -lstemmer
+# Type sniffing of uploaded files (src/ressources/files.c); libmagic-dev has no pkg-config file.
+LDLIBS += -lmagic
 
 SRCS := $(shell find src -name '*.c' | sort)
 TPLS := $(shell find src -name '*.tpl' | sort)

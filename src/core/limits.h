@@ -42,6 +42,12 @@
  * 2,000 pages. */
 #define LIMIT_GUIDE_LIEUX 20000
 
+/* One file of a resource (a PDF, an image, an office document); a resource form carries at most
+ * LIMIT_UPLOAD_FILES of them within LIMIT_UPLOAD_BYTES. */
+#define LIMIT_RESSOURCE_FILE_BYTES (20 * 1024 * 1024)
+/* Resources in one JSON import (relais import ressources, POST /api/v1/ressources/import). */
+#define LIMIT_RESSOURCES_IMPORT 100000
+
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
 
