@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct arena;
 
@@ -70,5 +71,56 @@ const char *linkcheck_state_value(enum linkcheck_state s);
 
 /* The hops as a JSON array [{"url": ..., "statut": 301}, ...] (arena). */
 const char *linkcheck_hops_json(struct arena *a, const struct linkcheck_result *r);
+
+/* The web addresses written in a text (Markdown or plain): each http:// or https:// up to a space,
+ * a quote, an angle bracket or a closing bracket, without trailing punctuation; at most max, in
+ * order of appearance, duplicates kept out. Returns the count; *out in the arena. */
+size_t linkcheck_extract_urls(struct arena *a, const char *text, const char ***out, size_t max);
+
+/* --- the findings stored per resource (ressource_liens) --- */
+
+struct db;
+struct config;
+
+struct linkcheck_finding {
+    int64_t id;
+    int64_t ressource_id;
+    const char *ressource_titre;
+    const char *url;
+    enum linkcheck_state state;
+    long status;
+    const char *final_url; /* NULL when it is the url */
+    const char *error;
+    const char *chaine; /* JSON, see linkcheck_hops_json */
+    int64_t checked_at, depuis;
+};
+
+/* The findings of one resource, dead first, then redirected, then working. */
+int linkcheck_findings_of(struct db *db, struct arena *a, int64_t ressource_id,
+                          struct linkcheck_finding **out, size_t *n);
+/* The dead and redirected links of the resources user_id created or contributes to, page by
+ * page, dead first; *total counts them all. */
+int linkcheck_problems_of_author(struct db *db, struct arena *a, int64_t user_id, int64_t offset,
+                                 int64_t limit, struct linkcheck_finding **out, size_t *n,
+                                 int64_t *total);
+
+struct linkcheck_summary {
+    size_t ressources, links, urls; /* resources with links, (resource, link) pairs, addresses */
+    size_t ok, redirected, dead;    /* per pair */
+    size_t mails;                   /* e-mails sent to authors */
+};
+
+/* The maintenance step: checks every link of every resource (link blocks and addresses written in
+ * text blocks, each address once), stores the findings (a changed state restarts « depuis » and
+ * the notification), forgets links no longer in their resource, and e-mails the authors (creator
+ * and contributors) of resources with newly dead or redirected links when SMTP is configured; the
+ * authors' page lists them in any case. */
+int linkcheck_maintenance(struct db *db, const struct config *cfg, const struct linkcheck_opts *o,
+                          struct linkcheck_summary *out);
+/* `relais maintenance` step « liens »: linkcheck_maintenance with the default options, changed by
+ * RELAIS_LINKCHECK_TIMEOUT_MS, RELAIS_LINKCHECK_HOST_DELAY_MS and RELAIS_LINKCHECK_PRIVATE=1
+ * (check loopback and private addresses: tests, intranets); *line is the summary (arena). */
+int linkcheck_maintenance_step(struct db *db, const struct config *cfg, struct arena *a,
+                               const char **line);
 
 #endif
