@@ -24,6 +24,7 @@
 #include "lieux/import.h"
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
+#include "ressources/linkcheck.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -546,6 +547,63 @@ static int cmd_routes(int argc, char **argv, struct config *cfg)
     return 0;
 }
 
+/* The steps of `relais maintenance`, run in this order; each module adds its own line. A step
+ * works on the database and writes a one-line summary (arena) of what it did. */
+struct maintenance_step {
+    const char *name;
+    const char *summary;
+    int (*run)(struct db *db, const struct config *cfg, struct arena *a, const char **line);
+};
+
+static const struct maintenance_step maintenance_steps[] = {
+    {"liens", "vérifie les liens des ressources et prévient leurs auteurs",
+     linkcheck_maintenance_step},
+};
+
+static int cmd_maintenance(int argc, char **argv, struct config *cfg)
+{
+    const char *only = NULL;
+    const struct cli_opt opts[] = {
+        OPT_DATABASE,
+        {"only", "ETAPE", "n'exécute que cette étape (les étapes sont nommées ci-dessus)", &only},
+    };
+    const struct cli_cmd cmd = {"relais maintenance [options]",
+                                "Exécute les tâches d'entretien périodiques (à lancer chaque "
+                                "nuit) : liens (vérifie les liens des ressources).",
+                                opts, N(opts)};
+    int rc;
+    if (cli_stop(&cmd, argc, argv, NULL, 0, &rc))
+        return rc;
+    bool known = !only;
+    for (size_t i = 0; i < N(maintenance_steps); i++)
+        known = known || strcmp(only, maintenance_steps[i].name) == 0;
+    if (!known) {
+        fprintf(stderr, "relais : --only : étape inconnue « %s » ; étapes :", only);
+        for (size_t i = 0; i < N(maintenance_steps); i++)
+            fprintf(stderr, " %s", maintenance_steps[i].name);
+        fprintf(stderr, "\n");
+        return 2;
+    }
+    struct db *db;
+    if (cli_open_db(cfg->database_url, &db))
+        return 1;
+    int failed = 0;
+    for (size_t i = 0; i < N(maintenance_steps); i++) {
+        const struct maintenance_step *step = &maintenance_steps[i];
+        if (only && strcmp(only, step->name) != 0)
+            continue;
+        struct arena a = ARENA_INIT;
+        const char *line = NULL;
+        rc = step->run(db, cfg, &a, &line);
+        printf("%s : %s\n", step->name, line ? line : (rc ? "échec" : "fait"));
+        fflush(stdout);
+        failed += rc != 0;
+        arena_release(&a);
+    }
+    db_close(db);
+    return failed ? 1 : 0;
+}
+
 static int cmd_version(int argc, char **argv, struct config *cfg)
 {
     (void)cfg;
@@ -576,6 +634,7 @@ static const struct command commands[] = {
     {"guide", NULL, guide_cli, "imprime le guide des lieux d'un département (PDF)"},
     {"couverture", NULL, couverture_cli, "population éloignée des lieux, par service"},
     {"demo", cmd_demo, NULL, "remplit une base vide avec la démonstration"},
+    {"maintenance", cmd_maintenance, NULL, "tâches d'entretien : vérification des liens…"},
     {"backup", cmd_backup, NULL, "sauvegarde la base"},
     {"routes", cmd_routes, NULL, "liste les routes et leurs accès"},
     {"version", cmd_version, NULL, "imprime la version"},
