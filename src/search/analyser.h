@@ -35,7 +35,8 @@ struct search_word {
     size_t start, end;  /* bytes of the source text, the elided article left out */
     uint32_t letters;   /* code points of the folded word (the typo thresholds count these) */
     bool stop;          /* a stop word or a single letter: not indexed */
-    bool quote_before;  /* a double quote (" « » “ ”) stands between this word and the previous */
+    bool quote_before;  /* an odd number of double quotes (" « » “ ” „) stands between this word
+                           and the previous one: a phrase opens or closes here */
 };
 
 struct search_analyser;
@@ -80,5 +81,8 @@ size_t search_synonyms_match(const struct search_synonyms *syn, const char *cons
 /* Expression `i` of group g as a sequence of stems (borrowed from syn); false past the last. */
 bool search_synonyms_group(const struct search_synonyms *syn, size_t g, size_t i,
                            const char *const **stems, size_t *n);
+/* The same expression as the folded words written in the list. */
+bool search_synonyms_words(const struct search_synonyms *syn, size_t g, size_t i,
+                           const char *const **words, size_t *n);
 
 #endif
