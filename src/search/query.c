@@ -701,7 +701,8 @@ int search_query(const struct search_snapshot *s, const struct search_query *q, 
         if (p.clauses[i].n_alts)
             p.clauses[nc++] = p.clauses[i];
     bool any_words = p.n > 0;
-    qsort(p.clauses, nc, sizeof(*p.clauses), cmp_clause_est);
+    if (nc > 1)
+        qsort(p.clauses, nc, sizeof(*p.clauses), cmp_clause_est);
 
     uint32_t *cand;
     size_t n_cand;
