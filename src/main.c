@@ -25,6 +25,7 @@
 #include "lieux/lieux.h"
 #include "lieux/validate.h"
 #include "ressources/linkcheck.h"
+#include "ressources/ressources.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -98,6 +99,8 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
     if (rc == 0 && (rc = lieux_init(db, cfg->communes_dir)))
         fprintf(stderr, "relais : les communes de %s n'ont pas pu être chargées\n",
                 cfg->communes_dir);
+    if (rc == 0 && (rc = ressources_init(db)))
+        fprintf(stderr, "relais : les ressources n'ont pas pu être chargées dans la recherche\n");
     db_close(db);
     if (rc) {
         fprintf(stderr, "relais : la base de données ne répond pas\n");
@@ -401,10 +404,13 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
 {
     const char *file = "demo/structures.csv";
     const char *lieux_dir = "ref/data/lieux";
+    const char *ressources_file = "demo/ressources.json";
     const struct cli_opt opts[] = {
         OPT_DATABASE,
         {"structures", "FICHIER", "structures réelles à charger (demo/structures.csv)", &file},
         {"lieux", "DOSSIER", "fichiers réels des lieux (ref/data/lieux)", &lieux_dir},
+        {"ressources", "FICHIER", "ressources inventées, marquées « démo » (demo/ressources.json)",
+         &ressources_file},
         {"communes", "DOSSIER", "données des communes (ref/data/communes)", &cfg->communes_dir},
     };
     const struct cli_cmd cmd = {
@@ -489,6 +495,8 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
                DEMO_PASSWORD);
     if (rc == 0)
         rc = demo_lieux(db, cfg, lieux_dir);
+    if (rc == 0)
+        rc = ressources_demo(db, ressources_file, "mediatrice@demo.relais.invalid");
     arena_release(&a);
     db_close(db);
     return rc ? 1 : 0;
@@ -615,6 +623,22 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
     return 0;
 }
 
+/* `relais import KIND` and `relais export KIND` go to the module of the kind; lieux keeps every
+ * other case (its usage and errors). */
+static int cmd_import(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "ressources") == 0)
+        return ressources_import_cli(argc, argv);
+    return lieux_import_cli(argc, argv);
+}
+
+static int cmd_export(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "ressources") == 0)
+        return ressources_export_cli(argc, argv);
+    return lieux_export_cli(argc, argv);
+}
+
 struct command {
     const char *name;
     int (*run)(int argc, char **argv, struct config *cfg);
@@ -627,8 +651,10 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, NULL, "met le schéma de la base à jour"},
     {"user", cmd_user, NULL, "gère les comptes et leurs rôles"},
     {"structure", cmd_structure, NULL, "crée une structure"},
-    {"import", NULL, lieux_import_cli, "importe un fichier de lieux (import lieux FICHIER)"},
-    {"export", NULL, lieux_export_cli, "exporte les lieux au format du standard"},
+    {"import", NULL, cmd_import,
+     "importe un fichier (import lieux FICHIER, import ressources FICHIER.json)"},
+    {"export", NULL, cmd_export,
+     "exporte les lieux (export lieux) ou les ressources (export ressources)"},
     {"lieux-valider", NULL, lieux_validate_cli, "valide un fichier de lieux sans l'importer"},
     {"horaires", NULL, horaires_cli, "lit et explique une valeur d'horaires d'ouverture"},
     {"guide", NULL, guide_cli, "imprime le guide des lieux d'un département (PDF)"},

@@ -11,6 +11,7 @@
 #include "db/db.h"
 #include "http/router.h"
 #include "lieux/lieux.h"
+#include "ressources/ressources.h"
 #include "site/shell.h"
 #include "site/site.h"
 
@@ -89,6 +90,7 @@ struct router *app_router(void)
         router_add(r, &site_routes[i]);
     comptes_add_routes(r);
     lieux_add_routes(r);
+    ressources_add_routes(r);
     if (!shared_router)
         shared_router = r;
     return r;

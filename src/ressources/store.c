@@ -285,16 +285,12 @@ int base_validate(const struct base *b, struct ui_errors *errs)
     return errs->n > before ? ERR_INVALID : 0;
 }
 
-int base_create(struct db *db, struct arena *a, struct base *b, int64_t user_id,
-                struct ui_errors *errs, int64_t *id)
+int base_create_in_tx(struct db *db, struct arena *a, struct base *b, int64_t user_id,
+                      int64_t *id)
 {
-    int rc = base_validate(b, errs);
-    if (rc)
-        return rc;
     int64_t t = now();
-    if ((rc = db_begin(db)) != 0)
-        return rc;
     struct db_stmt *st;
+    int rc;
     if ((rc = db_prepare(db, SQL_BASE_INSERT, &st)) == 0) {
         db_bind_text(st, 1, str_dup(str_trim(str_from(b->nom)), a));
         db_bind_text(st, 2, unique_slug(a, b->nom));
@@ -323,10 +319,21 @@ int base_create(struct db *db, struct arena *a, struct base *b, int64_t user_id,
         db_bind_int64(st, 4, t);
         rc = db_exec_stmt(st);
     }
+    return rc;
+}
+
+int base_create(struct db *db, struct arena *a, struct base *b, int64_t user_id,
+                struct ui_errors *errs, int64_t *id)
+{
+    int rc = base_validate(b, errs);
+    if (rc)
+        return rc;
+    if ((rc = db_begin(db)) != 0)
+        return rc;
+    rc = base_create_in_tx(db, a, b, user_id, id);
     if (rc == 0)
-        rc = db_commit(db);
-    else
-        db_rollback(db);
+        return db_commit(db);
+    db_rollback(db);
     return rc;
 }
 

@@ -69,6 +69,9 @@ int base_validate(const struct base *b, struct ui_errors *errs);
 /* Creates the base; the creator becomes its first administrator. */
 int base_create(struct db *db, struct arena *a, struct base *b, int64_t user_id,
                 struct ui_errors *errs, int64_t *id);
+/* The same without validation, inside the caller's transaction (import). */
+int base_create_in_tx(struct db *db, struct arena *a, struct base *b, int64_t user_id,
+                      int64_t *id);
 /* Changes nom, description and visibility. */
 int base_update(struct db *db, struct base *b, struct ui_errors *errs);
 int base_get(struct db *db, struct arena *a, int64_t id, struct base *out);

@@ -93,7 +93,7 @@ static const struct vocab_value types[] = {
 };
 
 static const struct vocab_value publics[] = {
-    {"tous_publics", "Tous publics", NULL, "tous publics"},
+    {"tous_publics", "Tous publics", NULL, ""},
     {"enfants_mineurs", "Enfants et mineurs", NULL, "enfant mineur jeune ado adolescent eleve"},
     {"adultes", "Adultes", NULL, "adulte"},
     {"seniors_personnes_agees", "Seniors et personnes âgées", NULL,
@@ -115,7 +115,7 @@ static const struct vocab_value publics[] = {
 };
 
 static const struct vocab_value secteurs[] = {
-    {"acteurs_publics", "Acteurs publics", NULL, "collectivite mairie public administration"},
+    {"acteurs_publics", "Acteurs publics", NULL, "collectivite mairie administration"},
     {"acteurs_prives_et_associatifs", "Acteurs privés et associatifs", NULL,
      "association entreprise prive"},
     {"aidants_et_mediateurs_numeriques", "Aidants et médiateurs numériques", NULL,

@@ -21,6 +21,7 @@ struct nav_entry {
 static const struct nav_entry nav_entries[] = {
     {"Accueil", "/", -1},
     {"Trouver un lieu", "/lieux", -2},
+    {"Ressources", "/ressources", -2},
     {"Tableau de bord", "/tableau-de-bord", 0},
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
     {"Importer des lieux", "/lieux/importer", ROLE_COORDINATEUR},

@@ -189,6 +189,72 @@ const rows = [
         expect: COORDINATION, json: true, body: () => ({ commune: 'Mayenne' }),
         note: 'the route lets administrators of structures in; the handler refuses another structure',
     },
+    // Bases and resources. The fixture has no base and no resource: made-up ids give 404 past the
+    // role check (members, administrators, authors and visibility are in ressources.test.js).
+    { method: 'GET', pattern: '/ressources', path: () => '/ressources?q=atelier', expect: PUBLIC },
+    { method: 'GET', pattern: '/ressources/nouvelle', path: () => '/ressources/nouvelle', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/ressources/nouvelle', path: () => '/ressources/nouvelle', expect: LOGGED_IN,
+        accept: VALIDATION, body: () => ({ titre: '', action: 'brouillon' }),
+    },
+    { method: 'GET', pattern: '/ressources/{id}', path: () => '/ressources/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/ressources/{id}/modifier', path: () => '/ressources/999999/modifier', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/ressources/{id}/modifier', path: () => '/ressources/999999/modifier', expect: LOGGED_IN,
+        accept: [404], body: () => ({ titre: 'Titre', action: 'brouillon' }),
+    },
+    { method: 'POST', pattern: '/ressources/{id}/publication', path: () => '/ressources/999999/publication', expect: LOGGED_IN, accept: [404], body: () => ({}) },
+    { method: 'GET', pattern: '/ressources/{id}/historique', path: () => '/ressources/999999/historique', expect: PUBLIC, accept: [404] },
+    {
+        method: 'POST', pattern: '/ressources/{id}/contributeurs', path: () => '/ressources/999999/contributeurs', expect: LOGGED_IN,
+        accept: [404], body: () => ({ email: 'personne@example.org' }),
+    },
+    {
+        method: 'POST', pattern: '/ressources/{id}/contributeurs/{user}/retrait', path: () => '/ressources/999999/contributeurs/1/retrait',
+        expect: LOGGED_IN, accept: [404], body: () => ({}),
+    },
+    {
+        method: 'GET', pattern: '/ressources/{id}/fichiers/{sha}', expect: PUBLIC, accept: [404],
+        path: () => `/ressources/999999/fichiers/${'0'.repeat(64)}`,
+    },
+    { method: 'GET', pattern: '/mes-ressources', path: () => '/mes-ressources', expect: LOGGED_IN },
+    { method: 'GET', pattern: '/bases', path: () => '/bases', expect: PUBLIC },
+    { method: 'GET', pattern: '/bases/nouvelle', path: () => '/bases/nouvelle', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/bases/nouvelle', path: () => '/bases/nouvelle', expect: LOGGED_IN, accept: VALIDATION,
+        body: () => ({ nom: '', visibilite: 'public' }),
+    },
+    {
+        method: 'POST', pattern: '/bases/invitations/{id}', path: () => '/bases/invitations/999999', expect: LOGGED_IN,
+        accept: [404], body: () => ({ action: 'accepter' }),
+    },
+    { method: 'GET', pattern: '/bases/{id}', path: () => '/bases/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/bases/{id}/modifier', path: () => '/bases/999999/modifier', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/bases/{id}/modifier', path: () => '/bases/999999/modifier', expect: LOGGED_IN,
+        accept: [404], body: () => ({ nom: 'Base', visibilite: 'public' }),
+    },
+    { method: 'GET', pattern: '/bases/{id}/membres', path: () => '/bases/999999/membres', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/bases/{id}/membres/{user}', path: () => '/bases/999999/membres/1', expect: LOGGED_IN,
+        accept: [404], body: () => ({ action: 'retirer' }),
+    },
+    {
+        method: 'POST', pattern: '/bases/{id}/invitations', path: () => '/bases/999999/invitations', expect: LOGGED_IN,
+        accept: [404], body: () => ({ email: 'personne@example.org', role: 'membre' }),
+    },
+    { method: 'POST', pattern: '/bases/{id}/demandes', path: () => '/bases/999999/demandes', expect: LOGGED_IN, accept: [404], body: () => ({ message: '' }) },
+    {
+        method: 'POST', pattern: '/bases/{id}/demandes/{demande}', path: () => '/bases/999999/demandes/1', expect: LOGGED_IN,
+        accept: [404], body: () => ({ action: 'refuser' }),
+    },
+    { method: 'GET', pattern: '/api/v1/ressources', path: () => '/api/v1/ressources?q=atelier', expect: PUBLIC },
+    { method: 'GET', pattern: '/api/v1/ressources/export', path: () => '/api/v1/ressources/export', expect: PUBLIC },
+    {
+        method: 'POST', pattern: '/api/v1/ressources/import', path: () => '/api/v1/ressources/import?base=999999', expect: LOGGED_IN,
+        accept: [404], json: true, body: () => [],
+    },
+    { method: 'GET', pattern: '/api/v1/ressources/{id}', path: () => '/api/v1/ressources/999999', expect: PUBLIC, accept: [404] },
 ];
 
 /*

@@ -1,0 +1,181 @@
+/* The resources in the search engine (see index.h). */
+#include "ressources/index.h"
+#include "core/arena.h"
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/limits.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "ressources/markdown.h"
+#include "ressources/quality.h"
+#include "ressources/store.h"
+#include "search/search.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static struct search_engine *engine;
+static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
+
+static void engine_create(void) { engine = search_engine_new(NULL); }
+
+struct search_engine *ressources_index(void) { return engine; }
+
+static const char SQL_CONTRIBUTORS_OF[] =
+    "SELECT user_id FROM ressource_contributors WHERE ressource_id = $1";
+
+static void add_facet(struct arena *a, struct search_facet_value **fv, size_t *n, size_t *cap,
+                      const char *facet, const char *value)
+{
+    *fv = arena_push(a, *fv, *n, cap, sizeof(**fv));
+    (*fv)[(*n)++] = (struct search_facet_value){facet, value};
+}
+
+/* Who may find r besides everyone: its creator, its contributors, its base (the members of a
+ * base are matched through "base:ID", so a new member finds its resources at once). */
+static int access_facets(struct db *db, struct arena *a, const struct ressource *r,
+                         struct search_facet_value **fv, size_t *n, size_t *cap)
+{
+    if (r->published && r->public_ && r->base_public)
+        add_facet(a, fv, n, cap, "_acces", "public");
+    if (r->created_by)
+        add_facet(a, fv, n, cap, "_acces",
+                  arena_printf(a, "user:%lld", (long long)r->created_by));
+    if (r->base_id)
+        add_facet(a, fv, n, cap, "_acces", arena_printf(a, "base:%lld", (long long)r->base_id));
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_CONTRIBUTORS_OF, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, r->id);
+    while ((rc = db_step(st)) == 1)
+        add_facet(a, fv, n, cap, "_acces",
+                  arena_printf(a, "user:%lld", (long long)db_col_int64(st, 0)));
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+static int make_doc(struct db *db, struct arena *a, const struct ressource *r,
+                    struct search_doc *doc)
+{
+    memset(doc, 0, sizeof(*doc));
+    doc->id = r->id;
+    struct buf tags, content;
+    buf_init(&tags, a, LIMIT_SEARCH_FIELD_BYTES);
+    buf_init(&content, a, LIMIT_SEARCH_FIELD_BYTES);
+    struct search_facet_value *fv = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < r->n_index[RESSOURCE_TAGS]; i++) {
+        buf_adds(&tags, r->index[RESSOURCE_TAGS][i]);
+        buf_adds(&tags, ", ");
+    }
+    for (int k = 0; k < VOCAB_N; k++) {
+        const struct vocab *v = vocab_get((enum vocab_kind)k);
+        for (size_t i = 0; i < r->n_index[k]; i++) {
+            const struct vocab_value *vv = vocab_find((enum vocab_kind)k, r->index[k][i]);
+            if (!vv)
+                continue;
+            add_facet(a, &fv, &n, &cap, v->json_key, vv->value);
+            /* The labels count as tags: "parentalité" finds what is indexed so. */
+            if (k != VOCAB_SECTEUR) {
+                buf_adds(&tags, vv->label);
+                buf_adds(&tags, ", ");
+            }
+        }
+    }
+    if (r->base_nom) {
+        buf_adds(&content, r->base_nom);
+        buf_addch(&content, '\n');
+    }
+    for (size_t i = 0; i < r->n_blocks; i++) {
+        const struct ressource_block *k = &r->blocks[i];
+        if (k->kind == BLOCK_TEXTE)
+            ressources_markdown_text(&content, k->texte);
+        else
+            buf_adds(&content, k->texte);
+        buf_addch(&content, ' ');
+        buf_adds(&content, k->caption);
+        buf_addch(&content, ' ');
+        buf_adds(&content, k->filename);
+        buf_addch(&content, '\n');
+    }
+    /* A field over the engine's limit is cut rather than the resource left out. */
+    int rc = access_facets(db, a, r, &fv, &n, &cap);
+    if (rc)
+        return rc;
+    doc->fields[SEARCH_FIELD_TITLE] = str_from(r->titre);
+    doc->fields[SEARCH_FIELD_TAGS] = buf_str(&tags);
+    doc->fields[SEARCH_FIELD_DESCRIPTION] = str_from(r->description);
+    doc->fields[SEARCH_FIELD_CONTENT] = buf_str(&content);
+    doc->facets = fv;
+    doc->n_facets = n;
+    doc->created = r->published_at ? (r->republished_at ? r->republished_at : r->published_at)
+                                   : r->created_at;
+    doc->views = r->views;
+    double score = 0.5;
+    if (quality_score_for(db, r->id, &score) != 0)
+        score = 0.5;
+    doc->recommendation = score;
+    doc->quality = score;
+    return 0;
+}
+
+struct load_state {
+    struct db *db;
+    struct search_batch *batch;
+    size_t n, failed;
+};
+
+static int load_one(const struct ressource *r, void *arg)
+{
+    struct load_state *ls = arg;
+    struct arena a = ARENA_INIT;
+    struct search_doc doc;
+    int rc = make_doc(ls->db, &a, r, &doc);
+    if (rc == 0)
+        rc = search_batch_put(ls->batch, &doc);
+    arena_release(&a);
+    if (rc == ERR_DB)
+        return rc;
+    if (rc) {
+        log_warn("ressources: resource %lld left out of the index (%s)", (long long)r->id,
+                 err_name(rc));
+        ls->failed++;
+    } else {
+        ls->n++;
+    }
+    return 0;
+}
+
+int ressources_index_load(struct db *db)
+{
+    pthread_once(&engine_once, engine_create);
+    if (!engine)
+        return ERR_INTERNAL;
+    struct load_state ls = {db, search_batch_begin(engine), 0, 0};
+    int rc = ressource_each(db, load_one, &ls);
+    search_batch_commit(ls.batch);
+    if (rc == 0)
+        log_info("ressources: %zu resources in the search index", ls.n);
+    return rc;
+}
+
+void ressources_index_refresh(struct db *db, int64_t ressource_id)
+{
+    if (!engine)
+        return;
+    struct arena a = ARENA_INIT;
+    struct ressource r;
+    int rc = ressource_get(db, &a, ressource_id, &r);
+    if (rc == ERR_NOT_FOUND) {
+        search_remove(engine, ressource_id);
+    } else if (rc == 0) {
+        struct search_doc doc;
+        if ((rc = make_doc(db, &a, &r, &doc)) == 0)
+            rc = search_put(engine, &doc);
+    }
+    if (rc && rc != ERR_NOT_FOUND)
+        log_error("ressources: the search document of %lld was not refreshed (%s)",
+                  (long long)ressource_id, err_name(rc));
+    arena_release(&a);
+}

@@ -1,0 +1,30 @@
+/*
+ * ressources/index: the resources in the search engine (search/search.h). At start the visible
+ * and private resources are all loaded (one batch); after every committed write of a resource the
+ * handler calls ressources_index_refresh, which reads it back and puts (or removes) its document.
+ *
+ * A document carries the resource's text (title; tags and the labels of its indexation; short
+ * description; the text of its blocks and its base's name), the facets of the four vocabularies
+ * under their exchange keys (themes, resource_types, beneficiaries, professional_sectors) and an
+ * access facet "_acces" that the query filters on: "public" for a published, public resource
+ * outside a private base, and "user:ID" / "base:ID" for its authors and its base's members.
+ *
+ * The engine is process-wide, created by ressources_index_load and kept until exit.
+ */
+#ifndef RELAIS_RESSOURCES_INDEX_H
+#define RELAIS_RESSOURCES_INDEX_H
+
+#include <stdint.h>
+
+struct db;
+struct search_engine;
+struct ressource;
+
+int ressources_index_load(struct db *db);
+/* The engine, or NULL before ressources_index_load. Borrowed. */
+struct search_engine *ressources_index(void);
+/* Re-reads one resource and updates its document (removes it when the resource is gone). Logs
+ * failures: the database is already committed, and the next start rebuilds the index. */
+void ressources_index_refresh(struct db *db, int64_t ressource_id);
+
+#endif
