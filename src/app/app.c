@@ -12,6 +12,7 @@
 #include "http/router.h"
 #include "lieux/lieux.h"
 #include "ressources/ressources.h"
+#include "ressources/quality_handlers.h"
 #include "site/shell.h"
 #include "site/site.h"
 
@@ -91,6 +92,7 @@ struct router *app_router(void)
     comptes_add_routes(r);
     lieux_add_routes(r);
     ressources_add_routes(r);
+    ressources_qualite_add_routes(r);
     if (!shared_router)
         shared_router = r;
     return r;

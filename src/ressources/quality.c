@@ -1,18 +1,12 @@
 /* The badge, the recommendation score and the completeness of resources (see quality.h). */
 #include "ressources/quality.h"
-#include "comptes/auth.h"
 #include "core/arena.h"
-#include "core/ctx.h"
 #include "core/err.h"
-#include "core/str.h"
 #include "db/db.h"
 #include "html/ui.h"
-#include "ressources/access.h"
 #include "ressources/store.h"
 
 #include <string.h>
-
-static const char SQL_ID_OF_SLUG[] = "SELECT id FROM ressources WHERE slug = $1";
 
 double quality_weighted_mean(const struct reviews_summary *s)
 {
@@ -118,35 +112,6 @@ void quality_facts_of(const struct ressource *r, struct quality_facts *out)
     out->n_publics = r->n_index[VOCAB_PUBLIC];
     out->n_secteurs = r->n_index[VOCAB_SECTEUR];
     out->licence = r->licence && strcmp(r->licence, "no_licence") != 0;
-}
-
-int quality_ressource_load(struct http_request *req, struct ressource *out)
-{
-    const struct ctx *ctx = req->ctx;
-    const char *p = http_path_param(req, "id");
-    int64_t id = 0;
-    if (!p || cstr_to_int64(p, &id) || id <= 0) {
-        struct db_stmt *st;
-        int rc = db_prepare(ctx->db, SQL_ID_OF_SLUG, &st);
-        if (rc)
-            return rc;
-        db_bind_text(st, 1, p ? p : "");
-        rc = db_step_one(st);
-        if (rc == 0)
-            id = db_col_int64(st, 0);
-        db_reset(st);
-        if (rc && rc != ERR_NOT_FOUND)
-            return rc;
-    }
-    /* A resource the viewer may not see is answered like one that does not exist. */
-    if (id <= 0 || !ressources_can_see(ctx->db, auth_of(req), id))
-        return http_fail(req, ERR_NOT_FOUND, "Cette ressource n'existe pas ou n'est pas visible.",
-                         NULL);
-    int rc = ressource_get(ctx->db, req->arena, id, out);
-    if (rc == ERR_NOT_FOUND)
-        return http_fail(req, ERR_NOT_FOUND, "Cette ressource n'existe pas ou n'est pas visible.",
-                         NULL);
-    return rc;
 }
 
 const char *quality_ressource_path(struct arena *a, int64_t ressource_id)

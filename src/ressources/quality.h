@@ -94,10 +94,6 @@ void quality_facts_of(const struct ressource *r, struct quality_facts *out);
 
 /* --- the resource page --- */
 
-/* The resource of a route's {id} (its number, or its slug), read with ressource_get. ERR_NOT_FOUND,
- * with a French message recorded for the error page, when it does not exist or the viewer may not
- * see it. */
-int quality_ressource_load(struct http_request *req, struct ressource *out);
 /* The address of a resource's page (arena). */
 const char *quality_ressource_path(struct arena *a, int64_t ressource_id);
 

@@ -26,6 +26,8 @@ static const struct nav_entry nav_entries[] = {
     {"Structures", "/structures", ROLE_ADMIN_STRUCTURE | ROLE_COORDINATEUR | ROLE_ADMIN},
     {"Importer des lieux", "/lieux/importer", ROLE_COORDINATEUR},
     {"Utilisateurs", "/admin/utilisateurs", ROLE_ADMIN},
+    {"Mes collections", "/collections", 0},
+    {"Modération", "/moderation", ROLE_ADMIN},
     {"Mon compte", "/compte", 0},
 };
 
