@@ -276,6 +276,8 @@ int rs_page_ressource(struct http_request *req, struct http_response *resp)
             ui_form_end(&b);
         }
     }
+    if ((rc = quality_render_resource_panel(&b, req, r.id)) != 0)
+        return rc;
     html_lit(&b, "<p class=\"govuk-body\"><a class=\"govuk-link\" href=\"/ressources/");
     html_int(&b, r.id);
     html_lit(&b, "/historique\">Historique des modifications</a></p>");

@@ -79,7 +79,6 @@ const char *quality_notice(const struct http_request *req)
         {"reponse", "La réponse a été enregistrée."},
         {"signale", "Merci, votre signalement a été transmis aux modérateurs."},
         {"traite", "La décision a été enregistrée."},
-        {"verifiee", "La ressource est marquée comme vérifiée aujourd'hui."},
     };
     const char *ok = http_param(&req->query, "ok");
     for (size_t i = 0; ok && i < sizeof(notices) / sizeof(notices[0]); i++)
@@ -365,7 +364,7 @@ int quality_page_verify(struct http_request *req, struct http_response *resp)
         return rc;
     }
     rs_after_write(req, r.id);
-    http_redirect(resp, arena_printf(req->arena, "/ressources/%lld?ok=verifiee", (long long)r.id));
+    http_redirect(resp, quality_ressource_path(req->arena, r.id));
     return 0;
 }
 

@@ -491,4 +491,26 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.match((await med.get('/qualite')).text, /Liens à corriger : 0/);
         await site.close();
     });
+    ctx.test('the resource page carries the quality panel; its authors see what to fix', async () => {
+        const med = await ctx.asRole('mediateur');
+        const page = await med.get(`/ressources/${R.atelier}`);
+        assert.equal(page.status, 200);
+        assert.match(page.text, /id="qualite-avis">Avis<\/h2>/);
+        assert.match(page.text, /Recommandée/, 'two « Beaucoup » are left: the badge');
+        assert.match(page.text, /2 avis\./);
+        assert.match(page.text, /Enregistrer dans la collection/);
+        assert.match(page.text, /Signaler un problème sur cette ressource/);
+        assert.doesNotMatch(page.text, /Complétude/);
+        const adm = await ctx.asRole('admin_structure');
+        const own = await adm.get(`/ressources/${R.atelier}`);
+        assert.match(own.text, /Complétude : \d+ %/);
+        assert.match(own.text, /Une image \(10 points\)/);
+        assert.match(own.text, /Lien mort/);
+        assert.match(own.text, /Lien redirigé/);
+        assert.match(own.text, /Redirections suivies : http:\/\/127\.0\.0\.1:\d+\/ancien \(301\)/);
+        assert.match(own.text, /Vérifiée par ses auteurs le/);
+        assert.match(own.text, /Vous êtes l&#39;un des auteurs|Vous êtes l'un des auteurs|Lire les avis/);
+        const anon = await ctx.client().get(`/ressources/${R.atelier}`);
+        assert.match(anon.text, /Connectez-vous pour enregistrer cette ressource/);
+    });
 });
