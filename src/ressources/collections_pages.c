@@ -267,7 +267,14 @@ static int render_collection(struct http_request *req, struct http_response *res
             html_url(&b, quality_ressource_path(a, it->ressource_id));
             html_lit(&b, "\">");
             html_text(&b, it->titre);
-            html_lit(&b, "</a></p>");
+            html_lit(&b, "</a>");
+            enum quality_badge badge;
+            if (quality_badge_for(db, it->ressource_id, &badge) == 0 &&
+                badge != QUALITY_BADGE_NONE) {
+                html_lit(&b, " ");
+                quality_render_badge(&b, badge);
+            }
+            html_lit(&b, "</p>");
             if (it->description && *it->description) {
                 html_lit(&b, "<p>");
                 html_text(&b, it->description);

@@ -319,6 +319,9 @@ int quality_render_resource_panel(struct buf *b, struct http_request *req, int64
     ui_link(b, may ? "Donner ou modifier mon avis"
                    : arena_printf(a, "Lire les avis (%lld)", (long long)total),
             arena_printf(a, "/ressources/%lld/avis", (long long)r.id));
+    if (r.last_verified_at)
+        ui_p(b, arena_printf(a, "Contenu vérifié par ses auteurs le %s.",
+                             rs_date(a, r.last_verified_at)));
     html_lit(b, "</section>");
 
     if (auth_signed_in(au)) {
@@ -428,6 +431,8 @@ int quality_page_author(struct http_request *req, struct http_response *resp)
         }
         ui_table_end(&b);
     }
+    if (reports_is_moderator(db, au))
+        ui_link(&b, "Les signalements à modérer", "/moderation");
     return shell_render(req, resp, &(struct shell_page){.title = "Qualité de mes ressources"},
                         buf_cstr(&b));
 }

@@ -289,6 +289,11 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.equal(gone.status, 404);
         assert.match(gone.text, /a été révoqué/);
 
+        const form = await med.get(`/collections/${cid}/modifier`);
+        assert.equal(form.status, 200);
+        assert.match(form.text, /value="Ateliers du mardi"/);
+        assert.equal((await coord.get(`/collections/${cid}/modifier`)).status, 404);
+        assert.equal((await med.get(`/collections/${f.favoris}/modifier`)).status, 403);
         const edit = await med.post(`/collections/${cid}/modifier`, { _csrf: token, titre: 'Ateliers publics', description: '', visibilite: 'public' });
         assert.equal(edit.status, 303);
         const pub = await anon.get(`/collections/${cid}`);
@@ -485,6 +490,7 @@ h.forEachStore('ressources qualite', (ctx) => {
         const page = await adm.get('/qualite');
         assert.equal(page.status, 200);
         assert.match(page.text, /Liens à corriger : 3/);
+        assert.match(page.text, /href="\/moderation">Les signalements à modérer/, 'a base administrator');
         assert.match(page.text, /ne répond plus \(erreur HTTP 404\)/);
         assert.match(page.text, /redirigé pour de bon vers/);
         const med = await ctx.asRole('mediateur');
@@ -509,6 +515,7 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.match(own.text, /Lien redirigé/);
         assert.match(own.text, /Redirections suivies : http:\/\/127\.0\.0\.1:\d+\/ancien \(301\)/);
         assert.match(own.text, /Vérifiée par ses auteurs le/);
+        assert.match(page.text, /Contenu vérifié par ses auteurs le/, 'readers see the date too');
         assert.match(own.text, /Vous êtes l&#39;un des auteurs|Vous êtes l'un des auteurs|Lire les avis/);
         const anon = await ctx.client().get(`/ressources/${R.atelier}`);
         assert.match(anon.text, /Connectez-vous pour enregistrer cette ressource/);
