@@ -55,7 +55,7 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
                      "ressources</a>");
     html_lit(&b, "</p>");
     ui_form_begin(&b, "/ressources", "get", NULL, false);
-    html_lit(&b, "<div class=\"relais-recherche\">");
+    html_lit(&b, "<div class=\"relais-rs-recherche\">");
     ui_input(&b, &(struct ui_field){.name = "q",
                                     .label = "Rechercher une ressource",
                                     .hint = "Des mots du titre, du sujet ou du contenu : les "
@@ -69,7 +69,7 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
                                       strcmp(rs_sorts[i].value, s.tri) == 0};
     ui_select(&b, &(struct ui_field){.name = "tri", .label = "Trier par"}, sorts, rs_n_sorts);
     ui_button(&b, "Rechercher", UI_BUTTON_PRIMARY);
-    html_lit(&b, "</div><div class=\"relais-resultats\"><div class=\"relais-filtres\">");
+    html_lit(&b, "</div><div class=\"relais-rs-resultats\"><div class=\"relais-rs-filtres\">");
     ui_h2(&b, "Filtrer");
     html_lit(&b, "<p class=\"govuk-body-s\">Entre parenthèses : le nombre de ressources de la "
                  "recherche avec cette valeur.</p>");
@@ -81,7 +81,7 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
     filter_fieldset(&b, a, &s, VOCAB_PUBLIC, NULL, "public", "Publics");
     filter_fieldset(&b, a, &s, VOCAB_SECTEUR, NULL, "secteur", "Secteurs professionnels");
     ui_button(&b, "Appliquer les filtres", UI_BUTTON_SECONDARY);
-    html_lit(&b, "</div><div class=\"relais-liste\">");
+    html_lit(&b, "</div><div class=\"relais-rs-liste\">");
     ui_h2(&b, s.result.total == 1 ? "1 ressource"
                                   : arena_printf(a, "%zu ressources", s.result.total));
     if (s.result.corrected)
