@@ -582,3 +582,26 @@ int collections_page_save(struct http_request *req, struct http_response *resp)
     http_redirect(resp, arena_printf(req->arena, "/collections/%lld?ok=ajoutee", (long long)cid));
     return 0;
 }
+
+int quality_render_base_collections(struct buf *b, struct http_request *req, int64_t base_id)
+{
+    struct arena *a = req->arena;
+    struct db *db = rs_db(req);
+    bool member = bases_is_member(db, auth_of(req), base_id);
+    struct collection *list;
+    size_t n;
+    int rc = collections_of_base(db, a, base_id, member, &list, &n);
+    if (rc)
+        return rc;
+    if (n == 0 && !member)
+        return 0;
+    ui_h2(b, "Collections de la base");
+    if (n == 0)
+        ui_p(b, "La base n'a pas encore de collection. Ses membres en créent une depuis « Mes "
+                "collections », en choisissant la base comme propriétaire.");
+    ui_cards_begin(b);
+    for (size_t i = 0; i < n; i++)
+        collection_card(b, a, &list[i]);
+    ui_cards_end(b);
+    return 0;
+}

@@ -12,6 +12,7 @@
 #include "html/ui.h"
 #include "ressources/access.h"
 #include "ressources/pages.h"
+#include "ressources/quality.h"
 #include "site/shell.h"
 
 #include <string.h>
@@ -209,6 +210,8 @@ int rs_page_base(struct http_request *req, struct http_response *resp)
     rs_render_rows(&b, a, rows, n);
     ui_pagination(&b, arena_printf(a, "/bases/%lld", (long long)base.id), page,
                   (total + RESSOURCES_PER_PAGE - 1) / RESSOURCES_PER_PAGE);
+    if ((rc = quality_render_base_collections(&b, req, base.id)) != 0)
+        return rc;
     const char *notice = NULL;
     if (http_param(&req->query, "cree"))
         notice = "La base est créée : vous en êtes l'administrateur.";

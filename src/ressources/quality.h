@@ -105,4 +105,8 @@ const char *quality_ressource_path(struct arena *a, int64_t ressource_id);
 int quality_render_resource_panel(struct buf *b, struct http_request *req, int64_t ressource_id);
 
 
+/* The collections of a base, for its page: all of them for its members, the public ones for
+ * others (nothing at all when a visitor would see none). */
+int quality_render_base_collections(struct buf *b, struct http_request *req, int64_t base_id);
+
 #endif

@@ -298,8 +298,8 @@ int quality_render_resource_panel(struct buf *b, struct http_request *req, int64
     html_lit(b, "<h2 class=\"govuk-heading-m\" id=\"qualite-avis\">Avis</h2>");
     quality_render_reviews_summary(b, req, r.id);
     struct review *last;
-    size_t n;
-    int64_t total;
+    size_t n = 0;
+    int64_t total = 0;
     if (reviews_list(db, a, r.id, 0, 3, &last, &n, &total) == 0 && n) {
         ui_prose_begin(b);
         html_lit(b, "<ul>");

@@ -321,6 +321,11 @@ h.forEachStore('ressources qualite', (ctx) => {
         const medToken = await med.csrfToken('/collections');
         assert.equal((await med.get(`/collections/${cid}`)).status, 200, 'public');
         assert.equal((await med.post(`/collections/${cid}/supprimer`, { _csrf: medToken })).status, 403, 'not a member');
+        // The base's page lists its public collections for everyone.
+        const basePage = await ctx.client().get(`/bases/${base}`);
+        assert.equal(basePage.status, 200);
+        assert.match(basePage.text, /Collections de la base/);
+        assert.match(basePage.text, /Sélection de la base/);
     });
 
     ctx.test('reviews: validation, one per person, not on one\'s own resource, reply, badge', async () => {

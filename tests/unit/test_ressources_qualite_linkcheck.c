@@ -28,7 +28,7 @@ struct server {
     pthread_mutex_t lock;
     int active, max_active;
     int heads, gets; /* requests seen, by method */
-    char paths[64][64];
+    char paths[64][80];
     int n_paths;
 };
 
@@ -74,7 +74,7 @@ static void *serve_conn(void *arg)
     else
         srv.gets++;
     if (srv.n_paths < 64)
-        snprintf(srv.paths[srv.n_paths++], 64, "%s %s", method, path);
+        snprintf(srv.paths[srv.n_paths++], sizeof(srv.paths[0]), "%s %s", method, path);
     pthread_mutex_unlock(&srv.lock);
 
     if (strcmp(path, "/lent") == 0) {
