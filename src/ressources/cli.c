@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "ressources/exchange.h"
+#include "ressources/index.h"
 #include "ressources/ressources.h"
 
 #include <jansson.h>
@@ -75,8 +76,8 @@ int ressources_import_cli(int argc, char **argv)
                o.dry_run ? "essai, rien n'est enregistré" : "enregistré", rep.created,
                rep.updated, rep.unchanged, rep.n_rejects);
         if (!o.dry_run && rep.n_ids)
-            printf("un serveur déjà lancé les trouvera par la recherche à son prochain "
-                   "démarrage\n");
+            printf("un serveur déjà lancé les trouvera par la recherche dans les %d secondes\n",
+                   RESSOURCES_INDEX_MAX_AGE_S);
     } else if (rc == ERR_TOO_BIG) {
         fprintf(stderr, "relais : trop d'objets dans le fichier\n");
     } else {

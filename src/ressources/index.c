@@ -12,7 +12,9 @@
 #include "search/search.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 static struct search_engine *engine;
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
@@ -20,6 +22,40 @@ static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
 static void engine_create(void) { engine = search_engine_new(NULL); }
 
 struct search_engine *ressources_index(void) { return engine; }
+
+/* What tells that another process (a second server, `relais import ressources`) changed the
+ * resources: their count and their latest change. */
+static const char SQL_SIGNATURE[] =
+    "SELECT COUNT(*), COALESCE(MAX(updated_at), 0), COALESCE(MAX(id), 0) FROM ressources";
+
+static pthread_mutex_t signature_lock = PTHREAD_MUTEX_INITIALIZER;
+static int64_t signature[3];
+static _Atomic int64_t last_check;
+
+static int read_signature(struct db *db, int64_t out[3])
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_SIGNATURE, &st);
+    if (rc)
+        return rc;
+    rc = db_step_one(st);
+    if (rc == 0)
+        for (int i = 0; i < 3; i++)
+            out[i] = db_col_int64(st, i);
+    db_reset(st);
+    return rc;
+}
+
+/* Remembers the database as the index now reflects it. */
+static void note_signature(struct db *db)
+{
+    int64_t now_sig[3];
+    if (read_signature(db, now_sig) != 0)
+        return;
+    pthread_mutex_lock(&signature_lock);
+    memcpy(signature, now_sig, sizeof(signature));
+    pthread_mutex_unlock(&signature_lock);
+}
 
 static const char SQL_CONTRIBUTORS_OF[] =
     "SELECT user_id FROM ressource_contributors WHERE ressource_id = $1";
@@ -152,12 +188,41 @@ int ressources_index_load(struct db *db)
     pthread_once(&engine_once, engine_create);
     if (!engine)
         return ERR_INTERNAL;
+    int64_t before[3] = {0};
+    read_signature(db, before);
     struct load_state ls = {db, search_batch_begin(engine), 0, 0};
     int rc = ressource_each(db, load_one, &ls);
     search_batch_commit(ls.batch);
-    if (rc == 0)
+    if (rc == 0) {
         log_info("ressources: %zu resources in the search index", ls.n);
+        /* The signature read before the load: a write during the load shows as a change. */
+        pthread_mutex_lock(&signature_lock);
+        memcpy(signature, before, sizeof(signature));
+        pthread_mutex_unlock(&signature_lock);
+        atomic_store(&last_check, (int64_t)time(NULL));
+    }
     return rc;
+}
+
+void ressources_index_sync(struct db *db, int max_age_s)
+{
+    if (!engine)
+        return;
+    int64_t t = (int64_t)time(NULL), seen = atomic_load(&last_check);
+    /* One request per period checks; the others go on with the index as it is. */
+    if (t - seen < max_age_s || !atomic_compare_exchange_strong(&last_check, &seen, t))
+        return;
+    int64_t now_sig[3];
+    if (read_signature(db, now_sig) != 0)
+        return;
+    pthread_mutex_lock(&signature_lock);
+    bool changed = memcmp(now_sig, signature, sizeof(signature)) != 0;
+    pthread_mutex_unlock(&signature_lock);
+    if (changed) {
+        log_info("ressources: changed by another process, reloading the search index");
+        if (ressources_index_load(db) != 0)
+            log_error("ressources: the search index was not reloaded");
+    }
 }
 
 void ressources_index_refresh(struct db *db, int64_t ressource_id)
@@ -178,4 +243,6 @@ void ressources_index_refresh(struct db *db, int64_t ressource_id)
         log_error("ressources: the search document of %lld was not refreshed (%s)",
                   (long long)ressource_id, err_name(rc));
     arena_release(&a);
+    /* This process's own write is not a change by another one. */
+    note_signature(db);
 }

@@ -9,6 +9,11 @@
  * access facet "_acces" that the query filters on: "public" for a published, public resource
  * outside a private base, and "user:ID" / "base:ID" for its authors and its base's members.
  *
+ * Other processes (a second server on the same PostgreSQL, `relais import ressources` while the
+ * server runs) are noticed by ressources_index_sync: at most every max_age_s seconds, one request
+ * compares the count and latest change of the resources with what the index was built from, and
+ * reloads it when they differ.
+ *
  * The engine is process-wide, created by ressources_index_load and kept until exit.
  */
 #ifndef RELAIS_RESSOURCES_INDEX_H
@@ -26,5 +31,8 @@ struct search_engine *ressources_index(void);
 /* Re-reads one resource and updates its document (removes it when the resource is gone). Logs
  * failures: the database is already committed, and the next start rebuilds the index. */
 void ressources_index_refresh(struct db *db, int64_t ressource_id);
+/* Reloads the index when another process changed the resources (see above). */
+#define RESSOURCES_INDEX_MAX_AGE_S 5
+void ressources_index_sync(struct db *db, int max_age_s);
 
 #endif

@@ -101,6 +101,7 @@ int rs_search_run(struct http_request *req, size_t offset, size_t limit, struct 
         .offset = offset,
         .limit = limit,
     };
+    ressources_index_sync(rs_db(req), RESSOURCES_INDEX_MAX_AGE_S);
     struct search_engine *e = ressources_index();
     if (!e)
         return http_fail(req, ERR_INTERNAL, "La recherche n'est pas prête.", NULL);

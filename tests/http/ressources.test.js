@@ -303,7 +303,7 @@ h.forEachStore('ressources', (ctx) => {
         assert.equal(notArray.status, 400);
     });
 
-    ctx.test('relais import|export ressources: rejects by index, a second run changes nothing; lieux unchanged', () => {
+    ctx.test('relais import|export ressources: rejects by index, a second run changes nothing; lieux unchanged', async () => {
         const dir = h.tempDir('import');
         const file = path.join(dir, 'ressources.json');
         fs.writeFileSync(file, JSON.stringify([
@@ -319,6 +319,13 @@ h.forEachStore('ressources', (ctx) => {
         assert.match(out1, /1 ressources créées, 0 modifiées, 0 inchangées, 3 rejetées/);
         const out2 = h.cliOk(['import', 'ressources', file, '--database', ctx.db.url]);
         assert.match(out2, /0 ressources créées, 0 modifiées, 1 inchangées/);
+        // The running server's search sees the import within its check period (5 s).
+        let found = [];
+        for (let i = 0; i < 100 && !found.length; i++) {
+            found = (await anon.get('/api/v1/ressources?q=guide%20smartphone')).json().data.filter((x) => x.id === 'cli-1');
+            if (!found.length) await new Promise((r) => setTimeout(r, 100));
+        }
+        assert.equal(found.length, 1, 'the server found the imported resource');
         const exported = JSON.parse(h.cliOk(['export', 'ressources', '--database', ctx.db.url]));
         const e = exported.find((x) => x.id === 'cli-1');
         assert.equal(e.base, 'Base importée');
