@@ -438,6 +438,7 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
     struct search_snapshot *s = xcalloc(1, sizeof(*s));
     atomic_init(&s->refs, 1);
     arena_init(&s->arena);
+    pthread_mutex_init(&s->order_lock, NULL);
     struct arena *a = &s->arena;
     struct arena tmp = ARENA_INIT;
     s->cfg = e->cfg;
@@ -588,6 +589,17 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
         s->fv_order[i] = (uint32_t)i;
     }
     qsort_r(s->fv_order, s->n_fv, sizeof(uint32_t), cmp_fv_order, s);
+    s->fv_pack_off = arena_alloc(a, (s->n_fv + 1) * sizeof(uint32_t));
+    for (size_t i = 0; i < s->n_fv; i++)
+        s->fv_pack_len += strlen(s->facet_names[s->fv_facet[i]]) + strlen(s->fv_value[i]) + 2;
+    s->fv_pack = arena_alloc(a, s->fv_pack_len + 1);
+    for (size_t i = 0, at = 0; i < s->n_fv; i++) {
+        size_t nl = strlen(s->facet_names[s->fv_facet[i]]) + 1, vl = strlen(s->fv_value[i]) + 1;
+        s->fv_pack_off[i] = (uint32_t)at;
+        memcpy(s->fv_pack + at, s->facet_names[s->fv_facet[i]], nl);
+        memcpy(s->fv_pack + at + nl, s->fv_value[i], vl);
+        at += nl + vl;
+    }
     s->fv_docs = arena_calloc(a, s->n_fv + 1, sizeof(uint32_t));
     for (size_t i = 0; i < total_facets; i++)
         s->fv_docs[s->facets[i]]++;
@@ -622,6 +634,9 @@ void search_release(struct search_snapshot *s)
     if (!s || atomic_fetch_sub(&s->refs, 1) != 1)
         return;
     synonyms_unref(s->synonyms);
+    for (size_t i = 0; i <= SEARCH_SORT_TITLE; i++)
+        free(atomic_load(&s->order[i]));
+    pthread_mutex_destroy(&s->order_lock);
     arena_release(&s->arena);
     free(s);
 }

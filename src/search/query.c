@@ -18,10 +18,16 @@
 
 /* --- per-thread scratch --- */
 
+struct hit {
+    uint32_t doc;
+    float score;
+};
+
 struct scratch {
     size_t cap;
     uint32_t *stamp, *mask, *cstamp, *clist, *touched;
     float *score, *cval;
+    struct hit *hits; /* the matches that pass the filters */
     uint32_t epoch, cepoch;
 };
 
@@ -41,6 +47,7 @@ static void scratch_free(void *p)
     free(sc->touched);
     free(sc->score);
     free(sc->cval);
+    free(sc->hits);
     free(sc);
 }
 
@@ -78,6 +85,7 @@ static struct scratch *scratch_get(size_t n)
         sc->touched = xrealloc(sc->touched, cap * sizeof(uint32_t));
         sc->score = xrealloc(sc->score, cap * sizeof(float));
         sc->cval = xrealloc(sc->cval, cap * sizeof(float));
+        sc->hits = xrealloc(sc->hits, cap * sizeof(*sc->hits));
         sc->cap = cap;
         sc->epoch = sc->cepoch = 0;
     }
@@ -587,11 +595,6 @@ static int cmp_clause_est(const void *x, const void *y)
 
 /* --- ordering --- */
 
-struct hit {
-    uint32_t doc;
-    float score;
-};
-
 struct order {
     const struct search_snapshot *s;
     enum search_sort sort;
@@ -674,6 +677,52 @@ static size_t top_k(struct hit *h, size_t n, size_t k, const struct order *o)
     }
     qsort_r(h, k, sizeof(*h), hit_qsort_cmp, (void *)o);
     return k;
+}
+
+/* The facet values of the result, in name then value order, with their counts. */
+static void facet_list(const struct search_snapshot *s, const uint32_t *counts,
+                       const uint64_t *fv_sel, bool impossible, struct arena *a,
+                       struct search_result *out)
+{
+    out->facets = arena_alloc(a, (s->n_fv + 1) * sizeof(*out->facets));
+    char *pack = arena_alloc(a, s->fv_pack_len + 1);
+    memcpy(pack, s->fv_pack, s->fv_pack_len);
+    for (size_t i = 0; i < s->n_fv; i++) {
+        uint32_t v = s->fv_order[i];
+        const char *name = pack + s->fv_pack_off[v];
+        bool sel = fv_sel[v] != 0;
+        if (name[0] == '_' || (!s->fv_docs[v] && !sel))
+            continue;
+        out->facets[out->n_facets++] = (struct search_facet_count){
+            name, name + strlen(name) + 1, impossible ? 0 : counts[v], sel};
+    }
+}
+
+/* Every document in the order of `sort` for an empty query (all scores 0), built once per
+ * snapshot on first use. */
+static const uint32_t *empty_order(const struct search_snapshot *cs, enum search_sort sort)
+{
+    struct search_snapshot *s = (struct search_snapshot *)cs; /* the lazy cache only */
+    uint32_t *o = atomic_load(&s->order[sort]);
+    if (o)
+        return o;
+    pthread_mutex_lock(&s->order_lock);
+    o = atomic_load(&s->order[sort]);
+    if (!o) {
+        struct hit *h = xmalloc((s->n_docs + 1) * sizeof(*h));
+        for (size_t d = 0; d < s->n_docs; d++)
+            h[d] = (struct hit){(uint32_t)d, 0};
+        struct order ord = {s, sort};
+        if (s->n_docs > 1)
+            qsort_r(h, s->n_docs, sizeof(*h), hit_qsort_cmp, &ord);
+        o = xmalloc((s->n_docs + 1) * sizeof(*o));
+        for (size_t i = 0; i < s->n_docs; i++)
+            o[i] = h[i].doc;
+        free(h);
+        atomic_store(&s->order[sort], o);
+    }
+    pthread_mutex_unlock(&s->order_lock);
+    return o;
 }
 
 /* --- the query --- */
@@ -764,8 +813,25 @@ int search_query(const struct search_snapshot *s, const struct search_query *q, 
                 fv_sel[v] |= (uint64_t)1 << facet_group[fn];
     }
 
+    size_t page_end = q->offset + limit;
+    if (page_end < q->offset)
+        page_end = SIZE_MAX;
+    if (!any_words && q->n_filters == 0) {
+        /* Everything, no filter: the counts and orders of the snapshot, no pass over it. */
+        const uint32_t *order = empty_order(s, q->sort);
+        size_t first = q->offset < s->n_docs ? q->offset : s->n_docs;
+        size_t last = page_end < s->n_docs ? page_end : s->n_docs;
+        out->total = s->n_docs;
+        out->n_hits = last - first;
+        out->hits = arena_alloc(a, (out->n_hits + 1) * sizeof(*out->hits));
+        for (size_t i = 0; i < out->n_hits; i++)
+            out->hits[i] = (struct search_hit){s->docs[order[first + i]].id, 0};
+        facet_list(s, s->fv_docs, fv_sel, false, a, out);
+        return 0;
+    }
+
     uint32_t *counts = arena_calloc(a, s->n_fv + 1, sizeof(uint32_t));
-    struct hit *hits = arena_alloc(a, (n_cand + 1) * sizeof(*hits));
+    struct hit *hits = sc->hits; /* n_cand <= n_docs < sc->cap */
     size_t n_hits = 0;
     double qw = s->cfg.quality_weight;
     for (size_t i = 0; i < n_cand && !impossible; i++) {
@@ -793,10 +859,7 @@ int search_query(const struct search_snapshot *s, const struct search_query *q, 
     }
 
     struct order o = {s, q->sort};
-    size_t k = q->offset + limit;
-    if (k < q->offset)
-        k = SIZE_MAX;
-    size_t kept = top_k(hits, n_hits, k, &o);
+    size_t kept = top_k(hits, n_hits, page_end, &o);
     out->total = n_hits;
     size_t first = q->offset < kept ? q->offset : kept;
     out->n_hits = kept - first;
@@ -804,17 +867,7 @@ int search_query(const struct search_snapshot *s, const struct search_query *q, 
     for (size_t i = 0; i < out->n_hits; i++)
         out->hits[i] = (struct search_hit){s->docs[hits[first + i].doc].id, hits[first + i].score};
 
-    out->facets = arena_alloc(a, (s->n_fv + 1) * sizeof(*out->facets));
-    for (size_t i = 0; i < s->n_fv; i++) {
-        uint32_t v = s->fv_order[i];
-        const char *name = s->facet_names[s->fv_facet[v]];
-        bool sel = fv_sel[v] != 0;
-        if (name[0] == '_' || (!s->fv_docs[v] && !sel))
-            continue;
-        out->facets[out->n_facets++] =
-            (struct search_facet_count){arena_strdup(a, name), arena_strdup(a, s->fv_value[v]),
-                                        impossible ? 0 : counts[v], sel};
-    }
+    facet_list(s, counts, fv_sel, impossible, a, out);
 
     out->corrected = p.corrected ? p.understood : NULL;
     return 0;

@@ -7,6 +7,7 @@
 #ifndef RELAIS_SEARCH_SNAPSHOT_H
 #define RELAIS_SEARCH_SNAPSHOT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -67,6 +68,15 @@ struct search_snapshot {
     const char **fv_value;
     uint32_t *fv_order; /* by facet name, then value */
     uint32_t *fv_docs;  /* live documents with the value */
+    /* Every facet name and value, packed ("name\0value\0" per value), so that a result copies
+     * them into its arena with one memcpy. */
+    char *fv_pack;
+    size_t fv_pack_len;
+    uint32_t *fv_pack_off; /* of the name of each value; its value follows the name's NUL */
+    /* For an empty query without filters: every document in the order of each sort, built on first
+     * use under order_lock (heap memory, freed with the snapshot). */
+    pthread_mutex_t order_lock;
+    uint32_t *_Atomic order[SEARCH_SORT_TITLE + 1];
     int64_t *id_keys;
     uint32_t *id_vals;
     size_t id_cap;
