@@ -197,6 +197,9 @@ static int render_page(struct http_request *req, struct http_response *resp,
     if (quality_may_review(req, r, &why)) {
         ui_h2(&b, "Votre avis");
         quality_render_review_form(&b, req, r->id, values, errs);
+    } else if (!auth_signed_in(auth_of(req))) {
+        ui_link(&b, "Connectez-vous pour donner votre avis",
+                arena_printf(a, "/connexion?retour=/ressources/%lld/avis", (long long)r->id));
     } else {
         ui_p(&b, why);
     }
