@@ -45,7 +45,7 @@ static const struct vocab_value themes[] = {
     {"donnees", "Données", CULT, "donnee data cookie traces vie privee rgpd"},
     {"emploi_et_entrepreunariat", "Emploi et entrepreunariat", CULT,
      "emploi travail cv candidature entreprise entrepreneur france travail metier"},
-    {"jeux_videos", "Jeux vidéos", CULT, "jeu video gaming console"},
+    {"jeux_videos", "Jeux vidéos", CULT, "gaming console manette"},
     {"numerique_en_sante", "Numérique en santé", CULT,
      "sante ameli medecin doctolib mon espace sante ordonnance"},
     {"parentalite", "Parentalité", CULT, "parent enfant ecran famille controle parental ecole"},
@@ -119,7 +119,7 @@ static const struct vocab_value secteurs[] = {
     {"acteurs_prives_et_associatifs", "Acteurs privés et associatifs", NULL,
      "association entreprise prive"},
     {"aidants_et_mediateurs_numeriques", "Aidants et médiateurs numériques", NULL,
-     "mediateur aidant conseiller numerique mediation"},
+     "mediateur aidant conseiller mediation"},
     {"autres_professionnels", "Autres professionnels", NULL, "professionnel travailleur social"},
 };
 
