@@ -80,8 +80,8 @@ int rs_page_bases(struct http_request *req, struct http_response *resp)
             ui_h2(&b, "Vos invitations");
             for (size_t i = 0; i < ni; i++) {
                 html_lit(&b, "<div class=\"relais-invitation\">");
-                ui_p(&b, arena_printf(a, "Vous êtes invité%s à rejoindre la base « %s »%s.",
-                                      "·e", inv[i].base_nom,
+                ui_p(&b, arena_printf(a, "Invitation à rejoindre la base « %s »%s.",
+                                      inv[i].base_nom,
                                       inv[i].admin ? " comme administrateur" : ""));
                 ui_form_begin(&b, arena_printf(a, "/bases/invitations/%lld", (long long)inv[i].id),
                               "post", au->csrf_token, false);

@@ -388,8 +388,6 @@ static void form_read(struct http_request *req, struct form *f, struct ressource
             .filename = (kind == BLOCK_FICHIER || kind == BLOCK_IMAGE) ? w->nom : NULL,
             .caption = w->legende,
         };
-        /* validate's messages name the block by its position among the kept blocks; keep the
-         * row number instead by validating rows one by one below. */
     }
     for (int k = 0; k < VOCAB_N; k++) {
         const struct vocab *v = vocab_get((enum vocab_kind)k);
@@ -423,7 +421,8 @@ static void form_read(struct http_request *req, struct form *f, struct ressource
     r->base_id = f->base_id;
 }
 
-/* The rules that need the row numbers of the form (ressource_validate counts kept blocks). */
+/* The rules of the blocks, with the row numbers of the form (ressource_validate counts the kept
+ * blocks only, so its messages would name another row). */
 static void validate_rows(struct arena *a, const struct form *f, struct ui_errors *errs)
 {
     for (size_t i = 0; i < f->n_rows; i++) {

@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/str.h"
+#include "comptes/comptes.h"
 #include "db/db.h"
 #include "html/ui.h"
 
@@ -59,7 +60,6 @@ static const char SQL_MEMBER_ROLE[] =
 static const char SQL_MEMBERS[] =
     "SELECT m.user_id, u.name, u.email, m.role FROM base_members m JOIN users u ON u.id = "
     "m.user_id WHERE m.base_id = $1 ORDER BY m.role, u.name LIMIT 1000";
-static const char SQL_USER_BY_EMAIL[] = "SELECT id FROM users WHERE email = $1 AND disabled = 0";
 static const char SQL_INVITE_INSERT[] =
     "INSERT INTO base_invitations (base_id, user_id, invited_by, role, statut, created_at) "
     "VALUES ($1, $2, $3, $4, 'en_attente', $5) ON CONFLICT (base_id, user_id) DO UPDATE SET "
@@ -250,23 +250,15 @@ static int count_query(struct db *db, const char *sql, int64_t p1, int64_t p2, i
     return rc;
 }
 
-static int user_by_email(struct db *db, const char *email, int64_t *id)
+/* The active account of an address (comptes' rules for addresses), or ERR_NOT_FOUND. */
+static int user_by_email(struct db *db, struct arena *a, const char *email, int64_t *id)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, SQL_USER_BY_EMAIL, &st);
-    if (rc)
-        return rc;
-    /* Addresses are stored in lower case (comptes' email_normalize). */
-    char low[320];
-    size_t n = 0;
-    for (const char *p = email; p && *p && n + 1 < sizeof(low); p++)
-        low[n++] = (*p >= 'A' && *p <= 'Z') ? (char)(*p - 'A' + 'a') : *p;
-    low[n] = '\0';
-    db_bind_text(st, 1, str_trim(str_from(low)).len ? low : "");
-    rc = db_step_one(st);
+    struct user u;
+    int rc = user_find_by_email(db, a, email, &u);
+    if (rc == 0 && u.disabled)
+        rc = ERR_NOT_FOUND;
     if (rc == 0)
-        *id = db_col_int64(st, 0);
-    db_reset(st);
+        *id = u.id;
     return rc;
 }
 
@@ -511,9 +503,8 @@ int base_member_remove(struct db *db, int64_t base_id, int64_t user_id)
 int base_invite(struct db *db, struct arena *a, int64_t base_id, const char *email, bool admin,
                 int64_t by)
 {
-    (void)a;
     int64_t user_id = 0;
-    int rc = user_by_email(db, email, &user_id);
+    int rc = user_by_email(db, a, email, &user_id);
     if (rc)
         return rc;
     struct db_stmt *st;
@@ -1130,7 +1121,7 @@ int ressource_contributor_add(struct db *db, struct arena *a, int64_t id, const 
                               int64_t by)
 {
     int64_t user_id = 0;
-    int rc = user_by_email(db, email, &user_id);
+    int rc = user_by_email(db, a, email, &user_id);
     if (rc)
         return rc;
     if ((rc = db_begin(db)) != 0)

@@ -166,7 +166,9 @@ static void test_import_export(void **state)
     assert_string_equal(json_string_value(json_array_get(json_object_get(fd.obj, "themes"), 0)),
                         "maitrise_des_outils_numeriques");
     json_decref(fd.obj);
-    assert_int_equal(exchange_import(db, &a, json_object(), &o, &rep), ERR_INVALID);
+    json_t *not_array = json_object();
+    assert_int_equal(exchange_import(db, &a, not_array, &o, &rep), ERR_INVALID);
+    json_decref(not_array);
     json_decref(root);
     arena_release(&a);
 }
