@@ -33,8 +33,10 @@ int rs_load_base(struct http_request *req, struct base *out);
  * change it (ERR_FORBIDDEN), otherwise to see it (ERR_NOT_FOUND). */
 int rs_load_ressource(struct http_request *req, bool edit, struct ressource *out);
 
-/* A list of resource rows as cards, with their state for those who see drafts. */
-void rs_render_rows(struct buf *b, struct arena *a, const struct ressource_row *rows, size_t n);
+/* A list of resource rows as cards, with their quality badge, and their state for those who see
+ * drafts. */
+void rs_render_rows(struct buf *b, struct db *db, struct arena *a, const struct ressource_row *rows,
+                    size_t n);
 /* « 12 mars 2026 ». */
 const char *rs_date(struct arena *a, int64_t t);
 

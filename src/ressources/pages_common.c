@@ -13,6 +13,7 @@
 #include "ressources/access.h"
 #include "ressources/index.h"
 #include "ressources/pages.h"
+#include "ressources/quality.h"
 
 #include <string.h>
 
@@ -91,7 +92,8 @@ int rs_load_ressource(struct http_request *req, bool edit, struct ressource *out
 
 const char *rs_date(struct arena *a, int64_t t) { return lieux_time_fr(a, (time_t)t); }
 
-void rs_render_rows(struct buf *b, struct arena *a, const struct ressource_row *rows, size_t n)
+void rs_render_rows(struct buf *b, struct db *db, struct arena *a, const struct ressource_row *rows,
+                    size_t n)
 {
     if (!n) {
         ui_p(b, "Aucune ressource pour l'instant.");
@@ -112,6 +114,9 @@ void rs_render_rows(struct buf *b, struct arena *a, const struct ressource_row *
             ui_tag(b, "Privée", UI_TAG_BLUE);
         if (r->demo)
             ui_tag(b, "démo", UI_TAG_NEUTRAL);
+        enum quality_badge badge;
+        if (r->published && quality_badge_for(db, r->id, &badge) == 0)
+            quality_render_badge(b, badge);
         if (r->description && *r->description) {
             html_lit(b, "<p class=\"govuk-body\">");
             html_text(b, r->description);
