@@ -346,7 +346,15 @@ static void relais_load(struct system *sys)
     malloc_trim(0);
     long before = rss_kb();
     double t0 = now_ms();
-    engine = search_engine_new(NULL);
+    /* The default ranking; BENCH_CONFIG="k1 b quality typo prefix synonym proximity exact"
+     * overrides it for tuning runs. */
+    struct search_config cfg;
+    search_config_default(&cfg);
+    if (getenv("BENCH_CONFIG"))
+        sscanf(getenv("BENCH_CONFIG"), "%lf %lf %lf %lf %lf %lf %lf %lf", &cfg.k1, &cfg.b,
+               &cfg.quality_weight, &cfg.typo_weight, &cfg.prefix_weight, &cfg.synonym_weight,
+               &cfg.proximity_weight, &cfg.exact_weight);
+    engine = search_engine_new(&cfg);
     struct search_batch *b = search_batch_begin(engine);
     struct arena a = ARENA_INIT;
     for (size_t i = 0; i < n_docs; i++) {

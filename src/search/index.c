@@ -33,6 +33,8 @@ void search_config_default(struct search_config *cfg)
         .typo_weight = 0.6,
         .prefix_weight = 0.5,
         .synonym_weight = 0.9,
+        .proximity_weight = 0.5,
+        .exact_weight = 0.3,
     };
 }
 
@@ -509,8 +511,10 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
     sorted = sort_ids_by_string(e->surfaces.strs, ids, n, &tmp);
     s->n_surf = n;
     s->surf = arena_alloc(a, (n + 1) * sizeof(*s->surf));
+    uint32_t *surf_map = arena_alloc(&tmp, (n_gsurf + 1) * sizeof(uint32_t));
     for (size_t i = 0; i < n; i++) {
         uint32_t w = sorted[i];
+        surf_map[w] = (uint32_t)i;
         s->surf[i] = (struct snap_surface){e->surfaces.strs[w], e->surf_display[w],
                                            stem_map[e->surf_stem[w]], surf_docs[w],
                                            e->surfaces.lens[w]};
@@ -542,7 +546,7 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
             len_sum[f] += sd->field_len[f];
             for (uint32_t k = 0; k < sd->field_len[f]; k++, i++) {
                 uint32_t t = stem_map[e->surf_stem[sd->words[i]]];
-                s->words[wo++] = t;
+                s->words[wo++] = surf_map[sd->words[i]];
                 if (last[t] != d + 1) {
                     last[t] = (uint32_t)d + 1;
                     pos[t] = cursor[t]++;

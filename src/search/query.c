@@ -29,6 +29,8 @@ struct scratch {
     float *score, *cval;
     struct hit *hits; /* the matches that pass the filters */
     uint32_t epoch, cepoch;
+    uint8_t *mark; /* per stem: 1 + the place of its clause in the query, during a re-ranking */
+    size_t mark_cap;
 };
 
 static pthread_key_t scratch_key;
@@ -48,6 +50,7 @@ static void scratch_free(void *p)
     free(sc->score);
     free(sc->cval);
     free(sc->hits);
+    free(sc->mark);
     free(sc);
 }
 
@@ -227,7 +230,9 @@ struct alt {
 struct clause {
     struct alt *alts;
     size_t n_alts, cap;
-    double est; /* postings to read */
+    double est;     /* postings to read */
+    size_t place;   /* position in the query */
+    uint32_t typed; /* the surface word typed, or NONE (a phrase, a synonym, an unknown word) */
 };
 
 struct qword {
@@ -240,6 +245,7 @@ struct qword {
     int phrase;        /* phrase number, -1 outside quotes */
     bool prefix;       /* the last word, being typed */
     bool known;        /* the word or its stem is in the index */
+    uint32_t surf;     /* the word in the index, or NONE */
     struct typo_hit *fix;
     size_t n_fix;
 };
@@ -268,7 +274,7 @@ static struct clause *plan_clause(struct plan *p)
 {
     p->clauses = arena_push(p->a, p->clauses, p->n, &p->cap, sizeof(*p->clauses));
     struct clause *c = &p->clauses[p->n++];
-    *c = (struct clause){0};
+    *c = (struct clause){.place = p->n - 1, .typed = NONE};
     return c;
 }
 
@@ -426,6 +432,7 @@ static void plan_build(struct plan *p, const struct search_query *q)
         size_t lb = surf_lower_bound(s, x->folded);
         bool surf_known = lb < s->n_surf && strcmp(s->surf[lb].str, x->folded) == 0;
         x->known = surf_known || x->stem_idx != NONE;
+        x->surf = surf_known ? (uint32_t)lb : NONE;
         x->prefix = q->prefix == SEARCH_PREFIX_LAST && i == nw - 1 && w[i].end == text_len &&
                     x->phrase < 0 && x->letters >= 2;
     }
@@ -477,6 +484,7 @@ static void plan_build(struct plan *p, const struct search_query *q)
             continue;
         }
         struct qword *x = &qw[i];
+        c->typed = x->surf;
         if (x->stem_idx != NONE) {
             clause_alt(p, c, &x->stem_idx, 1, 1.0f);
             plan_word(p, x->folded);
@@ -521,7 +529,7 @@ static bool phrase_in_doc(const struct search_snapshot *s, uint32_t d, const str
         size_t end = start + dd->field_len[f];
         for (size_t i = start; i + x->n <= end; i++) {
             size_t j = 0;
-            while (j < x->n && wd[i + j] == x->stems[j])
+            while (j < x->n && s->surf[wd[i + j]].stem == x->stems[j])
                 j++;
             if (j == x->n)
                 return true;
@@ -725,6 +733,69 @@ static const uint32_t *empty_order(const struct search_snapshot *cs, enum search
     return o;
 }
 
+/* Re-ranks the best matches on their text (search_config: proximity_weight, exact_weight): one
+ * pass over each one's words, at most RERANK_WORDS of them, marking which query word each is. */
+#define RERANK_DOCS 100
+#define RERANK_WORDS 1000
+
+static void rerank(const struct search_snapshot *s, struct scratch *sc, const struct plan *p,
+                   size_t nc, struct hit *hits, size_t n)
+{
+    if (sc->mark_cap < s->n_stems + 1) {
+        free(sc->mark);
+        sc->mark_cap = s->n_stems + 1;
+        sc->mark = xcalloc(sc->mark_cap, 1);
+    }
+    uint32_t typed[32];
+    uint32_t typed_mask = 0;
+    size_t places = p->n < 32 ? p->n : 32;
+    for (size_t i = 0; i < nc; i++) {
+        const struct clause *c = &p->clauses[i];
+        if (c->place >= places)
+            continue;
+        typed[c->place] = c->typed;
+        if (c->typed != NONE)
+            typed_mask |= (uint32_t)1 << c->place;
+        for (size_t k = 0; k < c->n_alts; k++)
+            if (c->alts[k].n == 1)
+                sc->mark[c->alts[k].stems[0]] = (uint8_t)(c->place + 1);
+    }
+    double pw = s->cfg.proximity_weight, ew = s->cfg.exact_weight;
+    int n_typed = __builtin_popcount(typed_mask);
+    for (size_t h = 0; h < n; h++) {
+        const struct snap_doc *dd = &s->docs[hits[h].doc];
+        const uint32_t *wd = s->words + dd->words_off;
+        uint32_t pairs = 0, exact = 0;
+        size_t start = 0, budget = RERANK_WORDS;
+        for (int f = 0; f < SEARCH_N_FIELDS && budget; f++) {
+            size_t len = dd->field_len[f] < budget ? dd->field_len[f] : budget;
+            int prev = -1;
+            for (size_t i = start; i < start + len; i++) {
+                uint8_t m = sc->mark[s->surf[wd[i]].stem];
+                if (!m) {
+                    prev = -1;
+                    continue;
+                }
+                int c = m - 1;
+                if (prev >= 0 && c == prev + 1)
+                    pairs |= (uint32_t)1 << prev;
+                if (wd[i] == typed[c])
+                    exact |= (uint32_t)1 << c;
+                prev = c;
+            }
+            budget -= len;
+            start += dd->field_len[f];
+        }
+        double prox = places > 1 ? (double)__builtin_popcount(pairs) / (double)(places - 1) : 0;
+        double ex = n_typed ? (double)__builtin_popcount(exact & typed_mask) / n_typed : 0;
+        hits[h].score = (float)(hits[h].score * (1 + pw * prox) * (1 + ew * ex));
+    }
+    for (size_t i = 0; i < nc; i++)
+        for (size_t k = 0; k < p->clauses[i].n_alts; k++)
+            if (p->clauses[i].alts[k].n == 1)
+                sc->mark[p->clauses[i].alts[k].stems[0]] = 0;
+}
+
 /* --- the query --- */
 
 int search_query(const struct search_snapshot *s, const struct search_query *q, struct arena *a,
@@ -859,7 +930,18 @@ int search_query(const struct search_snapshot *s, const struct search_query *q, 
     }
 
     struct order o = {s, q->sort};
-    size_t kept = top_k(hits, n_hits, page_end, &o);
+    size_t kept;
+    if (q->sort == SEARCH_SORT_RELEVANCE && nc > 0) {
+        /* The best by BM25F, ranked again on their text, then the page. */
+        kept = top_k(hits, n_hits, page_end > RERANK_DOCS ? page_end : RERANK_DOCS, &o);
+        rerank(s, sc, &p, nc, hits, kept);
+        if (kept > 1)
+            qsort_r(hits, kept, sizeof(*hits), hit_qsort_cmp, &o);
+        if (kept > page_end)
+            kept = page_end;
+    } else {
+        kept = top_k(hits, n_hits, page_end, &o);
+    }
     out->total = n_hits;
     size_t first = q->offset < kept ? q->offset : kept;
     out->n_hits = kept - first;

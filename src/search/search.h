@@ -121,6 +121,11 @@ struct search_config {
     double typo_weight;     /* a corrected word counts this much of the typed one (one edit) */
     double prefix_weight;   /* a completed last word */
     double synonym_weight;  /* a synonym of a typed word */
+    /* The best matches by relevance are ranked again on their text: × (1 + proximity_weight ×
+     * the share of the query's neighbouring words found side by side, in order) × (1 +
+     * exact_weight × the share of words found as typed, not only by their stem). */
+    double proximity_weight;
+    double exact_weight;
 };
 
 void search_config_default(struct search_config *cfg);

@@ -55,7 +55,7 @@ struct search_snapshot {
     struct synonyms_ref *synonyms;
     size_t n_docs;
     struct snap_doc *docs;
-    uint32_t *words; /* stem indices, per document */
+    uint32_t *words; /* surface word indices (s->surf), per document, fields one after the other */
     uint32_t *facets;
     size_t n_stems;
     struct snap_stem *stems;
