@@ -425,3 +425,45 @@ const char *linkcheck_hops_json(struct arena *a, const struct linkcheck_result *
     free(text);
     return out;
 }
+
+/* A URL in running text ends at white space, a quote, an angle bracket or a closing bracket;
+ * punctuation that ends a sentence is not part of it. */
+static bool url_end(char c)
+{
+    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' ||
+           c == '\'' || c == '<' || c == '>' || c == ')' || c == ']' || c == '}' || c == '`';
+}
+
+size_t linkcheck_extract_urls(struct arena *a, const char *text, const char ***out, size_t max)
+{
+    *out = arena_calloc(a, max ? max : 1, sizeof(**out));
+    size_t n = 0;
+    for (const char *p = text; p && *p && n < max;) {
+        const char *h = strstr(p, "http");
+        if (!h)
+            break;
+        size_t skip = strncmp(h, "https://", 8) == 0 ? 8 : strncmp(h, "http://", 7) == 0 ? 7 : 0;
+        /* "http" inside a word (« xhttp://») is not the start of an address. */
+        bool starts = h == text || !((h[-1] >= 'a' && h[-1] <= 'z') ||
+                                     (h[-1] >= 'A' && h[-1] <= 'Z') || (h[-1] >= '0' && h[-1] <= '9'));
+        if (!skip || !starts) {
+            p = h + 4;
+            continue;
+        }
+        const char *e = h + skip;
+        while (!url_end(*e))
+            e++;
+        while (e > h + skip && strchr(".,;:!?", e[-1]))
+            e--;
+        p = e;
+        if (e == h + skip)
+            continue;
+        char *url = arena_strndup(a, h, (size_t)(e - h));
+        bool seen = false;
+        for (size_t i = 0; i < n && !seen; i++)
+            seen = strcmp((*out)[i], url) == 0;
+        if (!seen)
+            (*out)[n++] = url;
+    }
+    return n;
+}
