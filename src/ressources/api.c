@@ -7,9 +7,11 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "ressources/access.h"
 #include "ressources/exchange.h"
+#include "ressources/index.h"
 #include "ressources/pages.h"
 
 #include <jansson.h>
@@ -48,6 +50,9 @@ int rs_api_export(struct http_request *req, struct http_response *resp)
     return 0;
 }
 
+/* Resources of an import refreshed one by one in the search index; more reload it whole. */
+#define RS_IMPORT_REFRESH_MAX 20
+
 int rs_api_import(struct http_request *req, struct http_response *resp)
 {
     struct arena *a = req->arena;
@@ -81,8 +86,15 @@ int rs_api_import(struct http_request *req, struct http_response *resp)
                          NULL);
     if (rc)
         return rc;
-    for (size_t i = 0; i < rep.n_ids; i++)
-        rs_after_write(req, rep.ids[i]);
+    /* Each refresh publishes a new snapshot of the index: past a few resources, one reload of
+     * the whole index costs less. */
+    if (rep.n_ids > RS_IMPORT_REFRESH_MAX) {
+        if (ressources_index_load(rs_db(req)) != 0)
+            log_error("ressources: the search index was not reloaded after an import");
+    } else {
+        for (size_t i = 0; i < rep.n_ids; i++)
+            rs_after_write(req, rep.ids[i]);
+    }
     json_t *rejects = json_array();
     for (size_t i = 0; i < rep.n_rejects; i++)
         json_array_append_new(rejects, json_pack("{s:I, s:s}", "index",
