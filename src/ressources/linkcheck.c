@@ -323,7 +323,8 @@ static void settle(struct run *r, struct job *j, CURLcode code)
         j->phase = JOB_WAITING;
         return;
     }
-    if (status >= 200 && status < 300)
+    /* 304 answers a conditional request we never make; a server that sends it has the page. */
+    if ((status >= 200 && status < 300) || status == 304)
         finish(j, j->permanent ? LINKCHECK_REDIRECTED : LINKCHECK_OK, status, NULL);
     else
         finish(j, LINKCHECK_DEAD, status, NULL);

@@ -123,11 +123,15 @@ h.forEachStore('browser ressources qualite', (ctx) => {
         }
     });
 
-    ctx.test('the moderation queue passes axe', async () => {
+    ctx.test('the moderation queue and the authors\' part of the panel pass axe', async () => {
         const { context, page } = await contextFor('admin', { viewport: { width: 1280, height: 900 } });
         try {
             await page.goto(`${ctx.server.base}/moderation`);
             assert.match(await page.textContent('main'), /Erreurs dans le contenu : « Repérer une arnaque par SMS »/);
+            assert.deepEqual(await b.axeViolations(page), []);
+            // A platform admin may edit every resource: the panel shows what its authors see.
+            await page.goto(`${ctx.server.base}/ressources/${ids['qualite-courriel']}`);
+            assert.match(await page.textContent('main'), /Complétude : \d+ %/);
             assert.deepEqual(await b.axeViolations(page), []);
         } finally {
             await context.close();
