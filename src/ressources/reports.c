@@ -43,6 +43,9 @@ static const char SQL_BASE_ADMIN_ANY[] =
 static const char SQL_DECIDE[] =
     "UPDATE ressource_signalements SET statut = $2, traite_par = $3, traite_at = $4, note = $5 "
     "WHERE id = $1 AND statut = 'ouvert'";
+static const char SQL_OPEN_BY_USER[] =
+    "SELECT count(*) FROM ressource_signalements WHERE ressource_id = $1 AND user_id = $2 "
+    "AND statut = 'ouvert'";
 static const char SQL_OPEN_COUNT[] = "SELECT count(*) FROM ressource_signalements "
                                      "WHERE ressource_id = $1 AND statut = 'ouvert'";
 
@@ -88,8 +91,22 @@ int reports_create(struct db *db, struct arena *a, int64_t ressource_id, int64_t
                                    LIMIT_REPORT_COMMENT_CHARS));
     if (errs->n)
         return ERR_INVALID;
+    /* One open report per person and resource: a second one would only repeat the first. */
     struct db_stmt *st;
-    int rc = db_prepare(db, SQL_INSERT, &st);
+    int rc = db_prepare(db, SQL_OPEN_BY_USER, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, ressource_id);
+    db_bind_int64(st, 2, user_id);
+    int64_t open = 0;
+    if ((rc = db_step_one(st)) == 0)
+        open = db_col_int64(st, 0);
+    db_reset(st);
+    if (rc)
+        return rc;
+    if (open)
+        return ERR_CONFLICT;
+    rc = db_prepare(db, SQL_INSERT, &st);
     if (rc)
         return rc;
     db_bind_int64(st, 1, ressource_id);

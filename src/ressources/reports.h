@@ -47,7 +47,8 @@ struct report {
     int64_t created_at;
 };
 
-/* Validates (fields "motif", "commentaire") and records a report. */
+/* Validates (fields "motif", "commentaire") and records a report. ERR_CONFLICT when this person
+ * already has an open report on this resource. */
 int reports_create(struct db *db, struct arena *a, int64_t ressource_id, int64_t user_id,
                    const char *motif, const char *commentaire, struct ui_errors *errs,
                    int64_t *id);

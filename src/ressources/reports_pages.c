@@ -86,6 +86,11 @@ int reports_page_create(struct http_request *req, struct http_response *resp)
                         &errs, &id);
     if (rc == ERR_INVALID)
         return render_form(req, resp, &r, motif, commentaire, &errs, 400);
+    if (rc == ERR_CONFLICT)
+        return http_fail(req, ERR_CONFLICT,
+                         "Vous avez déjà signalé cette ressource : les modérateurs n'ont pas "
+                         "encore traité votre signalement.",
+                         NULL);
     if (rc)
         return rc;
     http_redirect(resp,

@@ -403,6 +403,9 @@ h.forEachStore('ressources qualite', (ctx) => {
         const ok = await med.post(`/ressources/${R.atelier}/signaler`, { _csrf: token, motif: 'outdated', commentaire: 'Le lien est mort' });
         assert.equal(ok.status, 303);
         assert.match((await med.get(ok.location)).text, /Merci, votre signalement a été transmis aux modérateurs\./);
+        const again = await med.post(`/ressources/${R.atelier}/signaler`, { _csrf: token, motif: 'errors' });
+        assert.equal(again.status, 409);
+        assert.match(again.text, /Vous avez déjà signalé cette ressource/);
         const other = await med.post(`/ressources/${R.guide}/signaler`, { _csrf: token, motif: 'duplicate' });
         assert.equal(other.status, 303);
 

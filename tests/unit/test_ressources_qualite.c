@@ -462,6 +462,9 @@ static void test_reports_store(void **state)
     errs.n = 0;
     assert_int_equal(
         reports_create(db, &f->a, f->pub, f->chloe, "outdated", " Lien mort ", &errs, &id), 0);
+    int64_t id2 = 0;
+    assert_int_equal(reports_create(db, &f->a, f->pub, f->chloe, "errors", "", &errs, &id2),
+                     ERR_CONFLICT);
     struct report r;
     assert_int_equal(reports_get(db, &f->a, id, &r), 0);
     assert_string_equal(r.commentaire, "Lien mort");
@@ -506,6 +509,8 @@ static void test_reports_store(void **state)
     assert_int_equal(total, 1);
     assert_int_equal(reports_queue(db, &f->a, &alice, REPORT_OUVERT, 0, 10, &q, &n, &total), 0);
     assert_int_equal(total, 0);
+    /* Once decided, the same person may report the resource again. */
+    assert_int_equal(reports_create(db, &f->a, f->pub, f->chloe, "errors", "", &errs, &id2), 0);
 }
 
 static void test_linkcheck_findings(void **state)
