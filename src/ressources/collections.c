@@ -37,7 +37,8 @@ static const char SQL_OF_USER_COUNT[] =
     "(SELECT m.base_id FROM base_members m WHERE m.user_id = $1)";
 static const char SQL_OF_USER[] =
     "SELECT " COLLECTION_SELECT ", (SELECT count(*) FROM collection_items i "
-    "WHERE i.collection_id = c.id AND i.ressource_id = $2) " COLLECTION_FROM "WHERE c.owner_id = $1 OR c.base_id IN (SELECT m.base_id FROM base_members m "
+    "WHERE i.collection_id = c.id AND i.ressource_id = $2) " COLLECTION_FROM
+    "WHERE c.owner_id = $1 OR c.base_id IN (SELECT m.base_id FROM base_members m "
     "WHERE m.user_id = $1) ORDER BY c.favoris DESC, c.updated_at DESC, c.id DESC "
     "LIMIT $3 OFFSET $4";
 static const char SQL_OF_BASE[] =
@@ -82,9 +83,9 @@ int collections_validate(struct arena *a, struct collection *c, struct ui_errors
     if (n == 0)
         ui_errors_add(errs, "titre", "Titre : donnez un titre à la collection.");
     else if (n > LIMIT_COLLECTION_TITLE_CHARS)
-        ui_errors_add(errs, "titre",
-                      arena_printf(a, "Titre : %d caractères au plus.",
-                                   LIMIT_COLLECTION_TITLE_CHARS));
+        ui_errors_add(
+            errs, "titre",
+            arena_printf(a, "Titre : %d caractères au plus.", LIMIT_COLLECTION_TITLE_CHARS));
     if (quality_chars(c->description) > LIMIT_COLLECTION_DESCRIPTION_CHARS)
         ui_errors_add(errs, "description",
                       arena_printf(a, "Description : %d caractères au plus.",
@@ -121,8 +122,7 @@ static int insert(struct db *db, struct collection *c)
     return rc;
 }
 
-int collections_create(struct db *db, struct arena *a, struct collection *c,
-                       struct ui_errors *errs)
+int collections_create(struct db *db, struct arena *a, struct collection *c, struct ui_errors *errs)
 {
     int rc = collections_validate(a, c, errs);
     if (rc)
@@ -131,8 +131,7 @@ int collections_create(struct db *db, struct arena *a, struct collection *c,
     return insert(db, c);
 }
 
-int collections_update(struct db *db, struct arena *a, struct collection *c,
-                       struct ui_errors *errs)
+int collections_update(struct db *db, struct arena *a, struct collection *c, struct ui_errors *errs)
 {
     int rc = collections_validate(a, c, errs);
     if (rc)

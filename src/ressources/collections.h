@@ -44,7 +44,7 @@ struct collection {
 int collections_validate(struct arena *a, struct collection *c, struct ui_errors *errs);
 /* Validates and creates c (owner_id or base_id set, created_by set); sets c->id. */
 int collections_create(struct db *db, struct arena *a, struct collection *c,
-                        struct ui_errors *errs);
+                       struct ui_errors *errs);
 /* Validates and stores titre, description and visibility. */
 int collections_update(struct db *db, struct arena *a, struct collection *c,
                        struct ui_errors *errs);
@@ -63,8 +63,8 @@ bool collections_can_see(struct db *db, const struct auth *a, const struct colle
 bool collections_can_edit(struct db *db, const struct auth *a, const struct collection *c);
 
 /* The collections user_id may change (theirs and those of their bases), « Favoris » first then
- * the most recently changed; with_ressource (0: none) fills *contains[i] when collection i holds it.
- * Page by page; *total counts them all. */
+ * the most recently changed; with_ressource (0: none) fills *contains[i] when collection i holds
+ * it. Page by page; *total counts them all. */
 int collections_of_user(struct db *db, struct arena *a, int64_t user_id, int64_t with_ressource,
                         int64_t offset, int64_t limit, struct collection **out, bool **contains,
                         size_t *n, int64_t *total);

@@ -76,8 +76,9 @@ static void form_fields(struct buf *b, struct http_request *req, const struct fo
                 3);
     bool pub = v->visibilite && strcmp(v->visibilite, "public") == 0;
     const struct ui_option vis[] = {
-        {"prive", "Privée : vous seul (ou les membres de la base) et les personnes à qui vous "
-                  "donnez le lien de partage",
+        {"prive",
+         "Privée : vous seul (ou les membres de la base) et les personnes à qui vous "
+         "donnez le lien de partage",
          !pub},
         {"public", "Publique : tout le monde peut la lire", pub},
     };
@@ -99,9 +100,9 @@ static void form_fields(struct buf *b, struct http_request *req, const struct fo
     opts[0] = (struct ui_option){"", "Moi (collection personnelle)", !v->base || !*v->base};
     for (size_t i = 0; i < n; i++) {
         const char *id = arena_printf(req->arena, "%lld", (long long)bases[i].id);
-        opts[i + 1] = (struct ui_option){id, arena_printf(req->arena, "La base « %s »",
-                                                          bases[i].nom),
-                                         v->base && strcmp(v->base, id) == 0};
+        opts[i + 1] =
+            (struct ui_option){id, arena_printf(req->arena, "La base « %s »", bases[i].nom),
+                               v->base && strcmp(v->base, id) == 0};
     }
     ui_select(b,
               &(struct ui_field){.name = "base",
@@ -179,10 +180,9 @@ int collections_page_mine(struct http_request *req, struct http_response *resp)
 
 static struct form_values values_from_form(const struct http_request *req)
 {
-    return (struct form_values){http_param(&req->form, "titre"),
-                                http_param(&req->form, "description"),
-                                http_param(&req->form, "visibilite"),
-                                http_param(&req->form, "base")};
+    return (struct form_values){
+        http_param(&req->form, "titre"), http_param(&req->form, "description"),
+        http_param(&req->form, "visibilite"), http_param(&req->form, "base")};
 }
 
 static void check_visibilite(const char *v, struct ui_errors *errs)
@@ -282,8 +282,7 @@ static int render_collection(struct http_request *req, struct http_response *res
             }
             if (editor)
                 collections_item_controls(&b, ordre, retirer, it->ressource_id, it->titre,
-                                          au->csrf_token,
-                                          page == 1 && i == 0,
+                                          au->csrf_token, page == 1 && i == 0,
                                           (page - 1) * ITEMS_PER_PAGE + (int64_t)i + 1 == total);
             html_lit(&b, "</li>");
         }
@@ -308,11 +307,11 @@ static int render_collection(struct http_request *req, struct http_response *res
             ui_h2(&b, "Lien de partage");
             if (c->share_token) {
                 const struct ctx *ctx = req->ctx;
-                collections_share_link(&b, mail_link(ctx->cfg, a, "/collections/partage/",
-                                                     c->share_token));
-                ui_form_begin(&b, arena_printf(a, "/collections/%lld/partage/revoquer",
-                                               (long long)c->id),
-                              "post", au->csrf_token, false);
+                collections_share_link(
+                    &b, mail_link(ctx->cfg, a, "/collections/partage/", c->share_token));
+                ui_form_begin(
+                    &b, arena_printf(a, "/collections/%lld/partage/revoquer", (long long)c->id),
+                    "post", au->csrf_token, false);
                 ui_button(&b, "Révoquer le lien", UI_BUTTON_WARNING);
                 ui_form_end(&b);
             } else {
@@ -321,7 +320,8 @@ static int render_collection(struct http_request *req, struct http_response *res
             }
             ui_form_begin(&b, arena_printf(a, "/collections/%lld/partage", (long long)c->id),
                           "post", au->csrf_token, false);
-            ui_button(&b, c->share_token ? "Remplacer par un nouveau lien" : "Créer un lien de partage",
+            ui_button(&b,
+                      c->share_token ? "Remplacer par un nouveau lien" : "Créer un lien de partage",
                       UI_BUTTON_SECONDARY);
             ui_form_end(&b);
         }
@@ -334,8 +334,8 @@ static int render_collection(struct http_request *req, struct http_response *res
     }
     if (auth_signed_in(au))
         ui_link(&b, "Toutes mes collections", "/collections");
-    return shell_render(req, resp, &(struct shell_page){.title = c->titre,
-                                                        .notice = quality_notice(req)},
+    return shell_render(req, resp,
+                        &(struct shell_page){.title = c->titre, .notice = quality_notice(req)},
                         buf_cstr(&b));
 }
 
@@ -388,8 +388,9 @@ static int load_editable(struct http_request *req, struct collection *c)
 {
     int rc = load_collection(req, true, c);
     if (rc == 0 && c->favoris)
-        return http_fail(req, ERR_FORBIDDEN, "La collection « Favoris » ne se renomme pas et ne "
-                                             "se supprime pas.",
+        return http_fail(req, ERR_FORBIDDEN,
+                         "La collection « Favoris » ne se renomme pas et ne "
+                         "se supprime pas.",
                          NULL);
     return rc;
 }
@@ -481,8 +482,7 @@ int collections_page_remove(struct http_request *req, struct http_response *resp
         return http_fail(req, ERR_NOT_FOUND, "Cette ressource n'est pas dans la collection.", NULL);
     if (rc)
         return rc;
-    http_redirect(resp,
-                  arena_printf(req->arena, "/collections/%lld?ok=retiree", (long long)c.id));
+    http_redirect(resp, arena_printf(req->arena, "/collections/%lld?ok=retiree", (long long)c.id));
     return 0;
 }
 
@@ -499,8 +499,7 @@ int collections_page_share(struct http_request *req, struct http_response *resp)
     const char *token;
     if ((rc = collections_share(rs_db(req), req->arena, c.id, &token)))
         return rc;
-    http_redirect(resp,
-                  arena_printf(req->arena, "/collections/%lld?ok=partagee", (long long)c.id));
+    http_redirect(resp, arena_printf(req->arena, "/collections/%lld?ok=partagee", (long long)c.id));
     return 0;
 }
 
@@ -512,8 +511,7 @@ int collections_page_unshare(struct http_request *req, struct http_response *res
         return rc;
     if ((rc = collections_unshare(rs_db(req), c.id)))
         return rc;
-    http_redirect(resp,
-                  arena_printf(req->arena, "/collections/%lld?ok=revoquee", (long long)c.id));
+    http_redirect(resp, arena_printf(req->arena, "/collections/%lld?ok=revoquee", (long long)c.id));
     return 0;
 }
 
@@ -527,9 +525,9 @@ static int render_save(struct http_request *req, struct http_response *resp,
     quality_render_save_form(&b, req, r->id, http_param(&req->form, "collection"),
                              http_param(&req->form, "titre"), errs);
     ui_link(&b, "Revenir à la ressource", quality_ressource_path(req->arena, r->id));
-    return shell_render(req, resp,
-                        &(struct shell_page){.title = "Enregistrer une ressource", .status = status},
-                        buf_cstr(&b));
+    return shell_render(
+        req, resp, &(struct shell_page){.title = "Enregistrer une ressource", .status = status},
+        buf_cstr(&b));
 }
 
 int collections_page_save(struct http_request *req, struct http_response *resp)
@@ -560,8 +558,7 @@ int collections_page_save(struct http_request *req, struct http_response *resp)
     } else {
         struct collection c;
         if (cstr_to_int64(choice, &cid) || cid <= 0 ||
-            collections_get(db, req->arena, cid, &c) != 0 ||
-            !collections_can_edit(db, au, &c)) {
+            collections_get(db, req->arena, cid, &c) != 0 || !collections_can_edit(db, au, &c)) {
             ui_errors_add(&errs, "collection",
                           "Collection : choisissez l'une de vos collections, ou une nouvelle.");
             return render_save(req, resp, &r, &errs, 400);

@@ -54,9 +54,9 @@ struct job {
     const char *current; /* the address asked now (arena) */
     size_t host;         /* index in the host table */
     bool use_get;
-    bool permanent;   /* one of the hops was 301 or 308 */
-    bool blocked;     /* the address resolved to a refused (private) network */
-    bool got_body;    /* GET: the first body byte came, the transfer was stopped on purpose */
+    bool permanent; /* one of the hops was 301 or 308 */
+    bool blocked;   /* the address resolved to a refused (private) network */
+    bool got_body;  /* GET: the first body byte came, the transfer was stopped on purpose */
     size_t cap_hops;
     enum job_phase phase;
     CURL *easy;
@@ -154,15 +154,15 @@ static bool address_private(const struct sockaddr *sa)
         const unsigned char *b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
         static const unsigned char mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
         if (memcmp(b, mapped, 12) == 0)
-            return v4_private((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 |
-                              (uint32_t)b[14] << 8 | b[15]);
+            return v4_private((uint32_t)b[12] << 24 | (uint32_t)b[13] << 16 | (uint32_t)b[14] << 8 |
+                              b[15]);
         bool zero_prefix = true;
         for (int i = 0; i < 15; i++)
             zero_prefix = zero_prefix && b[i] == 0;
-        return zero_prefix                        /* :: and ::1 */
-               || (b[0] & 0xfe) == 0xfc           /* fc00::/7, unique local */
+        return zero_prefix                                /* :: and ::1 */
+               || (b[0] & 0xfe) == 0xfc                   /* fc00::/7, unique local */
                || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) /* fe80::/10, link-local */
-               || b[0] == 0xff;                   /* multicast */
+               || b[0] == 0xff;                           /* multicast */
     }
     return true;
 }
@@ -431,8 +431,8 @@ const char *linkcheck_hops_json(struct arena *a, const struct linkcheck_result *
  * punctuation that ends a sentence is not part of it. */
 static bool url_end(char c)
 {
-    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' ||
-           c == '\'' || c == '<' || c == '>' || c == ')' || c == ']' || c == '}' || c == '`';
+    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' ||
+           c == '<' || c == '>' || c == ')' || c == ']' || c == '}' || c == '`';
 }
 
 size_t linkcheck_extract_urls(struct arena *a, const char *text, const char ***out, size_t max)
@@ -445,8 +445,9 @@ size_t linkcheck_extract_urls(struct arena *a, const char *text, const char ***o
             break;
         size_t skip = strncmp(h, "https://", 8) == 0 ? 8 : strncmp(h, "http://", 7) == 0 ? 7 : 0;
         /* "http" inside a word (« xhttp://») is not the start of an address. */
-        bool starts = h == text || !((h[-1] >= 'a' && h[-1] <= 'z') ||
-                                     (h[-1] >= 'A' && h[-1] <= 'Z') || (h[-1] >= '0' && h[-1] <= '9'));
+        bool starts =
+            h == text || !((h[-1] >= 'a' && h[-1] <= 'z') || (h[-1] >= 'A' && h[-1] <= 'Z') ||
+                           (h[-1] >= '0' && h[-1] <= '9'));
         if (!skip || !starts) {
             p = h + 4;
             continue;

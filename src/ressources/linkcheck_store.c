@@ -35,16 +35,15 @@ static const char SQL_DELETE_ROW[] = "DELETE FROM ressource_liens WHERE id = $1"
     "l.chaine, l.checked_at, l.depuis FROM ressource_liens l "                                     \
     "JOIN ressources r ON r.id = l.ressource_id "
 #define FINDING_ORDER                                                                              \
-    "ORDER BY CASE l.etat WHEN 'mort' THEN 0 WHEN 'redirige' THEN 1 ELSE 2 END, l.ressource_id, " \
+    "ORDER BY CASE l.etat WHEN 'mort' THEN 0 WHEN 'redirige' THEN 1 ELSE 2 END, l.ressource_id, "  \
     "l.url "
 static const char SQL_FINDINGS_OF[] =
     "SELECT " FINDING_COLUMNS "WHERE l.ressource_id = $1 " FINDING_ORDER;
 #define AUTHOR_WHERE                                                                               \
     "WHERE l.etat <> 'ok' AND (r.created_by = $1 OR r.id IN (SELECT c.ressource_id FROM "          \
     "ressource_contributors c WHERE c.user_id = $1)) "
-static const char SQL_PROBLEMS_COUNT[] =
-    "SELECT count(*) FROM ressource_liens l JOIN ressources r ON r.id = l.ressource_id "
-    AUTHOR_WHERE;
+static const char SQL_PROBLEMS_COUNT[] = "SELECT count(*) FROM ressource_liens l JOIN ressources r "
+                                         "ON r.id = l.ressource_id " AUTHOR_WHERE;
 static const char SQL_PROBLEMS[] =
     "SELECT " FINDING_COLUMNS AUTHOR_WHERE FINDING_ORDER "LIMIT $2 OFFSET $3";
 static const char SQL_TO_NOTIFY[] =
@@ -60,7 +59,7 @@ static const char SQL_NOTIFIED[] =
 
 static enum linkcheck_state state_parse(const char *s)
 {
-    return strcmp(s, "ok") == 0 ? LINKCHECK_OK
+    return strcmp(s, "ok") == 0         ? LINKCHECK_OK
            : strcmp(s, "redirige") == 0 ? LINKCHECK_REDIRECTED
                                         : LINKCHECK_DEAD;
 }

@@ -69,10 +69,10 @@ size_t quality_chars(const char *s);
 struct quality_facts {
     size_t titre_chars;
     size_t description_chars;
-    size_t n_blocks;   /* content blocks of any kind */
+    size_t n_blocks; /* content blocks of any kind */
     size_t n_themes, n_types, n_publics, n_secteurs;
-    bool licence;      /* a licence other than « sans licence » */
-    bool image;        /* an image block */
+    bool licence; /* a licence other than « sans licence » */
+    bool image;   /* an image block */
 };
 
 #define QUALITY_N_CRITERIA 8
@@ -81,8 +81,9 @@ struct quality_facts {
 #define QUALITY_MIN_BLOCKS 2
 
 struct quality_criterion {
-    const char *label; /* what is expected, in French: « Une description d'au moins 100 caractères » */
-    int weight;        /* points out of 100 */
+    const char
+        *label; /* what is expected, in French: « Une description d'au moins 100 caractères » */
+    int weight; /* points out of 100 */
     bool met;
 };
 
@@ -103,7 +104,6 @@ const char *quality_ressource_path(struct arena *a, int64_t ressource_id);
  * links and « Marquer comme vérifiée ». Call it from the resource page handler with the resource's
  * id once the viewer's access has been checked. */
 int quality_render_resource_panel(struct buf *b, struct http_request *req, int64_t ressource_id);
-
 
 /* The collections of a base, for its page: all of them for its members, the public ones for
  * others (nothing at all when a visitor would see none). */

@@ -27,8 +27,7 @@
 
 #define PROBLEMS_PER_PAGE 20
 
-static const char SQL_VERIFY[] =
-    "UPDATE ressources SET last_verified_at = $2 WHERE id = $1";
+static const char SQL_VERIFY[] = "UPDATE ressources SET last_verified_at = $2 WHERE id = $1";
 static const char SQL_VERIFY_HISTORY[] =
     "INSERT INTO ressource_history (ressource_id, user_id, at, action, details) "
     "VALUES ($1, $2, $3, 'verified', NULL)";
@@ -88,8 +87,7 @@ const char *quality_notice(const struct http_request *req)
 }
 
 void quality_render_save_form(struct buf *b, struct http_request *req, int64_t ressource_id,
-                              const char *selected, const char *titre,
-                              const struct ui_errors *errs)
+                              const char *selected, const char *titre, const struct ui_errors *errs)
 {
     struct arena *a = req->arena;
     const struct auth *au = auth_of(req);
@@ -97,8 +95,8 @@ void quality_render_save_form(struct buf *b, struct http_request *req, int64_t r
     bool *contains = NULL;
     size_t n = 0;
     int64_t total = 0;
-    if (collections_of_user(rs_db(req), a, au->user_id, ressource_id, 0, 100, &list, &contains,
-                            &n, &total) != 0)
+    if (collections_of_user(rs_db(req), a, au->user_id, ressource_id, 0, 100, &list, &contains, &n,
+                            &total) != 0)
         n = 0;
     bool has_favoris = n && list[0].favoris;
     struct ui_option *opts = arena_calloc(a, n + 2, sizeof(*opts));
@@ -116,8 +114,8 @@ void quality_render_save_form(struct buf *b, struct http_request *req, int64_t r
                          contains[i] ? " — déjà enregistrée" : ""),
             strcmp(sel, id) == 0 || (!*sel && list[i].favoris)};
     }
-    opts[k++] = (struct ui_option){"nouvelle", "Une nouvelle collection…",
-                                   strcmp(sel, "nouvelle") == 0};
+    opts[k++] =
+        (struct ui_option){"nouvelle", "Une nouvelle collection…", strcmp(sel, "nouvelle") == 0};
     ui_form_begin(b, arena_printf(a, "/ressources/%lld/enregistrer", (long long)ressource_id),
                   "post", au->csrf_token, false);
     ui_select(b,
@@ -150,8 +148,9 @@ void quality_render_reviews_summary(struct buf *b, struct http_request *req, int
         ui_p(b, "Aucun avis pour l'instant.");
         return;
     }
-    ui_p(b, arena_printf(a, "%lld avis. Recommandée : beaucoup %lld, oui %lld, moyen %lld, non "
-                            "%lld.",
+    ui_p(b, arena_printf(a,
+                         "%lld avis. Recommandée : beaucoup %lld, oui %lld, moyen %lld, non "
+                         "%lld.",
                          (long long)s.n, (long long)s.by_rating[4], (long long)s.by_rating[3],
                          (long long)s.by_rating[2], (long long)s.by_rating[1]));
     if (s.a_jour_oui + s.a_jour_non)
@@ -275,9 +274,9 @@ static void authors_part(struct buf *b, struct http_request *req, const struct r
                              open > 1 ? "s" : ""));
 
     ui_h2(b, "Dernière vérification");
-    ui_p(b, r->last_verified_at
-                ? arena_printf(a, "Vérifiée par ses auteurs le %s.", rs_date(a, r->last_verified_at))
-                : "Ses auteurs ne l'ont pas encore marquée comme vérifiée.");
+    ui_p(b, r->last_verified_at ? arena_printf(a, "Vérifiée par ses auteurs le %s.",
+                                               rs_date(a, r->last_verified_at))
+                                : "Ses auteurs ne l'ont pas encore marquée comme vérifiée.");
     ui_form_begin(b, arena_printf(a, "/ressources/%lld/verification", (long long)r->id), "post",
                   auth_of(req)->csrf_token, false);
     ui_button(b, "Marquer comme vérifiée aujourd'hui", UI_BUTTON_SECONDARY);
@@ -316,8 +315,9 @@ int quality_render_resource_panel(struct buf *b, struct http_request *req, int64
     }
     const char *why;
     bool may = quality_may_review(req, &r, &why);
-    ui_link(b, may ? "Donner ou modifier mon avis"
-                   : arena_printf(a, "Lire les avis (%lld)", (long long)total),
+    ui_link(b,
+            may ? "Donner ou modifier mon avis"
+                : arena_printf(a, "Lire les avis (%lld)", (long long)total),
             arena_printf(a, "/ressources/%lld/avis", (long long)r.id));
     if (r.last_verified_at)
         ui_p(b, arena_printf(a, "Contenu vérifié par ses auteurs le %s.",
@@ -413,9 +413,8 @@ int quality_page_author(struct http_request *req, struct http_response *resp)
         ui_p(&b, "Vous n'avez pas encore de ressource.");
     } else {
         static const char *const head[] = {"Ressource", "Complétude", "Vérifiée le"};
-        struct ui_table t = {.caption = "Vos 20 ressources les plus récentes",
-                             .head = head,
-                             .n_cols = 3};
+        struct ui_table t = {
+            .caption = "Vos 20 ressources les plus récentes", .head = head, .n_cols = 3};
         ui_table_begin(&b, &t);
         for (size_t i = 0; i < nr; i++) {
             struct ressource r;
@@ -424,9 +423,8 @@ int quality_page_author(struct http_request *req, struct http_response *resp)
             struct quality_facts facts;
             struct quality_criterion c[QUALITY_N_CRITERIA];
             quality_facts_of(&r, &facts);
-            const char *row[] = {
-                r.titre, arena_printf(a, "%d %%", quality_completeness(&facts, c)),
-                r.last_verified_at ? rs_date(a, r.last_verified_at) : "jamais"};
+            const char *row[] = {r.titre, arena_printf(a, "%d %%", quality_completeness(&facts, c)),
+                                 r.last_verified_at ? rs_date(a, r.last_verified_at) : "jamais"};
             ui_table_row_link(&b, &t, quality_ressource_path(a, r.id), row);
         }
         ui_table_end(&b);

@@ -31,13 +31,12 @@ static const char SQL_GET[] = "SELECT " REPORT_COLUMNS "WHERE s.id = $1";
 #define QUEUE_WHERE                                                                                \
     "WHERE s.statut = $3 AND ($1 = 1 OR r.base_id IN (SELECT m.base_id FROM base_members m "       \
     "WHERE m.user_id = $2 AND m.role = 'admin')) "
-static const char SQL_QUEUE_COUNT[] =
-    "SELECT count(*) FROM ressource_signalements s JOIN ressources r ON r.id = s.ressource_id "
-    QUEUE_WHERE;
-static const char SQL_QUEUE_OPEN[] = "SELECT " REPORT_COLUMNS QUEUE_WHERE
-                                     "ORDER BY s.created_at, s.id LIMIT $4 OFFSET $5";
-static const char SQL_QUEUE_DECIDED[] = "SELECT " REPORT_COLUMNS QUEUE_WHERE
-                                        "ORDER BY s.traite_at DESC, s.id DESC LIMIT $4 OFFSET $5";
+static const char SQL_QUEUE_COUNT[] = "SELECT count(*) FROM ressource_signalements s JOIN "
+                                      "ressources r ON r.id = s.ressource_id " QUEUE_WHERE;
+static const char SQL_QUEUE_OPEN[] =
+    "SELECT " REPORT_COLUMNS QUEUE_WHERE "ORDER BY s.created_at, s.id LIMIT $4 OFFSET $5";
+static const char SQL_QUEUE_DECIDED[] =
+    "SELECT " REPORT_COLUMNS QUEUE_WHERE "ORDER BY s.traite_at DESC, s.id DESC LIMIT $4 OFFSET $5";
 static const char SQL_BASE_ADMIN_ANY[] =
     "SELECT count(*) FROM base_members WHERE user_id = $1 AND role = 'admin'";
 static const char SQL_DECIDE[] =
@@ -69,14 +68,13 @@ const char *report_statut_label(enum report_statut s)
 
 static enum report_statut statut_parse(const char *s)
 {
-    return strcmp(s, "resolu") == 0 ? REPORT_RESOLU
+    return strcmp(s, "resolu") == 0   ? REPORT_RESOLU
            : strcmp(s, "rejete") == 0 ? REPORT_REJETE
                                       : REPORT_OUVERT;
 }
 
 int reports_create(struct db *db, struct arena *a, int64_t ressource_id, int64_t user_id,
-                   const char *motif, const char *commentaire, struct ui_errors *errs,
-                   int64_t *id)
+                   const char *motif, const char *commentaire, struct ui_errors *errs, int64_t *id)
 {
     if (!motif || !*motif)
         ui_errors_add(errs, "motif", "Motif : choisissez la raison du signalement.");
@@ -86,9 +84,9 @@ int reports_create(struct db *db, struct arena *a, int64_t ressource_id, int64_t
     struct str c = str_trim(str_from(commentaire));
     const char *text = str_dup(c, a);
     if (quality_chars(text) > LIMIT_REPORT_COMMENT_CHARS)
-        ui_errors_add(errs, "commentaire",
-                      arena_printf(a, "Commentaire : %d caractères au plus.",
-                                   LIMIT_REPORT_COMMENT_CHARS));
+        ui_errors_add(
+            errs, "commentaire",
+            arena_printf(a, "Commentaire : %d caractères au plus.", LIMIT_REPORT_COMMENT_CHARS));
     if (errs->n)
         return ERR_INVALID;
     /* One open report per person and resource: a second one would only repeat the first. */

@@ -50,13 +50,13 @@ struct report {
 /* Validates (fields "motif", "commentaire") and records a report. ERR_CONFLICT when this person
  * already has an open report on this resource. */
 int reports_create(struct db *db, struct arena *a, int64_t ressource_id, int64_t user_id,
-                   const char *motif, const char *commentaire, struct ui_errors *errs,
-                   int64_t *id);
+                   const char *motif, const char *commentaire, struct ui_errors *errs, int64_t *id);
 int reports_get(struct db *db, struct arena *a, int64_t id, struct report *out);
 
 /* A platform admin, or an administrator of at least one base. */
 bool reports_is_moderator(struct db *db, const struct auth *a);
-/* Whether a may decide this report: a platform admin, or an administrator of its resource's base. */
+/* Whether a may decide this report: a platform admin, or an administrator of its resource's base.
+ */
 bool reports_can_moderate(struct db *db, const struct auth *a, const struct report *r);
 
 /* The reports a moderates, in a state (open: oldest first; decided: newest decision first), page

@@ -93,8 +93,8 @@ int reports_page_create(struct http_request *req, struct http_response *resp)
                          NULL);
     if (rc)
         return rc;
-    http_redirect(resp,
-                  arena_printf(req->arena, "/ressources/%lld/signaler?ok=signale", (long long)r.id));
+    http_redirect(
+        resp, arena_printf(req->arena, "/ressources/%lld/signaler?ok=signale", (long long)r.id));
     return 0;
 }
 
@@ -192,16 +192,16 @@ int reports_page_queue(struct http_request *req, struct http_response *resp)
     }
     html_lit(&b, "</ul>");
     ui_prose_end(&b);
-    ui_h2(&b, arena_printf(a, "%s : %lld", tab_labels[statut == REPORT_OUVERT   ? 0
-                                                      : statut == REPORT_RESOLU ? 1
-                                                                                : 2],
+    ui_h2(&b, arena_printf(a, "%s : %lld",
+                           tab_labels[statut == REPORT_OUVERT   ? 0
+                                      : statut == REPORT_RESOLU ? 1
+                                                                : 2],
                            (long long)total));
     if (total == 0)
         ui_p(&b, statut == REPORT_OUVERT ? "Aucun signalement à traiter." : "Aucun.");
     for (size_t i = 0; i < n; i++)
         report_item(&b, req, &list[i]);
-    ui_pagination(&b,
-                  arena_printf(a, "/moderation?etat=%s", report_statut_value(statut)), page,
+    ui_pagination(&b, arena_printf(a, "/moderation?etat=%s", report_statut_value(statut)), page,
                   (total + REPORTS_PER_PAGE - 1) / REPORTS_PER_PAGE);
     return shell_render(req, resp,
                         &(struct shell_page){.title = "Modération", .notice = quality_notice(req)},

@@ -26,9 +26,9 @@ static const char SQL_DELETE[] =
 static const char SQL_GET_MINE[] =
     "SELECT " REVIEW_COLUMNS "WHERE a.ressource_id = $1 AND a.user_id = $2";
 static const char SQL_GET[] = "SELECT " REVIEW_COLUMNS "WHERE a.id = $1";
-static const char SQL_LIST[] = "SELECT " REVIEW_COLUMNS
-                               "WHERE a.ressource_id = $1 ORDER BY a.updated_at DESC, a.id DESC "
-                               "LIMIT $2 OFFSET $3";
+static const char SQL_LIST[] =
+    "SELECT " REVIEW_COLUMNS "WHERE a.ressource_id = $1 ORDER BY a.updated_at DESC, a.id DESC "
+    "LIMIT $2 OFFSET $3";
 static const char SQL_COUNT[] = "SELECT count(*) FROM ressource_avis WHERE ressource_id = $1";
 static const char SQL_REPLY[] =
     "UPDATE ressource_avis SET reponse = $2, reponse_par = $3, reponse_at = $4 WHERE id = $1";
@@ -43,9 +43,9 @@ static const char SQL_REPLY[] =
     "sum(CASE WHEN facile_atelier = 0 THEN 1 ELSE 0 END) "
 static const char SQL_SUMMARY[] =
     "SELECT " SUMMARY_COLUMNS "FROM ressource_avis WHERE ressource_id = $1";
-static const char SQL_SUMMARIES[] = "SELECT ressource_id, " SUMMARY_COLUMNS
-                                    "FROM ressource_avis GROUP BY ressource_id "
-                                    "ORDER BY ressource_id";
+static const char SQL_SUMMARIES[] =
+    "SELECT ressource_id, " SUMMARY_COLUMNS "FROM ressource_avis GROUP BY ressource_id "
+    "ORDER BY ressource_id";
 
 static const char *const rating_labels[] = {NULL, "Non", "Moyen", "Oui", "Beaucoup"};
 
@@ -91,9 +91,9 @@ int reviews_validate(struct arena *a, const struct review_form *f, struct review
     struct str c = str_trim(str_from(f->commentaire));
     out->commentaire = c.len ? str_dup(c, a) : NULL;
     if (out->commentaire && quality_chars(out->commentaire) > LIMIT_REVIEW_COMMENT_CHARS)
-        ui_errors_add(errs, "commentaire",
-                      arena_printf(a, "Commentaire : %d caractères au plus.",
-                                   LIMIT_REVIEW_COMMENT_CHARS));
+        ui_errors_add(
+            errs, "commentaire",
+            arena_printf(a, "Commentaire : %d caractères au plus.", LIMIT_REVIEW_COMMENT_CHARS));
     return errs->n ? ERR_INVALID : 0;
 }
 
@@ -137,7 +137,8 @@ int reviews_delete(struct db *db, int64_t ressource_id, int64_t user_id)
 static enum review_answer col_answer(struct db_stmt *st, int col)
 {
     return db_col_is_null(st, col) ? REVIEW_UNANSWERED
-                                   : db_col_int64(st, col) ? REVIEW_OUI : REVIEW_NON;
+           : db_col_int64(st, col) ? REVIEW_OUI
+                                   : REVIEW_NON;
 }
 
 static void read_review(struct db_stmt *st, struct arena *a, struct review *r)

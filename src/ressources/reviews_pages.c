@@ -83,8 +83,7 @@ void quality_render_review_form(struct buf *b, struct http_request *req, int64_t
     const struct auth *au = auth_of(req);
     struct review_form v = {0};
     struct review mine;
-    bool has_mine =
-        reviews_get_mine(rs_db(req), a, ressource_id, au->user_id, &mine) == 0;
+    bool has_mine = reviews_get_mine(rs_db(req), a, ressource_id, au->user_id, &mine) == 0;
     if (values) {
         v = *values;
     } else if (has_mine) {
@@ -108,8 +107,8 @@ void quality_render_review_form(struct buf *b, struct http_request *req, int64_t
                                   .required = true},
                opts, 4, false);
     answer_choices(b, "a_jour", "Est-elle à jour ?", v.a_jour, errs);
-    answer_choices(b, "facile_atelier", "Est-elle facile à utiliser en atelier ?",
-                   v.facile_atelier, errs);
+    answer_choices(b, "facile_atelier", "Est-elle facile à utiliser en atelier ?", v.facile_atelier,
+                   errs);
     ui_textarea(b,
                 &(struct ui_field){.name = "commentaire",
                                    .label = "Commentaire (facultatif)",
@@ -121,7 +120,8 @@ void quality_render_review_form(struct buf *b, struct http_request *req, int64_t
     ui_button(b, has_mine ? "Modifier mon avis" : "Publier mon avis", UI_BUTTON_PRIMARY);
     ui_form_end(b);
     if (has_mine) {
-        ui_form_begin(b, arena_printf(a, "/ressources/%lld/avis/supprimer", (long long)ressource_id),
+        ui_form_begin(b,
+                      arena_printf(a, "/ressources/%lld/avis/supprimer", (long long)ressource_id),
                       "post", au->csrf_token, false);
         ui_button(b, "Supprimer mon avis", UI_BUTTON_WARNING);
         ui_form_end(b);
@@ -144,10 +144,10 @@ static void review_item(struct buf *b, struct http_request *req, const struct re
     ui_p(&body, arena_printf(a, "Recommande : %s.", reviews_rating_label(rv->recommandation)));
     const char *aj = answer_label(rv->a_jour), *fa = answer_label(rv->facile_atelier);
     if (aj || fa)
-        ui_p(&body, arena_printf(a, "%s%s%s%s%s", aj ? "À jour : " : "", aj ? aj : "",
-                                 aj ? "." : "", aj && fa ? " " : "",
-                                 fa ? arena_printf(a, "Facile à utiliser en atelier : %s.", fa)
-                                    : ""));
+        ui_p(&body,
+             arena_printf(a, "%s%s%s%s%s", aj ? "À jour : " : "", aj ? aj : "", aj ? "." : "",
+                          aj && fa ? " " : "",
+                          fa ? arena_printf(a, "Facile à utiliser en atelier : %s.", fa) : ""));
     if (rv->commentaire)
         ui_p(&body, rv->commentaire);
     ui_p(&body, arena_printf(a, "Le %s.", rs_date(a, rv->updated_at)));
@@ -162,13 +162,13 @@ static void review_item(struct buf *b, struct http_request *req, const struct re
                       arena_printf(a, "/ressources/%lld/avis/%lld/reponse", (long long)r->id,
                                    (long long)rv->id),
                       "post", auth_of(req)->csrf_token, false);
-        ui_textarea(&body,
-                    &(struct ui_field){
-                        .name = "reponse",
-                        .label = arena_printf(a, "Votre réponse à %s", rv->user_name),
-                        .hint = "Laissez vide et enregistrez pour retirer la réponse.",
-                        .value = rv->reponse},
-                    2);
+        ui_textarea(
+            &body,
+            &(struct ui_field){.name = "reponse",
+                               .label = arena_printf(a, "Votre réponse à %s", rv->user_name),
+                               .hint = "Laissez vide et enregistrez pour retirer la réponse.",
+                               .value = rv->reponse},
+            2);
         ui_button(&body, rv->reponse ? "Modifier la réponse" : "Répondre", UI_BUTTON_SECONDARY);
         ui_form_end(&body);
     }
@@ -237,10 +237,9 @@ int reviews_page_save(struct http_request *req, struct http_response *resp)
     const char *why;
     if (!quality_may_review(req, &r, &why))
         return http_fail(req, ERR_FORBIDDEN, why, NULL);
-    struct review_form f = {http_param(&req->form, "recommandation"),
-                            http_param(&req->form, "a_jour"),
-                            http_param(&req->form, "facile_atelier"),
-                            http_param(&req->form, "commentaire")};
+    struct review_form f = {
+        http_param(&req->form, "recommandation"), http_param(&req->form, "a_jour"),
+        http_param(&req->form, "facile_atelier"), http_param(&req->form, "commentaire")};
     struct ui_errors errs = {0};
     struct review rv;
     if (reviews_validate(req->arena, &f, &rv, &errs))
@@ -264,8 +263,8 @@ int reviews_page_delete(struct http_request *req, struct http_response *resp)
     if (rc)
         return rc;
     rs_after_write(req, r.id);
-    http_redirect(resp,
-                  arena_printf(req->arena, "/ressources/%lld/avis?ok=avis-supprime", (long long)r.id));
+    http_redirect(
+        resp, arena_printf(req->arena, "/ressources/%lld/avis?ok=avis-supprime", (long long)r.id));
     return 0;
 }
 

@@ -90,8 +90,13 @@ static void test_completeness(void **state)
         assert_false(c[i].met);
     }
     assert_int_equal(total, 100);
-    struct quality_facts full = {.titre_chars = 30, .description_chars = 150, .n_blocks = 3,
-                                 .n_themes = 1, .n_types = 1, .n_publics = 2, .licence = true,
+    struct quality_facts full = {.titre_chars = 30,
+                                 .description_chars = 150,
+                                 .n_blocks = 3,
+                                 .n_themes = 1,
+                                 .n_types = 1,
+                                 .n_publics = 2,
+                                 .licence = true,
                                  .image = true};
     assert_int_equal(quality_completeness(&full, c), 100);
     struct quality_facts most = full;
@@ -145,7 +150,8 @@ static void test_review_validation(void **state)
     assert_int_equal(reviews_validate(&a, &f, &r, &errs), ERR_INVALID);
     assert_non_null(ui_errors_for(&errs, "commentaire"));
     errs.n = 0;
-    f = (struct review_form){.recommandation = "4", .a_jour = "non", .commentaire = "  Très bien  "};
+    f = (struct review_form){
+        .recommandation = "4", .a_jour = "non", .commentaire = "  Très bien  "};
     assert_int_equal(reviews_validate(&a, &f, &r, &errs), 0);
     assert_int_equal(r.recommandation, 4);
     assert_int_equal(r.a_jour, REVIEW_NON);
@@ -162,8 +168,8 @@ struct fixture {
     struct store_fixture store;
     struct arena a;
     int64_t alice, bruno, chloe;
-    int64_t base;       /* Alice administers it, Bruno is a member */
-    int64_t pub, priv;  /* a published public resource and a private draft, both Alice's */
+    int64_t base;      /* Alice administers it, Bruno is a member */
+    int64_t pub, priv; /* a published public resource and a private draft, both Alice's */
     char tag[16];
 };
 
@@ -236,8 +242,10 @@ static void test_reviews_store(void **state)
 {
     struct fixture *f = *state;
     struct db *db = f->store.db;
-    struct review r = {.recommandation = 3, .a_jour = REVIEW_OUI,
-                       .facile_atelier = REVIEW_UNANSWERED, .commentaire = "Utile"};
+    struct review r = {.recommandation = 3,
+                       .a_jour = REVIEW_OUI,
+                       .facile_atelier = REVIEW_UNANSWERED,
+                       .commentaire = "Utile"};
     assert_int_equal(reviews_save(db, f->pub, f->bruno, &r), 0);
     /* Saving again edits the one review of Bruno. */
     r.recommandation = 4;
@@ -282,7 +290,8 @@ static void test_reviews_store(void **state)
     bool replied = false;
     for (size_t i = 0; i < n; i++)
         if (list[i].id == mine.id) {
-            replied = list[i].reponse && strcmp(list[i].reponse, "Merci, nous la mettons à jour.") == 0 &&
+            replied = list[i].reponse &&
+                      strcmp(list[i].reponse, "Merci, nous la mettons à jour.") == 0 &&
                       strcmp(list[i].reponse_par_nom, "alice") == 0;
         }
     assert_true(replied);
@@ -298,8 +307,8 @@ static void test_reviews_store(void **state)
     assert_int_equal(reviews_summary_get(db, f->pub, &s), 0);
     assert_int_equal(s.n, 1);
     /* The check constraint holds even if validation were skipped. */
-    struct review bad = {.recommandation = 7, .a_jour = REVIEW_UNANSWERED,
-                         .facile_atelier = REVIEW_UNANSWERED};
+    struct review bad = {
+        .recommandation = 7, .a_jour = REVIEW_UNANSWERED, .facile_atelier = REVIEW_UNANSWERED};
     assert_int_not_equal(reviews_save(db, f->pub, f->chloe, &bad), 0);
 }
 
@@ -321,8 +330,8 @@ static int count_each(int64_t rid, const struct reviews_summary *s, void *ctx)
 static void test_reviews_each(void **state)
 {
     struct fixture *f = *state;
-    struct review r = {.recommandation = 1, .a_jour = REVIEW_UNANSWERED,
-                       .facile_atelier = REVIEW_UNANSWERED};
+    struct review r = {
+        .recommandation = 1, .a_jour = REVIEW_UNANSWERED, .facile_atelier = REVIEW_UNANSWERED};
     assert_int_equal(reviews_save(f->store.db, f->pub, f->chloe, &r), 0);
     struct each_count c = {.pub = f->pub};
     assert_int_equal(reviews_summaries_each(f->store.db, count_each, &c), 0);
@@ -339,8 +348,10 @@ static void test_collections_store(void **state)
     assert_int_equal(collections_create(db, &f->a, &bad, &errs), ERR_INVALID);
     assert_non_null(ui_errors_for(&errs, "titre"));
     errs.n = 0;
-    struct collection c = {.owner_id = f->bruno, .created_by = f->bruno,
-                           .titre = "  Ateliers du mardi ", .description = "Pour les seniors"};
+    struct collection c = {.owner_id = f->bruno,
+                           .created_by = f->bruno,
+                           .titre = "  Ateliers du mardi ",
+                           .description = "Pour les seniors"};
     assert_int_equal(collections_create(db, &f->a, &c, &errs), 0);
     struct collection got;
     assert_int_equal(collections_get(db, &f->a, c.id, &got), 0);
@@ -349,8 +360,8 @@ static void test_collections_store(void **state)
     assert_string_equal(got.owner_name, "bruno");
 
     /* Three resources, in the order added; then moved. */
-    int64_t r3 = make_ressource(f, arena_printf(&f->a, "Troisième %s", f->tag), f->base, NULL, 0,
-                                true);
+    int64_t r3 =
+        make_ressource(f, arena_printf(&f->a, "Troisième %s", f->tag), f->base, NULL, 0, true);
     assert_int_equal(collections_add(db, c.id, f->pub, f->bruno), 0);
     assert_int_equal(collections_add(db, c.id, f->priv, f->bruno), 0);
     assert_int_equal(collections_add(db, c.id, r3, f->bruno), 0);
@@ -359,29 +370,29 @@ static void test_collections_store(void **state)
     struct collection_item *items;
     size_t n;
     int64_t total, hidden;
-    assert_int_equal(
-        collections_items(db, &f->a, &alice, c.id, 0, 10, &items, &n, &total, &hidden), 0);
+    assert_int_equal(collections_items(db, &f->a, &alice, c.id, 0, 10, &items, &n, &total, &hidden),
+                     0);
     assert_int_equal(n, 3);
     assert_int_equal(items[0].ressource_id, f->pub);
     assert_int_equal(items[1].ressource_id, f->priv);
     assert_int_equal(items[2].ressource_id, r3);
     assert_int_equal(collections_move(db, c.id, r3, true), 0);
     assert_int_equal(collections_move(db, c.id, f->pub, true), 0); /* already first */
-    assert_int_equal(
-        collections_items(db, &f->a, &alice, c.id, 0, 10, &items, &n, &total, &hidden), 0);
+    assert_int_equal(collections_items(db, &f->a, &alice, c.id, 0, 10, &items, &n, &total, &hidden),
+                     0);
     assert_int_equal(items[0].ressource_id, f->pub);
     assert_int_equal(items[1].ressource_id, r3);
     assert_int_equal(items[2].ressource_id, f->priv);
     assert_int_equal(collections_move(db, c.id, f->pub, false), 0);
-    assert_int_equal(
-        collections_items(db, &f->a, &alice, c.id, 0, 2, &items, &n, &total, &hidden), 0);
+    assert_int_equal(collections_items(db, &f->a, &alice, c.id, 0, 2, &items, &n, &total, &hidden),
+                     0);
     assert_int_equal(items[0].ressource_id, r3);
     assert_int_equal(items[1].ressource_id, f->pub);
     assert_int_equal(n, 2);
     assert_int_equal(total, 3);
     /* Chloé does not see Alice's private draft: it is left out and counted as hidden. */
-    assert_int_equal(
-        collections_items(db, &f->a, &chloe, c.id, 0, 10, &items, &n, &total, &hidden), 0);
+    assert_int_equal(collections_items(db, &f->a, &chloe, c.id, 0, 10, &items, &n, &total, &hidden),
+                     0);
     assert_int_equal(n, 2);
     assert_int_equal(hidden, 1);
     assert_int_equal(collections_remove(db, c.id, r3), 0);
@@ -422,17 +433,16 @@ static void test_collections_store(void **state)
 
     /* A base's collection: every member may change it; it is listed for them, favourites
      * first. */
-    struct collection bc = {.base_id = f->base, .created_by = f->alice, .titre = "De la base",
-                            .public_ = true};
+    struct collection bc = {
+        .base_id = f->base, .created_by = f->alice, .titre = "De la base", .public_ = true};
     assert_int_equal(collections_create(db, &f->a, &bc, &errs), 0);
     assert_int_equal(collections_get(db, &f->a, bc.id, &got), 0);
     assert_true(collections_can_edit(db, &bruno, &got));
     assert_false(collections_can_edit(db, &chloe, &got));
     struct collection *mine;
     bool *contains;
-    assert_int_equal(collections_of_user(db, &f->a, f->bruno, f->pub, 0, 10, &mine, &contains,
-                                         &n, &total),
-                     0);
+    assert_int_equal(
+        collections_of_user(db, &f->a, f->bruno, f->pub, 0, 10, &mine, &contains, &n, &total), 0);
     assert_int_equal(total, 3);
     assert_true(mine[0].favoris);
     bool found_c = false;
@@ -520,8 +530,9 @@ static void test_linkcheck_findings(void **state)
     /* Private and loopback addresses are refused without any network: dead, with the reason. */
     struct ressource_block blocks[] = {
         {.kind = BLOCK_LIEN, .texte = "Le site", .url = "http://127.0.0.1:9/page"},
-        {.kind = BLOCK_TEXTE, .texte = "Voir aussi https://10.0.0.1/guide et "
-                                       "http://127.0.0.1:9/page."},
+        {.kind = BLOCK_TEXTE,
+         .texte = "Voir aussi https://10.0.0.1/guide et "
+                  "http://127.0.0.1:9/page."},
     };
     int64_t rid = make_ressource(f, arena_printf(&f->a, "Liens %s", f->tag), 0, blocks, 2, true);
     assert_true(rid > 0);
@@ -545,11 +556,9 @@ static void test_linkcheck_findings(void **state)
         assert_true(fs[i].checked_at > 0);
     }
     int64_t total;
-    assert_int_equal(linkcheck_problems_of_author(db, &f->a, f->alice, 0, 10, &fs, &n, &total),
-                     0);
+    assert_int_equal(linkcheck_problems_of_author(db, &f->a, f->alice, 0, 10, &fs, &n, &total), 0);
     assert_true(total >= 2);
-    assert_int_equal(linkcheck_problems_of_author(db, &f->a, f->chloe, 0, 10, &fs, &n, &total),
-                     0);
+    assert_int_equal(linkcheck_problems_of_author(db, &f->a, f->chloe, 0, 10, &fs, &n, &total), 0);
     assert_int_equal(total, 0);
 
     /* The text block goes: its address is forgotten at the next run. */
@@ -582,8 +591,8 @@ int main(void)
     failed +=
         cmocka_run_group_tests_name("ressources-qualite-sqlite", stored, setup_sqlite, teardown);
     if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("ressources-qualite-postgres", stored, setup_pg,
-                                              teardown);
+        failed +=
+            cmocka_run_group_tests_name("ressources-qualite-postgres", stored, setup_pg, teardown);
     else
         fprintf(stderr, "ressources-qualite-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
     return failed;

@@ -171,7 +171,7 @@ static void test_statuses_and_redirections(void **state)
     (void)state;
     struct arena a = ARENA_INIT;
     struct linkcheck_opts o = test_opts();
-    const char *urls[] = {url(&a, "/ok"), url(&a, "/ancien"), url(&a, "/temporaire"),
+    const char *urls[] = {url(&a, "/ok"),     url(&a, "/ancien"), url(&a, "/temporaire"),
                           url(&a, "/etape1"), url(&a, "/absent"), url(&a, "/boucle")};
     struct linkcheck_result res[6];
     reset_counts();
@@ -309,8 +309,8 @@ int main(void)
         cmocka_unit_test(test_refused_addresses),
         cmocka_unit_test(test_one_request_at_a_time_per_host),
     };
-    int failed = cmocka_run_group_tests_name("ressources-qualite-linkcheck", tests, start_server,
-                                             NULL);
+    int failed =
+        cmocka_run_group_tests_name("ressources-qualite-linkcheck", tests, start_server, NULL);
     curl_global_cleanup();
     return failed;
 }
