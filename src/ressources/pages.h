@@ -34,9 +34,11 @@ int rs_load_base(struct http_request *req, struct base *out);
 int rs_load_ressource(struct http_request *req, bool edit, struct ressource *out);
 
 /* A list of resource rows as cards, with their quality badge, and their state for those who see
- * drafts. */
+ * drafts. marks: the search that found them, whose words are marked in titles and descriptions,
+ * or NULL. */
+struct search_result;
 void rs_render_rows(struct buf *b, struct db *db, struct arena *a, const struct ressource_row *rows,
-                    size_t n);
+                    size_t n, const struct search_result *marks);
 /* « 12 mars 2026 ». */
 const char *rs_date(struct arena *a, int64_t t);
 

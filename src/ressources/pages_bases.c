@@ -207,7 +207,7 @@ int rs_page_base(struct http_request *req, struct http_response *resp)
         }
     }
     ui_h2(&b, total == 1 ? "1 ressource" : arena_printf(a, "%lld ressources", (long long)total));
-    rs_render_rows(&b, rs_db(req), a, rows, n);
+    rs_render_rows(&b, rs_db(req), a, rows, n, NULL);
     ui_pagination(&b, arena_printf(a, "/bases/%lld", (long long)base.id), page,
                   (total + RESSOURCES_PER_PAGE - 1) / RESSOURCES_PER_PAGE);
     if ((rc = quality_render_base_collections(&b, req, base.id)) != 0)

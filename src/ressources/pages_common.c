@@ -14,6 +14,7 @@
 #include "ressources/index.h"
 #include "ressources/pages.h"
 #include "ressources/quality.h"
+#include "search/search.h"
 
 #include <string.h>
 
@@ -92,8 +93,28 @@ int rs_load_ressource(struct http_request *req, bool edit, struct ressource *out
 
 const char *rs_date(struct arena *a, int64_t t) { return lieux_time_fr(a, (time_t)t); }
 
+/* text with the words the search matched in <mark>. */
+static void marked_text(struct buf *b, struct arena *a, const struct search_result *marks,
+                        const char *text)
+{
+    struct search_span *spans = NULL;
+    size_t n = 0, at = 0, len = strlen(text);
+    if (marks && search_highlight(marks, str_from(text), a, &spans, &n) != 0)
+        n = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (spans[i].start < at || spans[i].end > len || spans[i].start >= spans[i].end)
+            continue;
+        html_text(b, arena_strndup(a, text + at, spans[i].start - at));
+        html_lit(b, "<mark>");
+        html_text(b, arena_strndup(a, text + spans[i].start, spans[i].end - spans[i].start));
+        html_lit(b, "</mark>");
+        at = spans[i].end;
+    }
+    html_text(b, text + at);
+}
+
 void rs_render_rows(struct buf *b, struct db *db, struct arena *a, const struct ressource_row *rows,
-                    size_t n)
+                    size_t n, const struct search_result *marks)
 {
     if (!n) {
         ui_p(b, "Aucune ressource pour l'instant.");
@@ -106,7 +127,7 @@ void rs_render_rows(struct buf *b, struct db *db, struct arena *a, const struct 
                     "class=\"govuk-link\" href=\"/ressources/");
         html_int(b, r->id);
         html_lit(b, "\">");
-        html_text(b, r->titre);
+        marked_text(b, a, marks, r->titre);
         html_lit(b, "</a></h3>");
         if (!r->published)
             ui_tag(b, "Brouillon", UI_TAG_YELLOW);
@@ -119,7 +140,7 @@ void rs_render_rows(struct buf *b, struct db *db, struct arena *a, const struct 
             quality_render_badge(b, badge);
         if (r->description && *r->description) {
             html_lit(b, "<p class=\"govuk-body\">");
-            html_text(b, r->description);
+            marked_text(b, a, marks, r->description);
             html_lit(b, "</p>");
         }
         html_lit(b, "<p class=\"govuk-body-s\">");

@@ -460,7 +460,7 @@ int rs_page_mine(struct http_request *req, struct http_response *resp)
     ui_p(&b, "Les ressources que vous avez créées ou auxquelles vous contribuez, brouillons "
              "compris.");
     ui_button_link(&b, "Créer une ressource", "/ressources/nouvelle", UI_BUTTON_PRIMARY);
-    rs_render_rows(&b, rs_db(req), a, rows, n);
+    rs_render_rows(&b, rs_db(req), a, rows, n, NULL);
     ui_pagination(&b, "/mes-ressources", page,
                   (total + RESSOURCES_PER_PAGE - 1) / RESSOURCES_PER_PAGE);
     return shell_render(req, resp, &(struct shell_page){.title = "Mes ressources"}, buf_cstr(&b));

@@ -34,8 +34,8 @@ function idFrom(location, prefix) {
 
 /* The titles of the results of a search page, in order. */
 function titles(html) {
-    return [...html.matchAll(/<h3 class="govuk-heading-s"><a class="govuk-link" href="\/ressources\/\d+">([^<]*)<\/a>/g)]
-        .map((m) => h.decodeEntities(m[1]));
+    return [...html.matchAll(/<h3 class="govuk-heading-s"><a class="govuk-link" href="\/ressources\/\d+">(.*?)<\/a>/g)]
+        .map((m) => h.decodeEntities(m[1].replace(/<\/?mark>/g, '')));
 }
 
 h.forEachStore('ressources', (ctx) => {
@@ -246,6 +246,8 @@ h.forEachStore('ressources', (ctx) => {
             assert.equal(page.status, 200);
             assert.equal(titles(page.text)[0], 'Déjouer le hameçonnage (phishing)', q);
         }
+        // The words found are marked, escaped like the rest.
+        assert.match((await anon.get('/ressources?q=hameconnage')).text, /Déjouer le <mark>hameçonnage<\/mark>/);
         const syn = (await anon.get('/api/v1/ressources?q=mail')).json();
         assert.ok(syn.data.some((x) => x.relais_id === pdfId), 'mail = courriel');
         const filtered = (await anon.get('/api/v1/ressources?theme=risques_cyber_et_protection')).json();
