@@ -20,6 +20,7 @@
 #include "ressources/quality.h"
 #include "site/shell.h"
 
+#include <jansson.h>
 #include <string.h>
 
 static const char *size_fr(struct arena *a, int64_t bytes)
@@ -328,6 +329,32 @@ static const char *action_label(const char *action)
     return action;
 }
 
+/* « Titre modifié : « avant » → « après » » from the details the store keeps (arena). */
+static const char *change_text(struct arena *a, const char *action, const char *details)
+{
+    static const struct {
+        const char *field, *label;
+    } fields[] = {{"titre", "titre"},
+                  {"description", "description"},
+                  {"licence", "licence"},
+                  {"visibilite", "visibilité"}};
+    json_t *o = details ? json_loads(details, 0, NULL) : NULL;
+    struct buf b;
+    buf_init(&b, a, 64 * 1024);
+    buf_adds(&b, action_label(action));
+    for (size_t i = 0; json_is_object(o) && i < sizeof(fields) / sizeof(fields[0]); i++) {
+        json_t *v = json_object_get(o, fields[i].field);
+        if (!json_is_array(v) || json_array_size(v) != 2)
+            continue;
+        const char *before = json_string_value(json_array_get(v, 0));
+        const char *after = json_string_value(json_array_get(v, 1));
+        buf_addf(&b, " ; %s : « %s » → « %s »", fields[i].label, before ? before : "",
+                 after ? after : "");
+    }
+    json_decref(o);
+    return buf_cstr(&b);
+}
+
 int rs_page_history(struct http_request *req, struct http_response *resp)
 {
     struct arena *a = req->arena;
@@ -346,7 +373,7 @@ int rs_page_history(struct http_request *req, struct http_response *resp)
     ui_table_begin(&b, &t);
     for (size_t i = 0; i < n; i++) {
         const char *cells[] = {rs_date(a, h[i].at), h[i].who ? h[i].who : "Import",
-                               action_label(h[i].action)};
+                               change_text(a, h[i].action, h[i].details)};
         ui_table_row(&b, &t, cells);
     }
     ui_table_end(&b);

@@ -10,6 +10,8 @@
 #include "db/db.h"
 #include "html/ui.h"
 
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -844,6 +846,28 @@ static int write_parts(struct db *db, const struct ressource *r)
     return rc;
 }
 
+/* What changed, as the history keeps it: {"field": ["before", "after"]} for each of the (one or
+ * two) fields that differ; NULL when none does. Arena. */
+static const char *change_details(struct arena *a, const char *f1, const char *before1,
+                                  const char *after1, const char *f2, const char *before2,
+                                  const char *after2)
+{
+    json_t *o = json_object();
+    if (!same_text(before1, after1))
+        json_object_set_new(o, f1, json_pack("[s, s]", before1 ? before1 : "",
+                                             after1 ? after1 : ""));
+    if (f2 && !same_text(before2, after2))
+        json_object_set_new(o, f2, json_pack("[s, s]", before2 ? before2 : "",
+                                             after2 ? after2 : ""));
+    char *text = json_object_size(o) ? json_dumps(o, JSON_COMPACT) : NULL;
+    json_decref(o);
+    if (!text)
+        return NULL;
+    const char *out = arena_strdup(a, text);
+    free(text);
+    return out;
+}
+
 int ressource_save_in_tx(struct db *db, struct arena *a, struct ressource *r, int64_t user_id,
                          const char *action)
 {
@@ -907,24 +931,30 @@ int ressource_save_in_tx(struct db *db, struct arena *a, struct ressource *r, in
         return rc;
     if ((rc = write_parts(db, r)) != 0)
         return rc;
+    const char *titre = str_dup(str_trim(str_from(r->titre)), a);
     struct {
         bool changed;
         const char *action;
+        const char *details; /* {"field": ["before", "after"], ...} or NULL */
     } events[] = {
-        {!same_text(old.titre, str_dup(str_trim(str_from(r->titre)), a)) ||
-             !same_text(old.description, r->description),
-         "title_and_description_edited"},
-        {!same_blocks(&old, r), "content_edited"},
-        {!same_index(&old, r), "indexation_changed"},
-        {!same_text(old.licence, licence), "licence_changed"},
-        {old.base_id != r->base_id, "base_changed"},
-        {old.public_ != r->public_, "visibility_changed"},
+        {!same_text(old.titre, titre) || !same_text(old.description, r->description),
+         "title_and_description_edited",
+         change_details(a, "titre", old.titre, titre, "description", old.description,
+                        r->description)},
+        {!same_blocks(&old, r), "content_edited", NULL},
+        {!same_index(&old, r), "indexation_changed", NULL},
+        {!same_text(old.licence, licence), "licence_changed",
+         change_details(a, "licence", old.licence, licence, NULL, NULL, NULL)},
+        {old.base_id != r->base_id, "base_changed", NULL},
+        {old.public_ != r->public_, "visibility_changed",
+         change_details(a, "visibilite", old.public_ ? "public" : "prive",
+                        r->public_ ? "public" : "prive", NULL, NULL, NULL)},
     };
     if (action)
         rc = history_add(db, r->id, user_id, t, action, NULL);
     for (size_t i = 0; rc == 0 && i < sizeof(events) / sizeof(events[0]); i++)
         if (events[i].changed)
-            rc = history_add(db, r->id, user_id, t, events[i].action, NULL);
+            rc = history_add(db, r->id, user_id, t, events[i].action, events[i].details);
     return rc;
 }
 

@@ -217,7 +217,7 @@ h.forEachStore('ressources', (ctx) => {
         assert.match(hist.text, /Création/);
         assert.match(hist.text, /Publication/);
         assert.match(hist.text, /Nouvelle publication/);
-        assert.match(hist.text, /Titre ou description modifiés/);
+        assert.match(hist.text, /Titre ou description modifiés ; titre : « Déjouer le hameçonnage » → « Déjouer le hameçonnage \(phishing\) »/);
         // A contributor may edit; the page lists them.
         const t = await med.csrfToken(`/ressources/${pdfId}`);
         assert.equal((await med.post(`/ressources/${pdfId}/contributeurs`, { _csrf: t, email: f.users.coordinateur.email })).status, 303);
