@@ -74,16 +74,15 @@ int rs_api_import(struct http_request *req, struct http_response *resp)
                          "Le corps doit être un tableau JSON d'objets ressource (title requis).",
                          NULL);
     const char *dry = http_param(&req->query, "essai");
-    struct exchange_options o = {.base_id = base_id,
-                                 .user_id = au->user_id,
-                                 .dry_run = dry && strcmp(dry, "1") == 0};
+    struct exchange_options o = {
+        .base_id = base_id, .user_id = au->user_id, .dry_run = dry && strcmp(dry, "1") == 0};
     struct exchange_report rep;
     int rc = exchange_import(rs_db(req), a, req->json, &o, &rep);
     if (rc == ERR_TOO_BIG)
-        return http_fail(req, rc,
-                         arena_printf(a, "Un import tient en %d ressources au plus.",
-                                      LIMIT_RESSOURCES_IMPORT),
-                         NULL);
+        return http_fail(
+            req, rc,
+            arena_printf(a, "Un import tient en %d ressources au plus.", LIMIT_RESSOURCES_IMPORT),
+            NULL);
     if (rc)
         return rc;
     /* Each refresh publishes a new snapshot of the index: past a few resources, one reload of
@@ -97,12 +96,12 @@ int rs_api_import(struct http_request *req, struct http_response *resp)
     }
     json_t *rejects = json_array();
     for (size_t i = 0; i < rep.n_rejects; i++)
-        json_array_append_new(rejects, json_pack("{s:I, s:s}", "index",
-                                                 (json_int_t)rep.rejects[i].index, "raison",
-                                                 rep.rejects[i].reason));
+        json_array_append_new(rejects,
+                              json_pack("{s:I, s:s}", "index", (json_int_t)rep.rejects[i].index,
+                                        "raison", rep.rejects[i].reason));
     http_json(resp, 200,
               json_pack("{s:b, s:I, s:I, s:I, s:o}", "essai", o.dry_run, "crees",
-                        (json_int_t)rep.created, "modifiees", (json_int_t)rep.updated,
-                        "inchangees", (json_int_t)rep.unchanged, "rejets", rejects));
+                        (json_int_t)rep.created, "modifiees", (json_int_t)rep.updated, "inchangees",
+                        (json_int_t)rep.unchanged, "rejets", rejects));
     return 0;
 }

@@ -73,8 +73,8 @@ int ressources_import_cli(int argc, char **argv)
         for (size_t i = 0; i < rep.n_rejects; i++)
             printf("élément %zu rejeté : %s\n", rep.rejects[i].index, rep.rejects[i].reason);
         printf("%s : %zu ressources créées, %zu modifiées, %zu inchangées, %zu rejetées\n",
-               o.dry_run ? "essai, rien n'est enregistré" : "enregistré", rep.created,
-               rep.updated, rep.unchanged, rep.n_rejects);
+               o.dry_run ? "essai, rien n'est enregistré" : "enregistré", rep.created, rep.updated,
+               rep.unchanged, rep.n_rejects);
         if (!o.dry_run && rep.n_ids)
             printf("un serveur déjà lancé les trouvera par la recherche dans les %d secondes\n",
                    RESSOURCES_INDEX_MAX_AGE_S);

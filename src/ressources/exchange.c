@@ -24,10 +24,14 @@ static const char SQL_BASE_KEYS[] = "SELECT slug, nom, visibilite FROM bases WHE
 static const struct {
     const char *alias, *value;
 } licence_aliases[] = {
-    {"etalab-2.0", "etalab_2_0"},       {"etalab 2.0", "etalab_2_0"},
-    {"licence ouverte", "etalab_2_0"},  {"cc-by-sa-4.0", "cc_by_sa_4_0"},
-    {"cc by-sa 4.0", "cc_by_sa_4_0"},   {"cc-by-nc-sa-4.0", "cc_by_nc_sa_4_0"},
-    {"cc by-nc-sa 4.0", "cc_by_nc_sa_4_0"}, {"aucune", "no_licence"},
+    {"etalab-2.0", "etalab_2_0"},
+    {"etalab 2.0", "etalab_2_0"},
+    {"licence ouverte", "etalab_2_0"},
+    {"cc-by-sa-4.0", "cc_by_sa_4_0"},
+    {"cc by-sa 4.0", "cc_by_sa_4_0"},
+    {"cc-by-nc-sa-4.0", "cc_by_nc_sa_4_0"},
+    {"cc by-nc-sa 4.0", "cc_by_nc_sa_4_0"},
+    {"aucune", "no_licence"},
     {"none", "no_licence"},
 };
 
@@ -140,8 +144,8 @@ static const char *read_object(struct arena *a, json_t *obj, struct ressource *r
     }
     for (int k = 0; k < VOCAB_N; k++) {
         const struct vocab *v = vocab_get((enum vocab_kind)k);
-        r->index[k] = string_list(a, json_object_get(obj, v->json_key), v->json_key,
-                                  &r->n_index[k], &reason);
+        r->index[k] =
+            string_list(a, json_object_get(obj, v->json_key), v->json_key, &r->n_index[k], &reason);
         if (reason)
             return reason;
         for (size_t i = 0; i < r->n_index[k]; i++)
@@ -195,8 +199,8 @@ static bool import_changes(const struct ressource *old, const struct ressource *
     return false;
 }
 
-int exchange_import(struct db *db, struct arena *a, json_t *root,
-                    const struct exchange_options *o, struct exchange_report *out)
+int exchange_import(struct db *db, struct arena *a, json_t *root, const struct exchange_options *o,
+                    struct exchange_report *out)
 {
     memset(out, 0, sizeof(*out));
     if (!json_is_array(root))
@@ -299,8 +303,7 @@ int exchange_import(struct db *db, struct arena *a, json_t *root,
             out->created++;
         }
         if (!o->dry_run) {
-            if ((rc = ressource_save_in_tx(db, &scratch, &r, o->user_id,
-                                           "imported")) != 0)
+            if ((rc = ressource_save_in_tx(db, &scratch, &r, o->user_id, "imported")) != 0)
                 goto fail;
             out->ids = arena_push(a, out->ids, out->n_ids, &cap_ids, sizeof(*out->ids));
             out->ids[out->n_ids++] = r.id;
@@ -324,8 +327,12 @@ const char *exchange_content_markdown(struct arena *a, const struct ressource *r
         if (b.len)
             buf_adds(&b, "\n\n");
         switch (k->kind) {
-        case BLOCK_TITRE: buf_addf(&b, "## %s", k->texte ? k->texte : ""); break;
-        case BLOCK_TEXTE: buf_adds(&b, k->texte); break;
+        case BLOCK_TITRE:
+            buf_addf(&b, "## %s", k->texte ? k->texte : "");
+            break;
+        case BLOCK_TEXTE:
+            buf_adds(&b, k->texte);
+            break;
         case BLOCK_LIEN:
             buf_addf(&b, "[%s](%s)", k->texte && *k->texte ? k->texte : k->url, k->url);
             break;
@@ -335,7 +342,8 @@ const char *exchange_content_markdown(struct arena *a, const struct ressource *r
                      k->caption && *k->caption ? k->caption : (k->filename ? k->filename : ""),
                      (long long)r->id, k->sha256 ? k->sha256 : "");
             break;
-        case BLOCK_N: break;
+        case BLOCK_N:
+            break;
         }
     }
     return buf_cstr(&b);
@@ -363,12 +371,11 @@ static const char *iso_time(struct arena *a, int64_t t)
 json_t *exchange_to_json(struct arena *a, const struct ressource *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "id", json_string(r->ext_id ? r->ext_id
-                                                        : arena_printf(a, "%lld",
-                                                                       (long long)r->id)));
+    json_object_set_new(
+        o, "id", json_string(r->ext_id ? r->ext_id : arena_printf(a, "%lld", (long long)r->id)));
     json_object_set_new(o, "relais_id", json_integer(r->id));
-    json_object_set_new(o, "url", json_string(arena_printf(a, "/ressources/%lld",
-                                                           (long long)r->id)));
+    json_object_set_new(o, "url",
+                        json_string(arena_printf(a, "/ressources/%lld", (long long)r->id)));
     json_object_set_new(o, "title", json_string(r->titre));
     json_object_set_new(o, "description", json_string(r->description ? r->description : ""));
     json_object_set_new(o, "content", json_string(exchange_content_markdown(a, r)));

@@ -54,8 +54,8 @@ struct exchange_options {
 
 /* Imports the array. Everything valid is written in one transaction. ERR_INVALID when root is not
  * an array; ERR_TOO_BIG past LIMIT_RESSOURCES_IMPORT objects. */
-int exchange_import(struct db *db, struct arena *a, json_t *root,
-                    const struct exchange_options *o, struct exchange_report *out);
+int exchange_import(struct db *db, struct arena *a, json_t *root, const struct exchange_options *o,
+                    struct exchange_report *out);
 
 /* One resource as an object of the exchange format (caller owns the reference). */
 json_t *exchange_to_json(struct arena *a, const struct ressource *r);

@@ -70,7 +70,8 @@ static const char *refused_label(const char *mime)
         return "un script";
     if (strcmp(mime, "image/svg+xml") == 0)
         return "une image SVG (elle peut contenir du code)";
-    if (strstr(mime, "zip") || strstr(mime, "x-rar") || strstr(mime, "x-7z") || strstr(mime, "x-tar"))
+    if (strstr(mime, "zip") || strstr(mime, "x-rar") || strstr(mime, "x-7z") ||
+        strstr(mime, "x-tar"))
         return "une archive";
     return mime;
 }
@@ -219,8 +220,8 @@ static int copy_file(const char *from, const char *to)
 
 /* Puts the content at from into the store under its hash (kept as is when already there). copy:
  * the caller keeps from (an upload the server deletes); otherwise it is renamed. */
-static int put_content(struct arena *a, const char *data_dir, const char *from,
-                       const char *sha256, bool copy)
+static int put_content(struct arena *a, const char *data_dir, const char *from, const char *sha256,
+                       bool copy)
 {
     char *dir = arena_printf(a, "%s/ressources", data_dir);
     int rc = mkdir_one(data_dir);
@@ -300,14 +301,14 @@ static bool run(char *const argv[])
 
 /* The first page of a stored PDF as a PNG 600 pixels wide, stored like any file. pdftoppm runs
  * under `timeout` so that a hostile PDF cannot hold a worker; no preview is not an error. */
-static void make_preview(struct db *db, struct arena *a, const char *data_dir,
-                         const char *sha256)
+static void make_preview(struct db *db, struct arena *a, const char *data_dir, const char *sha256)
 {
     char *pdf = ressource_file_path(a, data_dir, sha256);
     char *prefix = arena_printf(a, "%s.preview-%d", pdf, (int)getpid());
     char *png = arena_printf(a, "%s.png", prefix);
-    char *argv[] = {"timeout", "20", "pdftoppm", "-png", "-f", "1", "-l", "1", "-singlefile",
-                    "-scale-to-x", "600", "-scale-to-y", "-1", "-q", pdf, prefix, NULL};
+    char *argv[] = {"timeout", "20", "pdftoppm",    "-png",        "-f",  "1",
+                    "-l",      "1",  "-singlefile", "-scale-to-x", "600", "-scale-to-y",
+                    "-1",      "-q", pdf,           prefix,        NULL};
     if (!run(argv)) {
         log_warn("ressources: no preview for %s (pdftoppm failed or is not installed)", sha256);
         unlink(png);
@@ -328,9 +329,9 @@ static void make_preview(struct db *db, struct arena *a, const char *data_dir,
     unlink(png);
 }
 
-int ressource_file_store(struct db *db, struct arena *a, const char *data_dir,
-                         const char *tmp_path, const char *filename, uint64_t size,
-                         bool image_only, struct ressource_file *out, const char **message)
+int ressource_file_store(struct db *db, struct arena *a, const char *data_dir, const char *tmp_path,
+                         const char *filename, uint64_t size, bool image_only,
+                         struct ressource_file *out, const char **message)
 {
     const char *name = filename && *filename ? filename : "sans nom";
     *message = NULL;

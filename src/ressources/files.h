@@ -27,9 +27,9 @@ struct ressource_file {
  * left for its owner to delete). filename is the name the person gave it; image_only refuses
  * anything but an image. On refusal: ERR_TOO_BIG or ERR_UNSUPPORTED, with a French sentence
  * naming the file in *message (arena). Other errors: ERR_IO, ERR_DB. */
-int ressource_file_store(struct db *db, struct arena *a, const char *data_dir,
-                         const char *tmp_path, const char *filename, uint64_t size,
-                         bool image_only, struct ressource_file *out, const char **message);
+int ressource_file_store(struct db *db, struct arena *a, const char *data_dir, const char *tmp_path,
+                         const char *filename, uint64_t size, bool image_only,
+                         struct ressource_file *out, const char **message);
 /* The row of a stored content, or ERR_NOT_FOUND. */
 int ressource_file_get(struct db *db, struct arena *a, const char *sha256,
                        struct ressource_file *out);

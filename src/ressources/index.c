@@ -75,8 +75,7 @@ static int access_facets(struct db *db, struct arena *a, const struct ressource 
     if (r->published && r->public_ && r->base_public)
         add_facet(a, fv, n, cap, "_acces", "public");
     if (r->created_by)
-        add_facet(a, fv, n, cap, "_acces",
-                  arena_printf(a, "user:%lld", (long long)r->created_by));
+        add_facet(a, fv, n, cap, "_acces", arena_printf(a, "user:%lld", (long long)r->created_by));
     if (r->base_id)
         add_facet(a, fv, n, cap, "_acces", arena_printf(a, "base:%lld", (long long)r->base_id));
     struct db_stmt *st;
@@ -145,8 +144,8 @@ static int make_doc(struct db *db, struct arena *a, const struct ressource *r,
     doc->fields[SEARCH_FIELD_CONTENT] = buf_str(&content);
     doc->facets = fv;
     doc->n_facets = n;
-    doc->created = r->published_at ? (r->republished_at ? r->republished_at : r->published_at)
-                                   : r->created_at;
+    doc->created =
+        r->published_at ? (r->republished_at ? r->republished_at : r->published_at) : r->created_at;
     doc->views = r->views;
     double score = 0.5;
     if (quality_score_for(db, r->id, &score) != 0)

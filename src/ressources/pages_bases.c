@@ -17,6 +17,68 @@
 
 #include <string.h>
 
+/* The structures a base may belong to: the viewer's, and the one it has. */
+static void structure_select(struct buf *b, const struct auth *au, const struct base *v,
+                             const struct ui_errors *errs)
+{
+    struct arena *a = b->arena;
+    struct ui_option *opts = arena_calloc(a, au->n_memberships + 2, sizeof(*opts));
+    size_t n = 0;
+    opts[n++] = (struct ui_option){"", "Aucune : la base d'une équipe ou d'un réseau",
+                                   v->structure_id == 0};
+    bool listed = v->structure_id == 0;
+    for (size_t i = 0; i < au->n_memberships; i++) {
+        const struct auth_membership *m = &au->memberships[i];
+        bool dup = false;
+        for (size_t j = 0; j < i; j++)
+            dup |= au->memberships[j].structure_id == m->structure_id;
+        if (dup)
+            continue;
+        opts[n++] = (struct ui_option){arena_printf(a, "%lld", (long long)m->structure_id),
+                                       m->structure_nom, m->structure_id == v->structure_id};
+        listed |= m->structure_id == v->structure_id;
+    }
+    if (!listed)
+        opts[n++] =
+            (struct ui_option){arena_printf(a, "%lld", (long long)v->structure_id),
+                               v->structure_nom ? v->structure_nom : "La structure actuelle", true};
+    ui_select(b,
+              &(struct ui_field){.name = "structure",
+                                 .label = "Structure",
+                                 .hint = "La structure dont c'est la base, s'il y en a une.",
+                                 .error = ui_errors_for(errs, "structure")},
+              opts, n);
+}
+
+/* Reads the structure of the form: one of the viewer's, or the one the base has (old, 0 for a
+ * new base). Errors go to errs. */
+static void structure_from_form(struct http_request *req, struct base *v, int64_t old,
+                                struct ui_errors *errs)
+{
+    const struct auth *au = auth_of(req);
+    const char *p = http_param(&req->form, "structure");
+    int64_t id = 0;
+    v->structure_id = 0;
+    v->departement = NULL;
+    if (!p || !*p)
+        return;
+    if (cstr_to_int64(p, &id) || id <= 0) {
+        ui_errors_add(errs, "structure", "Structure : choisissez une structure de la liste.");
+        return;
+    }
+    for (size_t i = 0; i < au->n_memberships; i++)
+        if (au->memberships[i].structure_id == id) {
+            v->structure_id = id;
+            v->departement = au->memberships[i].departement;
+            return;
+        }
+    if (id == old) {
+        v->structure_id = id;
+        return;
+    }
+    ui_errors_add(errs, "structure", "Structure : vous n'êtes pas membre de cette structure.");
+}
+
 static void base_form(struct buf *b, const struct auth *au, const char *action,
                       const struct base *v, const struct ui_errors *errs, const char *button)
 {
@@ -29,13 +91,15 @@ static void base_form(struct buf *b, const struct auth *au, const char *action,
                                    .value = v->nom,
                                    .error = ui_errors_for(errs, "nom"),
                                    .required = true});
-    ui_textarea(b,
-                &(struct ui_field){.name = "description",
-                                   .label = "Description",
-                                   .hint = "À quoi sert la base, pour qui. 2 000 caractères au plus.",
-                                   .value = v->description,
-                                   .error = ui_errors_for(errs, "description")},
-                4);
+    ui_textarea(
+        b,
+        &(struct ui_field){.name = "description",
+                           .label = "Description",
+                           .hint = "À quoi sert la base, pour qui. 2 000 caractères au plus.",
+                           .value = v->description,
+                           .error = ui_errors_for(errs, "description")},
+        4);
+    structure_select(b, au, v, errs);
     struct ui_option vis[] = {
         {"public", "Publique : tout le monde voit la base et ses ressources publiées", v->public_},
         {"prive", "Privée : seuls ses membres la voient", !v->public_},
@@ -80,9 +144,9 @@ int rs_page_bases(struct http_request *req, struct http_response *resp)
             ui_h2(&b, "Vos invitations");
             for (size_t i = 0; i < ni; i++) {
                 html_lit(&b, "<div class=\"relais-invitation\">");
-                ui_p(&b, arena_printf(a, "Invitation à rejoindre la base « %s »%s.",
-                                      inv[i].base_nom,
-                                      inv[i].admin ? " comme administrateur" : ""));
+                ui_p(&b,
+                     arena_printf(a, "Invitation à rejoindre la base « %s »%s.", inv[i].base_nom,
+                                  inv[i].admin ? " comme administrateur" : ""));
                 ui_form_begin(&b, arena_printf(a, "/bases/invitations/%lld", (long long)inv[i].id),
                               "post", au->csrf_token, false);
                 rs_action_button(&b, "accepter", "Accepter", true);
@@ -102,13 +166,11 @@ int rs_page_bases(struct http_request *req, struct http_response *resp)
         html_lit(&body, "<p class=\"govuk-body\">");
         html_text(&body, bases[i].description);
         html_lit(&body, "</p><p class=\"govuk-body-s\">");
-        html_text(&body, arena_printf(a, "%lld ressource%s · %lld membre%s%s%s",
-                                      (long long)bases[i].n_ressources,
-                                      bases[i].n_ressources > 1 ? "s" : "",
-                                      (long long)bases[i].n_members,
-                                      bases[i].n_members > 1 ? "s" : "",
-                                      bases[i].public_ ? "" : " · privée",
-                                      bases[i].demo ? " · démo" : ""));
+        html_text(&body, arena_printf(
+                             a, "%lld ressource%s · %lld membre%s%s%s",
+                             (long long)bases[i].n_ressources, bases[i].n_ressources > 1 ? "s" : "",
+                             (long long)bases[i].n_members, bases[i].n_members > 1 ? "s" : "",
+                             bases[i].public_ ? "" : " · privée", bases[i].demo ? " · démo" : ""));
         html_lit(&body, "</p>");
         ui_card_at(&b, 3, bases[i].nom, arena_printf(a, "/bases/%lld", (long long)bases[i].id),
                    buf_cstr(&body));
@@ -135,13 +197,16 @@ int rs_page_base_new(struct http_request *req, struct http_response *resp)
     struct base v = {0};
     base_from_form(req, &v);
     struct ui_errors errs = {0};
+    structure_from_form(req, &v, 0, &errs);
     int64_t id;
-    int rc = base_create(rs_db(req), req->arena, &v, au->user_id, &errs, &id);
+    int rc =
+        errs.n ? ERR_INVALID : base_create(rs_db(req), req->arena, &v, au->user_id, &errs, &id);
     if (rc == ERR_INVALID) {
         struct buf b = rs_buf(req);
         ui_h1(&b, "Créer une base");
         base_form(&b, au, "/bases/nouvelle", &v, &errs, "Créer la base");
-        return shell_render(req, resp, &(struct shell_page){.title = "Créer une base", .status = 400},
+        return shell_render(req, resp,
+                            &(struct shell_page){.title = "Créer une base", .status = 400},
                             buf_cstr(&b));
     }
     if (rc)
@@ -176,8 +241,11 @@ int rs_page_base(struct http_request *req, struct http_response *resp)
         ui_tag(&b, "Base privée", UI_TAG_BLUE);
     if (base.description && *base.description)
         ui_p(&b, base.description);
-    ui_p(&b, arena_printf(a, "%lld membre%s · créée le %s", (long long)base.n_members,
-                          base.n_members > 1 ? "s" : "", rs_date(a, base.created_at)));
+    ui_p(&b, arena_printf(a, "%s%s%lld membre%s · créée le %s",
+                          base.structure_nom ? "Base de la structure " : "",
+                          base.structure_nom ? arena_printf(a, "%s · ", base.structure_nom) : "",
+                          (long long)base.n_members, base.n_members > 1 ? "s" : "",
+                          rs_date(a, base.created_at)));
     if (member) {
         ui_button_link(&b, "Ajouter une ressource",
                        arena_printf(a, "/ressources/nouvelle?base=%lld", (long long)base.id),
@@ -242,8 +310,9 @@ int rs_page_base_edit_form(struct http_request *req, struct http_response *resp)
     struct buf b = rs_buf(req);
     ui_h1(&b, "Modifier la base");
     struct ui_errors errs = {0};
-    base_form(&b, auth_of(req), arena_printf(req->arena, "/bases/%lld/modifier", (long long)base.id),
-              &base, &errs, "Enregistrer");
+    base_form(&b, auth_of(req),
+              arena_printf(req->arena, "/bases/%lld/modifier", (long long)base.id), &base, &errs,
+              "Enregistrer");
     return shell_render(req, resp, &(struct shell_page){.title = "Modifier la base"}, buf_cstr(&b));
 }
 
@@ -253,9 +322,14 @@ int rs_page_base_edit(struct http_request *req, struct http_response *resp)
     int rc = load_admin(req, &base);
     if (rc)
         return rc;
+    int64_t old_structure = base.structure_id;
+    const char *old_departement = base.departement;
     base_from_form(req, &base);
     struct ui_errors errs = {0};
-    rc = base_update(rs_db(req), &base, &errs);
+    structure_from_form(req, &base, old_structure, &errs);
+    if (base.structure_id && base.structure_id == old_structure && !base.departement)
+        base.departement = old_departement;
+    rc = errs.n ? ERR_INVALID : base_update(rs_db(req), &base, &errs);
     if (rc == ERR_INVALID) {
         struct buf b = rs_buf(req);
         ui_h1(&b, "Modifier la base");
@@ -314,8 +388,7 @@ static void members_page(struct http_request *req, struct buf *b, const struct b
                 rs_action_button(b, "membre", arena_printf(a, "Rendre %s membre", m[i].name),
                                  false);
             else
-                rs_action_button(b, "admin", arena_printf(a, "Rendre %s administrateur",
-                                                          m[i].name),
+                rs_action_button(b, "admin", arena_printf(a, "Rendre %s administrateur", m[i].name),
                                  false);
             rs_action_button(b, "retirer", arena_printf(a, "Retirer %s", m[i].name), false);
             ui_form_end(b);
@@ -366,10 +439,10 @@ static void members_page(struct http_request *req, struct buf *b, const struct b
         ui_p(b, arena_printf(a, "%s (%s), le %s%s%s", jr[i].user_name, jr[i].user_email,
                              rs_date(a, jr[i].created_at), *jr[i].message ? " : " : "",
                              jr[i].message));
-        ui_form_begin(b,
-                      arena_printf(a, "/bases/%lld/demandes/%lld", (long long)base->id,
-                                   (long long)jr[i].id),
-                      "post", au->csrf_token, false);
+        ui_form_begin(
+            b,
+            arena_printf(a, "/bases/%lld/demandes/%lld", (long long)base->id, (long long)jr[i].id),
+            "post", au->csrf_token, false);
         rs_action_button(b, "accepter", arena_printf(a, "Accepter %s", jr[i].user_name), true);
         rs_action_button(b, "refuser", arena_printf(a, "Refuser %s", jr[i].user_name), false);
         ui_form_end(b);
@@ -413,8 +486,8 @@ int rs_page_base_invite(struct http_request *req, struct http_response *resp)
     if (!email || !str_trim(str_from(email)).len || !strchr(email, '@')) {
         ui_errors_add(&errs, "email", "Saisissez l'adresse e-mail d'un compte, avec un @.");
     } else {
-        rc = base_invite(rs_db(req), req->arena, base.id, str_dup(str_trim(str_from(email)),
-                                                                   req->arena),
+        rc = base_invite(rs_db(req), req->arena, base.id,
+                         str_dup(str_trim(str_from(email)), req->arena),
                          role && strcmp(role, "admin") == 0, auth_of(req)->user_id);
         if (rc == ERR_NOT_FOUND)
             ui_errors_add(&errs, "email",
@@ -432,8 +505,8 @@ int rs_page_base_invite(struct http_request *req, struct http_response *resp)
         return shell_render(req, resp, &(struct shell_page){.title = "Membres", .status = 400},
                             buf_cstr(&b));
     }
-    http_redirect(resp, arena_printf(req->arena, "/bases/%lld/membres?fait=invitation",
-                                     (long long)base.id));
+    http_redirect(
+        resp, arena_printf(req->arena, "/bases/%lld/membres?fait=invitation", (long long)base.id));
     return 0;
 }
 
@@ -464,8 +537,7 @@ int rs_page_base_member_change(struct http_request *req, struct http_response *r
         return http_fail(req, ERR_NOT_FOUND, "Cette personne n'est pas membre de la base.", NULL);
     if (rc)
         return rc;
-    http_redirect(resp,
-                  arena_printf(req->arena, "/bases/%lld/membres?fait=1", (long long)base.id));
+    http_redirect(resp, arena_printf(req->arena, "/bases/%lld/membres?fait=1", (long long)base.id));
     return 0;
 }
 
@@ -519,8 +591,7 @@ int rs_page_base_join_decide(struct http_request *req, struct http_response *res
                          NULL);
     if (rc)
         return rc;
-    http_redirect(resp,
-                  arena_printf(req->arena, "/bases/%lld/membres?fait=1", (long long)base.id));
+    http_redirect(resp, arena_printf(req->arena, "/bases/%lld/membres?fait=1", (long long)base.id));
     return 0;
 }
 
@@ -540,7 +611,7 @@ int rs_page_invitation_decide(struct http_request *req, struct http_response *re
                          NULL);
     if (rc)
         return rc;
-    http_redirect(resp, accept ? arena_printf(req->arena, "/bases/%lld", (long long)base_id)
-                               : "/bases");
+    http_redirect(resp,
+                  accept ? arena_printf(req->arena, "/bases/%lld", (long long)base_id) : "/bases");
     return 0;
 }

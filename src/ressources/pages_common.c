@@ -170,8 +170,9 @@ void rs_checkboxes(struct buf *b, const char *name, const char *id_prefix, const
     html_lit(b, "</legend><div class=\"govuk-checkboxes govuk-checkboxes--small\" "
                 "data-module=\"govuk-checkboxes\">");
     for (size_t i = 0; i < n; i++) {
-        html_lit(b, "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" "
-                    "type=\"checkbox\" id=\"");
+        html_lit(b,
+                 "<div class=\"govuk-checkboxes__item\"><input class=\"govuk-checkboxes__input\" "
+                 "type=\"checkbox\" id=\"");
         html_attr(b, id_prefix);
         html_lit(b, "-");
         html_uint(b, i + 1);

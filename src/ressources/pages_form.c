@@ -43,8 +43,8 @@ struct form {
     size_t n_rows;
     const char **checked[VOCAB_N];
     size_t n_checked[VOCAB_N];
-    bool published;      /* editing a published resource */
-    const char *notice;  /* after suggestions */
+    bool published;     /* editing a published resource */
+    const char *notice; /* after suggestions */
 };
 
 static bool checked(const struct form *f, int k, const char *value)
@@ -131,8 +131,8 @@ static void render_form(struct http_request *req, struct buf *b, const struct fo
     ui_error_summary(b, errs);
     if (f->notice)
         ui_notice(b, UI_NOTICE_INFO, "Indexation suggérée", f->notice);
-    const char *action =
-        f->id ? arena_printf(a, "/ressources/%lld/modifier", (long long)f->id) : "/ressources/nouvelle";
+    const char *action = f->id ? arena_printf(a, "/ressources/%lld/modifier", (long long)f->id)
+                               : "/ressources/nouvelle";
     ui_form_begin(b, action, "post", au->csrf_token, true);
     ui_input(b, &(struct ui_field){.name = "titre",
                                    .label = "Titre",
@@ -197,11 +197,11 @@ static void render_form(struct http_request *req, struct buf *b, const struct fo
                 opts[n++] = (struct ui_option){v->values[i].value, v->values[i].label,
                                                checked(f, k, v->values[i].value)};
             }
-            const char *legend = k == VOCAB_THEME ? arena_printf(a, "%s : %s", v->label,
-                                                                 vocab_theme_categories[g])
-                                                  : v->label;
-            const char *prefix = groups > 1 ? arena_printf(a, "%s-%zu", v->column, g + 1)
-                                            : v->column;
+            const char *legend =
+                k == VOCAB_THEME ? arena_printf(a, "%s : %s", v->label, vocab_theme_categories[g])
+                                 : v->label;
+            const char *prefix =
+                groups > 1 ? arena_printf(a, "%s-%zu", v->column, g + 1) : v->column;
             if (g == 0 && ui_errors_for(errs, v->column))
                 ui_notice(b, UI_NOTICE_WARNING, NULL, ui_errors_for(errs, v->column));
             rs_checkboxes(b, v->column, prefix, legend, opts, n);
@@ -238,9 +238,8 @@ static void render_form(struct http_request *req, struct buf *b, const struct fo
         rs_action_button(b, "publier", "Enregistrer et republier", true);
     } else {
         rs_action_button(b, "publier", "Publier", true);
-        rs_action_button(b, "brouillon", f->id ? "Enregistrer le brouillon"
-                                               : "Enregistrer comme brouillon",
-                         false);
+        rs_action_button(b, "brouillon",
+                         f->id ? "Enregistrer le brouillon" : "Enregistrer comme brouillon", false);
     }
     if (f->id && f->published)
         rs_action_button(b, "enregistrer", "Enregistrer sans republier", false);
@@ -261,8 +260,14 @@ static void form_from_ressource(struct arena *a, const struct ressource *r, stru
     f->rows = arena_calloc(a, f->n_rows, sizeof(*f->rows));
     for (size_t i = 0; i < r->n_blocks; i++) {
         const struct ressource_block *k = &r->blocks[i];
-        f->rows[i] = (struct row){block_kind_values[k->kind], k->texte, k->url, k->caption,
-                                  k->sha256,                  k->filename, k->mime, k->file_id};
+        f->rows[i] = (struct row){block_kind_values[k->kind],
+                                  k->texte,
+                                  k->url,
+                                  k->caption,
+                                  k->sha256,
+                                  k->filename,
+                                  k->mime,
+                                  k->file_id};
     }
     for (int k = 0; k < VOCAB_N; k++) {
         f->checked[k] = r->index[k];
@@ -328,22 +333,23 @@ static void form_read(struct http_request *req, struct form *f, struct ressource
         w->nom = http_param(&req->form, row_field(a, i, "nom"));
         int kind = *w->kind ? block_kind_parse(w->kind) : -1;
         if (*w->kind && kind < 0) {
-            ui_errors_add(errs, row_field(a, i, "type"),
-                          arena_printf(a, "Bloc %zu : choisissez un type de bloc de la liste.",
-                                       i + 1));
+            ui_errors_add(
+                errs, row_field(a, i, "type"),
+                arena_printf(a, "Bloc %zu : choisissez un type de bloc de la liste.", i + 1));
             continue;
         }
         const struct http_upload *up = upload_for(req, row_field(a, i, "fichier"));
         if (up) {
             struct ressource_file rf;
             const char *msg;
-            int rc = ressource_file_store(db, a, rs_data_dir(req), up->path, up->filename,
-                                          up->size, kind == BLOCK_IMAGE, &rf, &msg);
+            int rc = ressource_file_store(db, a, rs_data_dir(req), up->path, up->filename, up->size,
+                                          kind == BLOCK_IMAGE, &rf, &msg);
             if (rc) {
                 ui_errors_add(errs, row_field(a, i, "fichier"),
                               msg ? arena_printf(a, "Bloc %zu : %s", i + 1, msg)
-                                  : arena_printf(a, "Bloc %zu : le fichier n'a pas pu être "
-                                                    "enregistré, réessayez.",
+                                  : arena_printf(a,
+                                                 "Bloc %zu : le fichier n'a pas pu être "
+                                                 "enregistré, réessayez.",
                                                  i + 1));
                 continue;
             }
@@ -375,8 +381,9 @@ static void form_read(struct http_request *req, struct form *f, struct ressource
         }
         if (kind == BLOCK_IMAGE && w->file_id && strncmp(w->mime, "image/", 6) != 0) {
             ui_errors_add(errs, row_field(a, i, "fichier"),
-                          arena_printf(a, "Bloc %zu : un bloc image attend une image PNG, JPEG, "
-                                          "GIF ou WebP.",
+                          arena_printf(a,
+                                       "Bloc %zu : un bloc image attend une image PNG, JPEG, "
+                                       "GIF ou WebP.",
                                        i + 1));
             continue;
         }
@@ -435,8 +442,7 @@ static void validate_rows(struct arena *a, const struct form *f, struct ui_error
             field = "texte", msg = "saisissez le texte.";
         else if ((kind == BLOCK_LIEN || (kind < 0 && *w->url)) &&
                  strncmp(w->url, "https://", 8) != 0 && strncmp(w->url, "http://", 7) != 0)
-            field = "url",
-            msg = "l'adresse du lien doit commencer par https:// ou http://.";
+            field = "url", msg = "l'adresse du lien doit commencer par https:// ou http://.";
         else if ((kind == BLOCK_FICHIER || kind == BLOCK_IMAGE) && !w->file_id &&
                  !ui_errors_for(errs, row_field(a, i, "fichier")))
             field = "fichier", msg = "choisissez un fichier.";

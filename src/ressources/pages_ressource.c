@@ -93,12 +93,13 @@ static void render_blocks(struct buf *b, struct arena *a, const struct ressource
             html_lit(b, "\">");
             html_text(b, k->caption && *k->caption ? k->caption : name);
             html_lit(b, "</a> <span>");
-            html_text(b, arena_printf(a, "(%s, %s)", ressource_file_label(k->mime),
-                                      size_fr(a, k->size)));
+            html_text(
+                b, arena_printf(a, "(%s, %s)", ressource_file_label(k->mime), size_fr(a, k->size)));
             html_lit(b, "</span></p></div>");
             break;
         }
-        case BLOCK_N: break;
+        case BLOCK_N:
+            break;
         }
     }
     ui_prose_end(b);
@@ -118,7 +119,8 @@ static void render_indexation(struct buf *b, struct arena *a, const struct resso
         if (!r->n_index[k])
             continue;
         const struct vocab *v = k < VOCAB_N ? vocab_get((enum vocab_kind)k) : NULL;
-        html_lit(b, "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">");
+        html_lit(b,
+                 "<div class=\"govuk-summary-list__row\"><dt class=\"govuk-summary-list__key\">");
         html_text(b, v ? v->label : "Mots-clés");
         html_lit(b, "</dt><dd class=\"govuk-summary-list__value\">");
         for (size_t i = 0; i < r->n_index[k]; i++) {
@@ -231,7 +233,8 @@ int rs_page_ressource(struct http_request *req, struct http_response *resp)
     }
     render_meta(&b, a, &r);
     if (editor) {
-        ui_button_link(&b, "Modifier", arena_printf(a, "/ressources/%lld/modifier", (long long)r.id),
+        ui_button_link(&b, "Modifier",
+                       arena_printf(a, "/ressources/%lld/modifier", (long long)r.id),
                        UI_BUTTON_SECONDARY);
         if (!r.published) {
             ui_form_begin(&b, arena_printf(a, "/ressources/%lld/publication", (long long)r.id),
@@ -283,7 +286,8 @@ int rs_page_ressource(struct http_request *req, struct http_response *resp)
     html_int(&b, r.id);
     html_lit(&b, "/historique\">Historique des modifications</a></p>");
     html_lit(&b, "</article>");
-    return shell_render(req, resp, &(struct shell_page){.title = r.titre, .notice = done_notice(req)},
+    return shell_render(req, resp,
+                        &(struct shell_page){.title = r.titre, .notice = done_notice(req)},
                         buf_cstr(&b));
 }
 
@@ -389,8 +393,9 @@ int rs_page_contributor_add(struct http_request *req, struct http_response *resp
         return rc;
     const char *email = http_param(&req->form, "email");
     if (!email || !strchr(email, '@'))
-        return http_fail(req, ERR_INVALID, "Ajouter un contributeur : saisissez une adresse "
-                                           "e-mail, avec un @.",
+        return http_fail(req, ERR_INVALID,
+                         "Ajouter un contributeur : saisissez une adresse "
+                         "e-mail, avec un @.",
                          "email");
     rc = ressource_contributor_add(rs_db(req), req->arena, r.id,
                                    str_dup(str_trim(str_from(email)), req->arena),
@@ -464,9 +469,10 @@ int rs_page_file(struct http_request *req, struct http_response *resp)
                                   preview || ressource_file_inline(mime) ? "inline" : "attachment",
                                   buf_cstr(&enc)));
     /* Immutable: the address names the content. */
-    http_resp_header(resp, "Cache-Control", r.published && r.public_ && r.base_public
-                                                ? "public, max-age=31536000, immutable"
-                                                : "private, max-age=3600");
+    http_resp_header(resp, "Cache-Control",
+                     r.published && r.public_ && r.base_public
+                         ? "public, max-age=31536000, immutable"
+                         : "private, max-age=3600");
     return 0;
 }
 
@@ -477,9 +483,9 @@ int rs_page_mine(struct http_request *req, struct http_response *resp)
     struct ressource_row *rows;
     size_t n;
     int64_t total;
-    int rc = ressources_of_user(rs_db(req), a, auth_of(req)->user_id,
-                                (page - 1) * RESSOURCES_PER_PAGE, RESSOURCES_PER_PAGE, &rows, &n,
-                                &total);
+    int rc =
+        ressources_of_user(rs_db(req), a, auth_of(req)->user_id, (page - 1) * RESSOURCES_PER_PAGE,
+                           RESSOURCES_PER_PAGE, &rows, &n, &total);
     if (rc)
         return rc;
     struct buf b = rs_buf(req);

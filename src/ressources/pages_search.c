@@ -31,8 +31,8 @@ static void filter_fieldset(struct buf *b, struct arena *a, const struct rs_sear
             continue;
         bool sel;
         unsigned count = rs_search_count(s, k, vv->value, &sel);
-        opts[n++] = (struct ui_option){vv->value, arena_printf(a, "%s (%u)", vv->label, count),
-                                       sel};
+        opts[n++] =
+            (struct ui_option){vv->value, arena_printf(a, "%s (%u)", vv->label, count), sel};
     }
     rs_checkboxes(b, v->column, id_prefix, legend, opts, n);
 }
@@ -82,8 +82,8 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
     filter_fieldset(&b, a, &s, VOCAB_SECTEUR, NULL, "secteur", "Secteurs professionnels");
     ui_button(&b, "Appliquer les filtres", UI_BUTTON_SECONDARY);
     html_lit(&b, "</div><div class=\"relais-rs-liste\">");
-    ui_h2(&b, s.result.total == 1 ? "1 ressource"
-                                  : arena_printf(a, "%zu ressources", s.result.total));
+    ui_h2(&b,
+          s.result.total == 1 ? "1 ressource" : arena_printf(a, "%zu ressources", s.result.total));
     if (s.result.corrected)
         ui_p(&b, arena_printf(a, "Résultats pour « %s ».", s.result.corrected));
     struct ressource_row *rows = arena_calloc(a, s.result.n_hits + 1, sizeof(*rows));
@@ -92,8 +92,8 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
         struct ressource r;
         if (ressource_get(rs_db(req), a, s.result.hits[i].id, &r) != 0)
             continue; /* deleted since the snapshot */
-        rows[n++] = (struct ressource_row){r.id,        r.titre,     r.description, r.base_nom,
-                                           r.published, r.public_,   r.demo,        r.updated_at};
+        rows[n++] = (struct ressource_row){r.id,        r.titre,   r.description, r.base_nom,
+                                           r.published, r.public_, r.demo,        r.updated_at};
     }
     rs_render_rows(&b, rs_db(req), a, rows, n, &s.result);
     int64_t pages = (int64_t)((s.result.total + RESSOURCES_PER_PAGE - 1) / RESSOURCES_PER_PAGE);
@@ -103,7 +103,6 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
     return shell_render(req, resp, &(struct shell_page){.title = "Ressources", .wide = true},
                         buf_cstr(&b));
 }
-
 
 int rs_api_search(struct http_request *req, struct http_response *resp)
 {
@@ -137,9 +136,9 @@ int rs_api_search(struct http_request *req, struct http_response *resp)
         json_t *counts = json_object();
         for (size_t i = 0; i < v->n; i++) {
             bool sel;
-            json_object_set_new(counts, v->values[i].value,
-                                json_integer(rs_search_count(&s, (enum vocab_kind)k,
-                                                             v->values[i].value, &sel)));
+            json_object_set_new(
+                counts, v->values[i].value,
+                json_integer(rs_search_count(&s, (enum vocab_kind)k, v->values[i].value, &sel)));
         }
         json_object_set_new(facets, v->json_key, counts);
     }

@@ -51,8 +51,7 @@ int rs_search_run(struct http_request *req, size_t offset, size_t limit, struct 
     if (!known)
         s->tri = "pertinence";
 
-    struct search_facet_value *filters =
-        arena_calloc(a, LIMIT_SEARCH_FILTERS, sizeof(*filters));
+    struct search_facet_value *filters = arena_calloc(a, LIMIT_SEARCH_FILTERS, sizeof(*filters));
     size_t nf = 0;
     for (int k = 0; k < VOCAB_N; k++) {
         const struct vocab *v = vocab_get((enum vocab_kind)k);

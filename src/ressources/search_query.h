@@ -18,8 +18,8 @@
 #define RS_MAX_FILTER_VALUES 32
 
 struct rs_search {
-    const char *q;    /* as typed, cut to LIMIT_QUERY_CHARS characters */
-    const char *tri;  /* the sort's value */
+    const char *q;   /* as typed, cut to LIMIT_QUERY_CHARS characters */
+    const char *tri; /* the sort's value */
     const char *selected[VOCAB_N][RS_MAX_FILTER_VALUES];
     size_t n_selected[VOCAB_N];
     struct search_query query;

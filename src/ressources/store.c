@@ -36,12 +36,14 @@ static const char SQL_BASE_INSERT[] =
     "departement, demo, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) "
     "RETURNING id";
 static const char SQL_BASE_UPDATE[] =
-    "UPDATE bases SET nom = $2, description = $3, visibilite = $4, updated_at = $5 WHERE id = $1";
+    "UPDATE bases SET nom = $2, description = $3, visibilite = $4, updated_at = $5, "
+    "structure_id = $6, departement = $7 WHERE id = $1";
 #define BASE_COLS                                                                                  \
     "b.id, b.nom, b.slug, b.description, b.visibilite, COALESCE(b.structure_id, 0), "              \
     "COALESCE(b.created_by, 0), b.departement, b.demo, b.created_at, b.updated_at, "               \
     "(SELECT COUNT(*) FROM base_members m WHERE m.base_id = b.id), "                               \
-    "(SELECT COUNT(*) FROM ressources r WHERE r.base_id = b.id) "
+    "(SELECT COUNT(*) FROM ressources r WHERE r.base_id = b.id), "                                 \
+    "(SELECT s.nom FROM structures s WHERE s.id = b.structure_id) "
 static const char SQL_BASE_GET[] = "SELECT " BASE_COLS "FROM bases b WHERE b.id = $1";
 static const char SQL_BASE_LIST[] =
     "SELECT " BASE_COLS "FROM bases b WHERE (($2 = 0 AND b.visibilite = 'public') OR EXISTS "
@@ -121,8 +123,7 @@ static const char SQL_BLOCK_INSERT[] =
 static const char SQL_INDEX[] =
     "SELECT vocab, valeur FROM ressource_indexation WHERE ressource_id = $1 ORDER BY vocab, "
     "valeur";
-static const char SQL_INDEX_DELETE[] =
-    "DELETE FROM ressource_indexation WHERE ressource_id = $1";
+static const char SQL_INDEX_DELETE[] = "DELETE FROM ressource_indexation WHERE ressource_id = $1";
 static const char SQL_INDEX_INSERT[] =
     "INSERT INTO ressource_indexation (ressource_id, vocab, valeur) VALUES ($1, $2, $3) "
     "ON CONFLICT DO NOTHING";
@@ -145,8 +146,7 @@ static const char SQL_CONTRIBUTOR_INSERT[] =
     "INSERT INTO ressource_contributors (ressource_id, user_id, added_at) VALUES ($1, $2, $3)";
 static const char SQL_CONTRIBUTOR_DELETE[] =
     "DELETE FROM ressource_contributors WHERE ressource_id = $1 AND user_id = $2";
-#define ROW_COLS                                                                                   \
-    "r.id, r.titre, r.description, b.nom, r.etat, r.visibilite, r.demo, r.updated_at "
+#define ROW_COLS "r.id, r.titre, r.description, b.nom, r.etat, r.visibilite, r.demo, r.updated_at "
 static const char SQL_OF_BASE[] =
     "SELECT " ROW_COLS "FROM ressources r LEFT JOIN bases b ON b.id = r.base_id "
     "WHERE r.base_id = $1 AND ($2 = 1 OR (r.etat = 'publie' AND r.visibilite = 'public')) "
@@ -174,10 +174,7 @@ static size_t utf8_chars(const char *s)
     return n;
 }
 
-static bool blank(const char *s)
-{
-    return !s || str_trim(str_from(s)).len == 0;
-}
+static bool blank(const char *s) { return !s || str_trim(str_from(s)).len == 0; }
 
 char *ressources_slugify(struct arena *a, const char *text, size_t max)
 {
@@ -185,12 +182,11 @@ char *ressources_slugify(struct arena *a, const char *text, size_t max)
     static const struct {
         const char *utf8;
         char ascii;
-    } folds[] = {{"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"á", 'a'}, {"ç", 'c'}, {"é", 'e'},
-                 {"è", 'e'}, {"ê", 'e'}, {"ë", 'e'}, {"î", 'i'}, {"ï", 'i'}, {"í", 'i'},
-                 {"ô", 'o'}, {"ö", 'o'}, {"ó", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'},
-                 {"ú", 'u'}, {"ÿ", 'y'}, {"œ", 'o'}, {"æ", 'a'}, {"À", 'a'}, {"Â", 'a'},
-                 {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'}, {"Ê", 'e'}, {"Î", 'i'}, {"Ô", 'o'},
-                 {"Ù", 'u'}, {"Û", 'u'}, {"Œ", 'o'}};
+    } folds[] = {{"à", 'a'}, {"â", 'a'}, {"ä", 'a'}, {"á", 'a'}, {"ç", 'c'}, {"é", 'e'}, {"è", 'e'},
+                 {"ê", 'e'}, {"ë", 'e'}, {"î", 'i'}, {"ï", 'i'}, {"í", 'i'}, {"ô", 'o'}, {"ö", 'o'},
+                 {"ó", 'o'}, {"ù", 'u'}, {"û", 'u'}, {"ü", 'u'}, {"ú", 'u'}, {"ÿ", 'y'}, {"œ", 'o'},
+                 {"æ", 'a'}, {"À", 'a'}, {"Â", 'a'}, {"Ç", 'c'}, {"É", 'e'}, {"È", 'e'}, {"Ê", 'e'},
+                 {"Î", 'i'}, {"Ô", 'o'}, {"Ù", 'u'}, {"Û", 'u'}, {"Œ", 'o'}};
     struct buf b;
     buf_init(&b, a, max + 8);
     bool sep = false;
@@ -279,8 +275,7 @@ int base_validate(const struct base *b, struct ui_errors *errs)
     return errs->n > before ? ERR_INVALID : 0;
 }
 
-int base_create_in_tx(struct db *db, struct arena *a, struct base *b, int64_t user_id,
-                      int64_t *id)
+int base_create_in_tx(struct db *db, struct arena *a, struct base *b, int64_t user_id, int64_t *id)
 {
     int64_t t = now();
     struct db_stmt *st;
@@ -344,6 +339,11 @@ int base_update(struct db *db, struct base *b, struct ui_errors *errs)
     db_bind_text(st, 3, b->description ? b->description : "");
     db_bind_text(st, 4, b->public_ ? "public" : "prive");
     db_bind_int64(st, 5, now());
+    if (b->structure_id)
+        db_bind_int64(st, 6, b->structure_id);
+    else
+        db_bind_null(st, 6);
+    db_bind_text(st, 7, b->departement);
     rc = db_exec_stmt(st);
     if (rc == 0 && db_changes(st) == 0)
         rc = ERR_NOT_FOUND;
@@ -366,6 +366,7 @@ static void base_read(struct db_stmt *st, struct arena *a, struct base *b)
     b->updated_at = db_col_int64(st, 10);
     b->n_members = db_col_int64(st, 11);
     b->n_ressources = db_col_int64(st, 12);
+    b->structure_nom = db_col_dup(st, 13, a);
 }
 
 int base_get(struct db *db, struct arena *a, int64_t id, struct base *out)
@@ -421,9 +422,9 @@ int base_members(struct db *db, struct arena *a, int64_t base_id, struct base_me
     size_t cap = 0;
     while ((rc = db_step(st)) == 1) {
         *out = arena_push(a, *out, *n, &cap, sizeof(**out));
-        (*out)[(*n)++] = (struct base_member){db_col_int64(st, 0), db_col_dup(st, 1, a),
-                                              db_col_dup(st, 2, a),
-                                              strcmp(db_col_text(st, 3), "admin") == 0};
+        (*out)[(*n)++] =
+            (struct base_member){db_col_int64(st, 0), db_col_dup(st, 1, a), db_col_dup(st, 2, a),
+                                 strcmp(db_col_text(st, 3), "admin") == 0};
     }
     db_reset(st);
     return rc < 0 ? rc : 0;
@@ -549,10 +550,14 @@ int base_invitations(struct db *db, struct arena *a, int64_t user_id, int64_t ba
     size_t cap = 0;
     while ((rc = db_step(st)) == 1) {
         *out = arena_push(a, *out, *n, &cap, sizeof(**out));
-        (*out)[(*n)++] = (struct base_invitation){
-            db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_dup(st, 3, a),
-            db_col_dup(st, 4, a), db_col_dup(st, 5, a), strcmp(db_col_text(st, 6), "admin") == 0,
-            db_col_int64(st, 7)};
+        (*out)[(*n)++] = (struct base_invitation){db_col_int64(st, 0),
+                                                  db_col_int64(st, 1),
+                                                  db_col_int64(st, 2),
+                                                  db_col_dup(st, 3, a),
+                                                  db_col_dup(st, 4, a),
+                                                  db_col_dup(st, 5, a),
+                                                  strcmp(db_col_text(st, 6), "admin") == 0,
+                                                  db_col_int64(st, 7)};
     }
     db_reset(st);
     return rc < 0 ? rc : 0;
@@ -626,9 +631,8 @@ int base_join_requests(struct db *db, struct arena *a, int64_t base_id,
     while ((rc = db_step(st)) == 1) {
         *out = arena_push(a, *out, *n, &cap, sizeof(**out));
         (*out)[(*n)++] = (struct base_join_request){
-            db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_dup(st, 3, a),
-            db_col_dup(st, 4, a), db_col_dup(st, 5, a), db_col_dup(st, 6, a),
-            db_col_int64(st, 7)};
+            db_col_int64(st, 0),  db_col_int64(st, 1),  db_col_int64(st, 2),  db_col_dup(st, 3, a),
+            db_col_dup(st, 4, a), db_col_dup(st, 5, a), db_col_dup(st, 6, a), db_col_int64(st, 7)};
     }
     db_reset(st);
     return rc < 0 ? rc : 0;
@@ -739,7 +743,8 @@ int ressource_validate(struct arena *a, const struct ressource *r, struct ui_err
             if (!k->file_id)
                 field = "fichier", msg = "choisissez un fichier.";
             break;
-        case BLOCK_N: break;
+        case BLOCK_N:
+            break;
         }
         if (field)
             ui_errors_add(errs, arena_printf(a, "bloc-%zu-%s", i + 1, field),
@@ -766,10 +771,7 @@ static int history_add(struct db *db, int64_t id, int64_t user_id, int64_t at, c
     return db_exec_stmt(st);
 }
 
-static bool same_text(const char *x, const char *y)
-{
-    return strcmp(x ? x : "", y ? y : "") == 0;
-}
+static bool same_text(const char *x, const char *y) { return strcmp(x ? x : "", y ? y : "") == 0; }
 
 static bool same_blocks(const struct ressource *x, const struct ressource *y)
 {
@@ -854,11 +856,11 @@ static const char *change_details(struct arena *a, const char *f1, const char *b
 {
     json_t *o = json_object();
     if (!same_text(before1, after1))
-        json_object_set_new(o, f1, json_pack("[s, s]", before1 ? before1 : "",
-                                             after1 ? after1 : ""));
+        json_object_set_new(o, f1,
+                            json_pack("[s, s]", before1 ? before1 : "", after1 ? after1 : ""));
     if (f2 && !same_text(before2, after2))
-        json_object_set_new(o, f2, json_pack("[s, s]", before2 ? before2 : "",
-                                             after2 ? after2 : ""));
+        json_object_set_new(o, f2,
+                            json_pack("[s, s]", before2 ? before2 : "", after2 ? after2 : ""));
     char *text = json_object_size(o) ? json_dumps(o, JSON_COMPACT) : NULL;
     json_decref(o);
     if (!text)
@@ -1008,8 +1010,8 @@ static int read_parts(struct db *db, struct arena *a, struct ressource *r)
         const char *col = db_col_text(st, 0);
         for (int k = 0; k < RESSOURCE_N_INDEX; k++)
             if (strcmp(col, index_column(k)) == 0) {
-                r->index[k] = arena_push(a, r->index[k], r->n_index[k], &caps[k],
-                                         sizeof(*r->index[k]));
+                r->index[k] =
+                    arena_push(a, r->index[k], r->n_index[k], &caps[k], sizeof(*r->index[k]));
                 r->index[k][r->n_index[k]++] = db_col_dup(st, 1, a);
                 break;
             }
@@ -1234,15 +1236,15 @@ int ressources_of_base(struct db *db, struct arena *a, int64_t base_id, bool sho
                        int64_t offset, int64_t limit, struct ressource_row **out, size_t *n,
                        int64_t *total)
 {
-    return rows_query(db, a, SQL_OF_BASE, SQL_OF_BASE_COUNT, base_id, show_all, true, offset,
-                      limit, out, n, total);
+    return rows_query(db, a, SQL_OF_BASE, SQL_OF_BASE_COUNT, base_id, show_all, true, offset, limit,
+                      out, n, total);
 }
 
 int ressources_of_user(struct db *db, struct arena *a, int64_t user_id, int64_t offset,
                        int64_t limit, struct ressource_row **out, size_t *n, int64_t *total)
 {
-    return rows_query(db, a, SQL_OF_USER, SQL_OF_USER_COUNT, user_id, 0, false, offset, limit,
-                      out, n, total);
+    return rows_query(db, a, SQL_OF_USER, SQL_OF_USER_COUNT, user_id, 0, false, offset, limit, out,
+                      n, total);
 }
 
 int ressource_each(struct db *db, int (*fn)(const struct ressource *r, void *arg), void *arg)

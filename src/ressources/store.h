@@ -21,7 +21,7 @@ struct arena;
 struct db;
 struct ui_errors;
 
-#define RESSOURCE_TITRE_MAX 200        /* characters of a title, bytes checked as 4x */
+#define RESSOURCE_TITRE_MAX 200 /* characters of a title, bytes checked as 4x */
 #define RESSOURCE_DESCRIPTION_MAX 2000
 #define RESSOURCE_BLOCK_TEXT_MAX (60 * 1024)
 #define RESSOURCE_BLOCKS_MAX 60
@@ -38,7 +38,8 @@ struct base {
     int64_t id;
     const char *nom, *slug, *description;
     bool public_;
-    int64_t structure_id; /* 0: none */
+    int64_t structure_id;      /* 0: none: the base of a team or a network */
+    const char *structure_nom; /* read back, or NULL */
     int64_t created_by;
     const char *departement; /* or NULL */
     bool demo;
@@ -70,9 +71,8 @@ int base_validate(const struct base *b, struct ui_errors *errs);
 int base_create(struct db *db, struct arena *a, struct base *b, int64_t user_id,
                 struct ui_errors *errs, int64_t *id);
 /* The same without validation, inside the caller's transaction (import). */
-int base_create_in_tx(struct db *db, struct arena *a, struct base *b, int64_t user_id,
-                      int64_t *id);
-/* Changes nom, description and visibility. */
+int base_create_in_tx(struct db *db, struct arena *a, struct base *b, int64_t user_id, int64_t *id);
+/* Changes nom, description, visibility, structure and département. */
 int base_update(struct db *db, struct base *b, struct ui_errors *errs);
 int base_get(struct db *db, struct arena *a, int64_t id, struct base *out);
 /* Bases that user_id (0: nobody) may see: the public ones and those they belong to, by name.
@@ -115,9 +115,9 @@ int block_kind_parse(const char *s);
 
 struct ressource_block {
     enum block_kind kind;
-    const char *texte;   /* titre: the title; texte: Markdown; lien: the link's title */
-    const char *url;     /* lien */
-    int64_t file_id;     /* fichier, image */
+    const char *texte; /* titre: the title; texte: Markdown; lien: the link's title */
+    const char *url;   /* lien */
+    int64_t file_id;   /* fichier, image */
     const char *filename;
     const char *caption;
     /* Read back with the block: the file's content hash, type and size. */

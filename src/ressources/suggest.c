@@ -103,8 +103,8 @@ void ressources_suggest(struct arena *a, const struct ressource *r, struct sugge
                 unique += share == 1;
             }
             if (hit || specific >= 2 || (unique == 1 && label.n == 1)) {
-                out->values[k] = arena_push(a, out->values[k], out->n[k], &cap,
-                                            sizeof(*out->values[k]));
+                out->values[k] =
+                    arena_push(a, out->values[k], out->n[k], &cap, sizeof(*out->values[k]));
                 out->values[k][out->n[k]++] = vv->value;
             }
         }

@@ -1,9 +1,10 @@
 /*
  * La Base's vocabularies (see vocab.h). The identifiers are copied exactly from la-base's
- * schema.prisma through reference/anchors.md. Labels come from the files of la-base's apps/web/src/themes/
- * where anchors.md gives them; the others are written from the identifier in the same style. A
- * theme's category follows la-base's themes.ts for the themes it lists there; the themes added
- * later (education_aux_medias, the environment themes, donnees...) are placed by their name.
+ * schema.prisma through reference/anchors.md. Labels come from the files of la-base's
+ * apps/web/src/themes/ where anchors.md gives them; the others are written from the identifier in
+ * the same style. A theme's category follows la-base's themes.ts for the themes it lists there; the
+ * themes added later (education_aux_medias, the environment themes, donnees...) are placed by their
+ * name.
  */
 #include "ressources/vocab.h"
 
@@ -54,7 +55,8 @@ static const struct vocab_value themes[] = {
      "cybersecurite protection"},
     {"education_aux_medias", "Éducation aux médias", CULT,
      "media information desinformation fake news infox esprit critique presse"},
-    {"communs_numeriques", "Communs numériques", COMM, "commun wikipedia openstreetmap contribution"},
+    {"communs_numeriques", "Communs numériques", COMM,
+     "commun wikipedia openstreetmap contribution"},
     {"economie_numerique", "Économie numérique", COMM, "economie plateforme marche commerce"},
     {"gouvernances_partagees", "Gouvernances partagées", COMM,
      "gouvernance cooperation collectif partage decision"},

@@ -62,12 +62,19 @@ h.forEachStore('ressources', (ctx) => {
         assert.equal(bad.status, 400);
         assert.match(bad.text, /Saisissez le nom de la base/);
         assert.match(bad.text, /Nos fiches &lt;b&gt;/);
-        const res = await med.post('/bases/nouvelle', { _csrf: csrfMed, nom: 'Atelier numérique de Laval', description: 'Nos fiches', visibilite: 'public' });
+        // A structure the médiateur does not belong to is refused.
+        const other = await med.post('/bases/nouvelle', { _csrf: csrfMed, nom: 'Autre', structure: String(f.other), visibilite: 'public' });
+        assert.equal(other.status, 400);
+        assert.match(other.text, /vous n&#39;êtes pas membre de cette structure|vous n'êtes pas membre de cette structure/);
+        const res = await med.post('/bases/nouvelle', {
+            _csrf: csrfMed, nom: 'Atelier numérique de Laval', description: 'Nos fiches', structure: String(f.structure), visibilite: 'public',
+        });
         assert.equal(res.status, 303);
         baseId = idFrom(res.location, '/bases');
         const page = await anon.get(`/bases/${baseId}`);
         assert.equal(page.status, 200);
         assert.match(page.text, /Atelier numérique de Laval/);
+        assert.match(page.text, /Base de la structure Espace numérique de Laval/);
         const list = await anon.get('/bases');
         assert.match(list.text, /Atelier numérique de Laval/);
     });

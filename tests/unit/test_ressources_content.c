@@ -38,9 +38,9 @@ static const char *render(struct arena *a, const char *md)
  * or empty. Fails the test otherwise. */
 static void assert_harmless(const char *payload, const char *html)
 {
-    static const char *const tags[] = {"p", "em", "strong", "a", "code", "pre", "h1", "h2", "h3",
-                                       "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "hr",
-                                       "br", "img"};
+    static const char *const tags[] = {"p",  "em",         "strong", "a",  "code", "pre", "h1",
+                                       "h2", "h3",         "h4",     "h5", "h6",   "ul",  "ol",
+                                       "li", "blockquote", "hr",     "br", "img"};
     for (const char *p = strchr(html, '<'); p; p = strchr(p + 1, '<')) {
         if (strncmp(p, "<!-- raw HTML omitted -->", 25) == 0)
             continue;
@@ -74,9 +74,8 @@ static void assert_harmless(const char *payload, const char *html)
             assert_non_null(vend);
             if (!strcmp(name, "href") || !strcmp(name, "src")) {
                 bool ok = v == vend || strncasecmp(v, "http://", 7) == 0 ||
-                          strncasecmp(v, "https://", 8) == 0 ||
-                          strncasecmp(v, "mailto:", 7) == 0 || (v[0] == '/' && v[1] != '/') ||
-                          v[0] == '#';
+                          strncasecmp(v, "https://", 8) == 0 || strncasecmp(v, "mailto:", 7) == 0 ||
+                          (v[0] == '/' && v[1] != '/') || v[0] == '#';
                 if (!ok)
                     fail_msg("payload %s gave the address %.30s", payload, v);
             }
@@ -212,22 +211,24 @@ static void test_files_checked_and_stored(void **state)
     assert_int_equal(stat(ressource_file_path(&a, f->dir, rf.sha256), &sb), 0);
     assert_int_equal(sb.st_size, (off_t)(sizeof(pdf) - 1));
     int64_t first = rf.id;
-    assert_int_equal(ressource_file_store(f->store.db, &a, f->dir, p, "copie.pdf",
-                                          sizeof(pdf) - 1, false, &rf, &msg),
+    assert_int_equal(ressource_file_store(f->store.db, &a, f->dir, p, "copie.pdf", sizeof(pdf) - 1,
+                                          false, &rf, &msg),
                      0);
     assert_int_equal(rf.id, first);
     assert_true(ressource_file_inline(rf.mime));
 
     /* HTML that calls itself a PDF. */
-    static const char html[] = "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>\n";
+    static const char html[] =
+        "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>\n";
     p = write_tmp(f, &a, html, sizeof(html) - 1);
     assert_int_equal(ressource_file_store(f->store.db, &a, f->dir, p, "guide.pdf", sizeof(html) - 1,
                                           false, &rf, &msg),
                      ERR_UNSUPPORTED);
-    assert_non_null(strstr(msg, "« guide.pdf » se présente comme un PDF mais contient une page HTML"));
+    assert_non_null(
+        strstr(msg, "« guide.pdf » se présente comme un PDF mais contient une page HTML"));
     /* A program that calls itself a PDF. */
-    static const unsigned char elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                                          2, 0, 0x3e, 0, 1, 0, 0, 0};
+    static const unsigned char elf[64] = {0x7f, 'E', 'L', 'F', 2, 1, 1,    0, 0, 0, 0, 0,
+                                          0,    0,   0,   0,   2, 0, 0x3e, 0, 1, 0, 0, 0};
     p = write_tmp(f, &a, elf, sizeof(elf));
     assert_int_equal(ressource_file_store(f->store.db, &a, f->dir, p, "fiche.pdf", sizeof(elf),
                                           false, &rf, &msg),
@@ -266,10 +267,11 @@ int main(void)
     const struct CMUnitTest pure[] = {cmocka_unit_test(test_markdown_xss)};
     const struct CMUnitTest stored[] = {cmocka_unit_test(test_files_checked_and_stored)};
     int failed = cmocka_run_group_tests_name("ressources-markdown", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("ressources-files-sqlite", stored, setup_sqlite, teardown);
+    failed +=
+        cmocka_run_group_tests_name("ressources-files-sqlite", stored, setup_sqlite, teardown);
     if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("ressources-files-postgres", stored, setup_pg,
-                                              teardown);
+        failed +=
+            cmocka_run_group_tests_name("ressources-files-postgres", stored, setup_pg, teardown);
     else
         fprintf(stderr, "ressources-files-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
     return failed;

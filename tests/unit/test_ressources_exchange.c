@@ -104,10 +104,10 @@ static void test_import_export(void **state)
     snprintf(ext, sizeof(ext), "ext-%s", f->tag);
     snprintf(base, sizeof(base), "Base %s", f->tag);
     json_t *root = json_pack(
-        "[{s:s, s:s, s:s, s:[s], s:[s], s:s, s:s}, {s:s}, {s:s, s:s, s:[s]}, {s:s, s:s}, s]",
-        "id", ext, "title", "Créer une adresse e-mail", "content", "## Étapes\n\nChoisir.",
-        "themes", "maitrise_des_outils_numeriques", "tags", "courriel", "licence", "CC BY-SA 4.0",
-        "base", base,
+        "[{s:s, s:s, s:s, s:[s], s:[s], s:s, s:s}, {s:s}, {s:s, s:s, s:[s]}, {s:s, s:s}, s]", "id",
+        ext, "title", "Créer une adresse e-mail", "content", "## Étapes\n\nChoisir.", "themes",
+        "maitrise_des_outils_numeriques", "tags", "courriel", "licence", "CC BY-SA 4.0", "base",
+        base,
         /* 1: no title */
         "description", "sans titre",
         /* 2: not a vocabulary value */
@@ -179,11 +179,11 @@ int main(void)
     const struct CMUnitTest pure[] = {cmocka_unit_test(test_suggest)};
     const struct CMUnitTest stored[] = {cmocka_unit_test(test_import_export)};
     int failed = cmocka_run_group_tests_name("ressources-suggest", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("ressources-exchange-sqlite", stored, setup_sqlite,
-                                          teardown);
+    failed +=
+        cmocka_run_group_tests_name("ressources-exchange-sqlite", stored, setup_sqlite, teardown);
     if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("ressources-exchange-postgres", stored, setup_pg,
-                                              teardown);
+        failed +=
+            cmocka_run_group_tests_name("ressources-exchange-postgres", stored, setup_pg, teardown);
     else
         fprintf(stderr, "ressources-exchange-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
     return failed;

@@ -70,8 +70,8 @@ static void test_base_members_invitations_requests(void **state)
     struct fixture *f = *state;
     struct db *db = f->store.db;
     struct ui_errors errs = {0};
-    struct base b = {.nom = "Atelier numérique de Laval", .description = "Nos fiches",
-                     .public_ = false};
+    struct base b = {
+        .nom = "Atelier numérique de Laval", .description = "Nos fiches", .public_ = false};
     int64_t id = 0;
     /* A name is required; nothing is stored without it. */
     struct base bad = {.nom = "  "};
@@ -154,9 +154,13 @@ static void test_ressource_lifecycle_and_access(void **state)
         {.kind = BLOCK_TEXTE, .texte = "Un **courriel** qui presse est suspect."},
         {.kind = BLOCK_LIEN, .url = "https://www.cybermalveillance.gouv.fr/", .texte = "Site"},
     };
-    struct ressource r = {.base_id = base_id, .created_by = f->alice,
-                          .titre = "Déjouer le hameçonnage", .description = "Atelier d'une heure",
-                          .public_ = true, .blocks = blocks, .n_blocks = 3};
+    struct ressource r = {.base_id = base_id,
+                          .created_by = f->alice,
+                          .titre = "Déjouer le hameçonnage",
+                          .description = "Atelier d'une heure",
+                          .public_ = true,
+                          .blocks = blocks,
+                          .n_blocks = 3};
     r.index[VOCAB_THEME] = themes;
     r.n_index[VOCAB_THEME] = 1;
     r.index[RESSOURCE_TAGS] = tags;
@@ -195,9 +199,9 @@ static void test_ressource_lifecycle_and_access(void **state)
     assert_false(ressources_can_see(db, &anon, r.id));
 
     /* A contributor may edit. */
-    assert_int_equal(ressource_contributor_add(
-                         db, &f->a, r.id, arena_printf(&f->a, "bruno-%s@example.org", f->tag),
-                         f->alice),
+    assert_int_equal(ressource_contributor_add(db, &f->a, r.id,
+                                               arena_printf(&f->a, "bruno-%s@example.org", f->tag),
+                                               f->alice),
                      0);
     assert_true(ressources_can_edit(db, &bruno, r.id));
 
@@ -224,8 +228,12 @@ static void test_ressource_lifecycle_and_access(void **state)
     struct ressource_history_entry *h;
     size_t n;
     assert_int_equal(ressource_history(db, &f->a, r.id, &h, &n), 0);
-    const char *want[] = {"created", "published", "republished", "contributor_added",
-                          "title_and_description_edited", "content_edited"};
+    const char *want[] = {"created",
+                          "published",
+                          "republished",
+                          "contributor_added",
+                          "title_and_description_edited",
+                          "content_edited"};
     for (size_t w = 0; w < sizeof(want) / sizeof(want[0]); w++) {
         bool found = false;
         for (size_t i = 0; i < n && !found; i++)
@@ -261,11 +269,11 @@ int main(void)
         cmocka_unit_test(test_ressource_lifecycle_and_access),
     };
     int failed = cmocka_run_group_tests_name("ressources-store", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("ressources-store-sqlite", stored, setup_sqlite,
-                                          teardown);
+    failed +=
+        cmocka_run_group_tests_name("ressources-store-sqlite", stored, setup_sqlite, teardown);
     if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("ressources-store-postgres", stored, setup_pg,
-                                              teardown);
+        failed +=
+            cmocka_run_group_tests_name("ressources-store-postgres", stored, setup_pg, teardown);
     else
         fprintf(stderr, "ressources-store-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
     return failed;
