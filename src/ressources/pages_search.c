@@ -100,8 +100,7 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
     ui_pagination(&b, arena_printf(a, "/ressources?%s", rs_search_params(a, &s)), page, pages);
     html_lit(&b, "</div></div>");
     ui_form_end(&b);
-    return shell_render(req, resp, &(struct shell_page){.title = "Ressources", .wide = true},
-                        buf_cstr(&b));
+    return shell_render(req, resp, &(struct shell_page){.title = "Ressources"}, buf_cstr(&b));
 }
 
 int rs_api_search(struct http_request *req, struct http_response *resp)
