@@ -76,8 +76,12 @@ static int access_facets(struct db *db, struct arena *a, const struct ressource 
         add_facet(a, fv, n, cap, "_acces", "public");
     if (r->created_by)
         add_facet(a, fv, n, cap, "_acces", arena_printf(a, "user:%lld", (long long)r->created_by));
-    if (r->base_id)
-        add_facet(a, fv, n, cap, "_acces", arena_printf(a, "base:%lld", (long long)r->base_id));
+    if (r->base_id) {
+        const char *base = arena_printf(a, "%lld", (long long)r->base_id);
+        add_facet(a, fv, n, cap, "_acces", arena_printf(a, "base:%s", base));
+        /* Searching within one base (its page's search box). */
+        add_facet(a, fv, n, cap, "_base", base);
+    }
     struct db_stmt *st;
     int rc = db_prepare(db, SQL_CONTRIBUTORS_OF, &st);
     if (rc)

@@ -7,7 +7,8 @@
  * description; the text of its blocks and its base's name), the facets of the four vocabularies
  * under their exchange keys (themes, resource_types, beneficiaries, professional_sectors) and an
  * access facet "_acces" that the query filters on: "public" for a published, public resource
- * outside a private base, and "user:ID" / "base:ID" for its authors and its base's members.
+ * outside a private base, and "user:ID" / "base:ID" for its authors and its base's members; and
+ * "_base" (its base's id) for a search within one base.
  *
  * Other processes (a second server on the same PostgreSQL, `relais import ressources` while the
  * server runs) are noticed by ressources_index_sync: at most every max_age_s seconds, one request

@@ -275,6 +275,16 @@ int rs_page_base(struct http_request *req, struct http_response *resp)
         }
     }
     ui_h2(&b, total == 1 ? "1 ressource" : arena_printf(a, "%lld ressources", (long long)total));
+    if (total > 0) {
+        ui_form_begin(&b, "/ressources", "get", NULL, false);
+        html_lit(&b, "<input type=\"hidden\" name=\"base\" value=\"");
+        html_int(&b, base.id);
+        html_lit(&b, "\">");
+        ui_input(&b, &(struct ui_field){
+                         .name = "q", .label = "Chercher dans cette base", .type = UI_SEARCH});
+        ui_button(&b, "Chercher", UI_BUTTON_SECONDARY);
+        ui_form_end(&b);
+    }
     rs_render_rows(&b, rs_db(req), a, rows, n, NULL);
     ui_pagination(&b, arena_printf(a, "/bases/%lld", (long long)base.id), page,
                   (total + RESSOURCES_PER_PAGE - 1) / RESSOURCES_PER_PAGE);

@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "html/html.h"
 #include "html/ui.h"
+#include "ressources/access.h"
 #include "ressources/exchange.h"
 #include "ressources/pages.h"
 #include "ressources/search_query.h"
@@ -55,6 +56,20 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
                      "ressources</a>");
     html_lit(&b, "</p>");
     ui_form_begin(&b, "/ressources", "get", NULL, false);
+    if (s.base_id) {
+        struct base base;
+        if (bases_can_see(rs_db(req), auth_of(req), s.base_id) &&
+            base_get(rs_db(req), a, s.base_id, &base) == 0) {
+            html_lit(&b, "<p class=\"govuk-body\">");
+            html_text(&b, arena_printf(a, "Dans la base « %s ». ", base.nom));
+            html_lit(&b, "<a class=\"govuk-link\" href=\"/ressources?q=");
+            html_url_part(&b, s.q);
+            html_lit(&b, "\">Chercher dans toutes les bases</a></p>");
+        }
+        html_lit(&b, "<input type=\"hidden\" name=\"base\" value=\"");
+        html_int(&b, s.base_id);
+        html_lit(&b, "\">");
+    }
     html_lit(&b, "<div class=\"relais-rs-recherche\">");
     ui_input(&b, &(struct ui_field){.name = "q",
                                     .label = "Rechercher une ressource",

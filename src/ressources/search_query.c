@@ -5,6 +5,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/str.h"
 #include "db/db.h"
 #include "html/html.h"
 #include "ressources/index.h"
@@ -70,6 +71,13 @@ int rs_search_run(struct http_request *req, size_t offset, size_t limit, struct 
             filters[nf++] = (struct search_facet_value){v->json_key, vv->value};
         }
     }
+    const char *base = http_param(&req->query, "base");
+    int64_t base_id = 0;
+    if (base && cstr_to_int64(base, &base_id) == 0 && base_id > 0) {
+        s->base_id = base_id;
+        filters[nf++] =
+            (struct search_facet_value){"_base", arena_printf(a, "%lld", (long long)base_id)};
+    }
     /* What the viewer may find: public resources, their own, their bases'. An admin sees all. */
     const struct auth *au = auth_of(req);
     if (!(au->roles & ROLE_ADMIN)) {
@@ -134,6 +142,8 @@ const char *rs_search_params(struct arena *a, const struct rs_search *s)
     html_url_part(&b, s->q);
     buf_adds(&b, "&tri=");
     html_url_part(&b, s->tri);
+    if (s->base_id)
+        buf_addf(&b, "&base=%lld", (long long)s->base_id);
     for (int k = 0; k < VOCAB_N; k++)
         for (size_t j = 0; j < s->n_selected[k]; j++) {
             buf_addf(&b, "&%s=", vocab_get((enum vocab_kind)k)->column);

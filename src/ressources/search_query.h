@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "http/http.h"
 #include "ressources/vocab.h"
@@ -20,6 +21,7 @@
 struct rs_search {
     const char *q;   /* as typed, cut to LIMIT_QUERY_CHARS characters */
     const char *tri; /* the sort's value */
+    int64_t base_id; /* base=ID: within this base only, or 0 */
     const char *selected[VOCAB_N][RS_MAX_FILTER_VALUES];
     size_t n_selected[VOCAB_N];
     struct search_query query;

@@ -272,6 +272,13 @@ h.forEachStore('ressources', (ctx) => {
         }
         assert.equal((await anon.get('/ressources?tri=nimporte&theme=inconnu&page=-3')).status, 200);
         assert.equal((await anon.get('/api/v1/ressources?limite=0')).status, 400);
+        // Within one base: its page has a search box, the results stay in the base.
+        assert.match((await anon.get(`/bases/${baseId}`)).text, /<input type="hidden" name="base" value="\d+">/);
+        const inBase = (await med.get(`/api/v1/ressources?base=${baseId}`)).json();
+        assert.ok(inBase.total >= 2, `${inBase.total} resources in the base`);
+        assert.ok(inBase.data.every((x) => x.base === 'Atelier numérique de Laval'));
+        assert.ok(!inBase.data.some((x) => x.relais_id === draftId), 'the draft outside the base stays out');
+        assert.match((await anon.get(`/ressources?base=${baseId}&q=hameconnage`)).text, /Dans la base « Atelier numérique de Laval »/);
         // Pages by cursor.
         const first = (await anon.get('/api/v1/ressources?limite=1&tri=recentes')).json();
         assert.equal(first.data.length, 1);
