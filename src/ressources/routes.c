@@ -35,7 +35,8 @@ static const struct route ressources_routes[] = {
     {HTTP_GET, "/api/v1/ressources", rs_api_search, ACCESS_API | ACCESS_PUBLIC,
      "Recherche de ressources pédagogiques (q=, analyse française : accents, pluriels, élisions, "
      "fautes de frappe, synonymes) avec filtres sur les vocabulaires de La Base (theme=, type=, "
-     "public=, secteur=, répétables), tri (tri=pertinence|recentes|vues|recommandees|az), nombre "
+     "public=, secteur=, répétables), dans une base (base=ID), tri "
+     "(tri=pertinence|recentes|vues|recommandees|az), nombre "
      "de ressources par valeur de chaque vocabulaire (facettes) et pages par curseur (limite=, "
      "apres=). Chaque résultat porte son identifiant externe (id, celui de l'import) et "
      "relais_id. Les ressources privées ne sont données qu'à ceux qui peuvent les voir."},
