@@ -99,7 +99,7 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
     if (rc == 0 && (rc = lieux_init(db, cfg->communes_dir)))
         fprintf(stderr, "relais : les communes de %s n'ont pas pu être chargées\n",
                 cfg->communes_dir);
-    if (rc == 0 && (rc = ressources_init(db)))
+    if (rc == 0 && (rc = ressources_init(db, cfg->data_dir)))
         fprintf(stderr, "relais : les ressources n'ont pas pu être chargées dans la recherche\n");
     db_close(db);
     if (rc) {

@@ -88,7 +88,7 @@ int rs_api_import(struct http_request *req, struct http_response *resp)
     /* Each refresh publishes a new snapshot of the index: past a few resources, one reload of
      * the whole index costs less. */
     if (rep.n_ids > RS_IMPORT_REFRESH_MAX) {
-        if (ressources_index_load(rs_db(req)) != 0)
+        if (ressources_index_load(rs_db(req), rs_data_dir(req)) != 0)
             log_error("ressources: the search index was not reloaded after an import");
     } else {
         for (size_t i = 0; i < rep.n_ids; i++)

@@ -329,6 +329,43 @@ static void make_preview(struct db *db, struct arena *a, const char *data_dir, c
     unlink(png);
 }
 
+/* The text of a stored PDF into DATA_DIR/ressources/HH/SHA256.txt (written beside, then renamed),
+ * for the search; the first pages only, under `timeout` like the preview. No text is not an
+ * error. */
+static void make_text(struct arena *a, const char *data_dir, const char *sha256)
+{
+    char *pdf = ressource_file_path(a, data_dir, sha256);
+    char *txt = arena_printf(a, "%s.txt", pdf);
+    struct stat sb;
+    if (stat(txt, &sb) == 0)
+        return;
+    char *part = arena_printf(a, "%s.part-%d", txt, (int)getpid());
+    char *argv[] = {"timeout", "20",    "pdftotext", "-q", "-l", "50",
+                    "-enc",    "UTF-8", pdf,         part, NULL};
+    if (!run(argv) || rename(part, txt) < 0) {
+        log_warn("ressources: no text for %s (pdftotext failed or is not installed)", sha256);
+        unlink(part);
+    }
+}
+
+char *ressource_file_text(struct arena *a, const char *data_dir, const char *sha256, size_t max)
+{
+    if (!sha256 || strlen(sha256) != 64)
+        return NULL;
+    char *txt = arena_printf(a, "%s.txt", ressource_file_path(a, data_dir, sha256));
+    int fd = open(txt, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    char *out = arena_alloc(a, max + 1);
+    size_t n = 0;
+    ssize_t got;
+    while (n < max && (got = read(fd, out + n, max - n)) > 0)
+        n += (size_t)got;
+    close(fd);
+    out[n] = '\0';
+    return out;
+}
+
 int ressource_file_store(struct db *db, struct arena *a, const char *data_dir, const char *tmp_path,
                          const char *filename, uint64_t size, bool image_only,
                          struct ressource_file *out, const char **message)
@@ -390,9 +427,12 @@ int ressource_file_store(struct db *db, struct arena *a, const char *data_dir, c
     if (rc == 0)
         rc = record(db, sha, mime, size);
     if (rc == 0 && (rc = ressource_file_get(db, a, sha, out)) == 0 &&
-        strcmp(mime, "application/pdf") == 0 && !out->preview_sha256) {
-        make_preview(db, a, data_dir, sha);
-        rc = ressource_file_get(db, a, sha, out);
+        strcmp(mime, "application/pdf") == 0) {
+        make_text(a, data_dir, sha);
+        if (!out->preview_sha256) {
+            make_preview(db, a, data_dir, sha);
+            rc = ressource_file_get(db, a, sha, out);
+        }
     }
     return rc;
 }

@@ -5,7 +5,8 @@
  * agreement of its extension with that type (a ".pdf" that holds HTML or a program is refused).
  * Accepted files are stored once per content, at DATA_DIR/ressources/HH/SHA256 (outside the web
  * root), with a row in ressource_files. A PDF gets a PNG preview of its first page, made by
- * pdftoppm (poppler-utils) when it is installed, stored the same way.
+ * pdftoppm (poppler-utils) when it is installed, stored the same way, and its text, extracted by
+ * pdftotext into a file beside it (DATA_DIR/ressources/HH/SHA256.txt), for the search.
  */
 #ifndef RELAIS_RESSOURCES_FILES_H
 #define RELAIS_RESSOURCES_FILES_H
@@ -35,6 +36,8 @@ int ressource_file_get(struct db *db, struct arena *a, const char *sha256,
                        struct ressource_file *out);
 /* Where a content lives on disk (arena). sha256 must be 64 hex digits (ASSERT). */
 char *ressource_file_path(struct arena *a, const char *data_dir, const char *sha256);
+/* The text of a stored PDF (see above), at most max bytes, or NULL when there is none (arena). */
+char *ressource_file_text(struct arena *a, const char *data_dir, const char *sha256, size_t max);
 /* Whether a browser shows the type in the page (images, PDF) rather than downloading it. */
 bool ressource_file_inline(const char *mime);
 /* "PDF", "image PNG", "document texte (ODT)"... for the download links. */

@@ -1,11 +1,13 @@
 /* The resources in the search engine (see index.h). */
 #include "ressources/index.h"
 #include "core/arena.h"
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/log.h"
 #include "db/db.h"
+#include "ressources/files.h"
 #include "ressources/markdown.h"
 #include "ressources/quality.h"
 #include "ressources/store.h"
@@ -17,6 +19,7 @@
 #include <time.h>
 
 static struct search_engine *engine;
+static char *data_dir; /* set once by the first load, read-only afterwards */
 static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
 
 static void engine_create(void) { engine = search_engine_new(NULL); }
@@ -56,6 +59,9 @@ static void note_signature(struct db *db)
     memcpy(signature, now_sig, sizeof(signature));
     pthread_mutex_unlock(&signature_lock);
 }
+
+/* Text of one PDF that goes into the index: the first pages say what it is about. */
+#define RS_PDF_TEXT_MAX (256 * 1024)
 
 static const char SQL_CONTRIBUTORS_OF[] =
     "SELECT user_id FROM ressource_contributors WHERE ressource_id = $1";
@@ -137,6 +143,9 @@ static int make_doc(struct db *db, struct arena *a, const struct ressource *r,
         buf_addch(&content, ' ');
         buf_adds(&content, k->filename);
         buf_addch(&content, '\n');
+        if (k->kind == BLOCK_FICHIER && data_dir && k->mime &&
+            strcmp(k->mime, "application/pdf") == 0)
+            buf_adds(&content, ressource_file_text(a, data_dir, k->sha256, RS_PDF_TEXT_MAX));
     }
     /* A field over the engine's limit is cut rather than the resource left out. */
     int rc = access_facets(db, a, r, &fv, &n, &cap);
@@ -186,9 +195,11 @@ static int load_one(const struct ressource *r, void *arg)
     return 0;
 }
 
-int ressources_index_load(struct db *db)
+int ressources_index_load(struct db *db, const char *dir)
 {
     pthread_once(&engine_once, engine_create);
+    if (!data_dir && dir)
+        data_dir = xstrdup(dir);
     if (!engine)
         return ERR_INTERNAL;
     int64_t before[3] = {0};
@@ -223,7 +234,7 @@ void ressources_index_sync(struct db *db, int max_age_s)
     pthread_mutex_unlock(&signature_lock);
     if (changed) {
         log_info("ressources: changed by another process, reloading the search index");
-        if (ressources_index_load(db) != 0)
+        if (ressources_index_load(db, NULL) != 0)
             log_error("ressources: the search index was not reloaded");
     }
 }

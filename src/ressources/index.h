@@ -4,10 +4,11 @@
  * handler calls ressources_index_refresh, which reads it back and puts (or removes) its document.
  *
  * A document carries the resource's text (title; tags and the labels of its indexation; short
- * description; the text of its blocks and its base's name), the facets of the four vocabularies
- * under their exchange keys (themes, resource_types, beneficiaries, professional_sectors) and an
- * access facet "_acces" that the query filters on: "public" for a published, public resource
- * outside a private base, and "user:ID" / "base:ID" for its authors and its base's members; and
+ * description; the text of its blocks, of its PDF files and its base's name), the facets of the
+ * four vocabularies under their exchange keys (themes, resource_types, beneficiaries,
+ * professional_sectors) and an access facet "_acces" that the query filters on: "public" for a
+ * published, public resource outside a private base, and "user:ID" / "base:ID" for its authors and
+ * its base's members; and
  * "_base" (its base's id) for a search within one base.
  *
  * Other processes (a second server on the same PostgreSQL, `relais import ressources` while the
@@ -26,7 +27,8 @@ struct db;
 struct search_engine;
 struct ressource;
 
-int ressources_index_load(struct db *db);
+/* data_dir: where the files are (the text of PDFs is searched); copied, kept for the reloads. */
+int ressources_index_load(struct db *db, const char *data_dir);
 /* The engine, or NULL before ressources_index_load. Borrowed. */
 struct search_engine *ressources_index(void);
 /* Re-reads one resource and updates its document (removes it when the resource is gone). Logs

@@ -1,6 +1,7 @@
 /*
  * ressources: bases of teaching resources for médiateurs, with their search. ressources_init
- * builds the search index from the database before serving; ressources_add_routes adds the pages
+ * builds the search index from the database (and the text of PDF files under data_dir) before
+ * serving; ressources_add_routes adds the pages
  * and the API (routes.c, with who may use each).
  */
 #ifndef RELAIS_RESSOURCES_RESSOURCES_H
@@ -9,7 +10,7 @@
 struct db;
 struct router;
 
-int ressources_init(struct db *db);
+int ressources_init(struct db *db, const char *data_dir);
 void ressources_add_routes(struct router *r);
 
 /* `relais import ressources FICHIER.json` and `relais export ressources` (cli.c); argv[0] is the

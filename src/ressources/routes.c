@@ -59,4 +59,7 @@ void ressources_add_routes(struct router *r)
         router_add(r, &ressources_routes[i]);
 }
 
-int ressources_init(struct db *db) { return ressources_index_load(db); }
+int ressources_init(struct db *db, const char *data_dir)
+{
+    return ressources_index_load(db, data_dir);
+}

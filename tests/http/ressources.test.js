@@ -17,6 +17,13 @@ const h = require('./lib/harness');
 const PDF = Buffer.from(
     '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
     '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+/* A PDF whose page holds text, for the search of the files' text. */
+const TEXT_CONTENT = 'BT /F1 18 Tf 10 50 Td (Fiche tournesol) Tj ET';
+const TEXT_PDF = Buffer.from(
+    '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n' +
+    '3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 100]/Contents 4 0 R/Resources<</Font<</F1 5 0 R>>>>>>endobj\n' +
+    `4 0 obj<</Length ${TEXT_CONTENT.length}>>stream\n${TEXT_CONTENT}\nendstream endobj\n` +
+    '5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 const HTML = Buffer.from('<!DOCTYPE html><html><body><script>alert(1)</script></body></html>\n');
 
 function form(fields, files = {}) {
@@ -272,6 +279,12 @@ h.forEachStore('ressources', (ctx) => {
         }
         assert.equal((await anon.get('/ressources?tri=nimporte&theme=inconnu&page=-3')).status, 200);
         assert.equal((await anon.get('/api/v1/ressources?limite=0')).status, 400);
+        // The text of a PDF is searched.
+        const withText = await newResource(med, { titre: 'Support imprimable', action: 'publier' },
+            { 'bloc-1-fichier': { name: 'support.pdf', data: TEXT_PDF, type: 'application/pdf' } });
+        assert.equal(withText.status, 303);
+        const inPdf = (await anon.get('/api/v1/ressources?q=tournesols')).json();
+        assert.deepEqual(inPdf.data.map((x) => x.title), ['Support imprimable']);
         // Within one base: its page has a search box, the results stay in the base.
         assert.match((await anon.get(`/bases/${baseId}`)).text, /<input type="hidden" name="base" value="\d+">/);
         const inBase = (await med.get(`/api/v1/ressources?base=${baseId}`)).json();

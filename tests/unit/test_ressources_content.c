@@ -250,6 +250,23 @@ static void test_files_checked_and_stored(void **state)
                                           &msg),
                      ERR_TOO_BIG);
     assert_non_null(strstr(msg, "la limite est de 20 Mo"));
+    /* The text of a PDF is kept beside it for the search. */
+    static const char text_pdf[] =
+        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+        "/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 100]/Contents 4 0 R"
+        "/Resources<</Font<</F1 5 0 R>>>>>>endobj\n4 0 obj<</Length 44>>stream\nBT /F1 18 Tf 10 50 "
+        "Td (Fiche tournesol) Tj ET\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/"
+        "Helvetica>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    p = write_tmp(f, &a, text_pdf, sizeof(text_pdf) - 1);
+    assert_int_equal(ressource_file_store(f->store.db, &a, f->dir, p, "support.pdf",
+                                          sizeof(text_pdf) - 1, false, &rf, &msg),
+                     0);
+    const char *text = ressource_file_text(&a, f->dir, rf.sha256, 4096);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "Fiche tournesol"));
+    /* A content that is not a stored PDF has no text. */
+    assert_null(ressource_file_text(
+        &a, f->dir, "0000000000000000000000000000000000000000000000000000000000000000", 4096));
     /* Plain text is fine as .txt. */
     static const char txt[] = "Fiche d'atelier : créer une adresse e-mail.\n";
     p = write_tmp(f, &a, txt, sizeof(txt) - 1);
