@@ -66,6 +66,8 @@ struct intern {
     size_t n, cap;
     uint32_t *table; /* id + 1, 0 = empty */
     size_t tcap;
+    uint32_t *order; /* ids 0 .. n_ordered sorted by their bytes, kept between snapshots */
+    size_t n_ordered;
 };
 
 static uint32_t intern_find(const struct intern *in, const char *s, size_t len)
@@ -127,8 +129,52 @@ static uint32_t intern_add(struct intern *in, struct arena *a, const char *s, si
     return id;
 }
 
+static int cmp_id_by_string(const void *x, const void *y, void *ctx)
+{
+    const char *const *strs = ctx;
+    return strcmp(strs[*(const uint32_t *)x], strs[*(const uint32_t *)y]);
+}
+
+/* Every id in the order of its bytes. The order of the previous call is kept: only the ids added
+ * since are sorted, then each is placed by a binary search, so a snapshot after one write does
+ * not sort the whole dictionary again. */
+static const uint32_t *intern_sorted(struct intern *in)
+{
+    size_t m = in->n_ordered, k = in->n - m;
+    if (k == 0)
+        return in->order;
+    uint32_t *added = xmalloc(k * sizeof(uint32_t));
+    for (size_t i = 0; i < k; i++)
+        added[i] = (uint32_t)(m + i);
+    qsort_r(added, k, sizeof(uint32_t), cmp_id_by_string, (void *)in->strs);
+    uint32_t *merged = xmalloc((in->n + 1) * sizeof(uint32_t));
+    size_t from = 0, out = 0;
+    for (size_t i = 0; i < k; i++) {
+        const char *key = in->strs[added[i]];
+        size_t lo = from, hi = m;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (strcmp(in->strs[in->order[mid]], key) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memcpy(merged + out, in->order + from, (lo - from) * sizeof(uint32_t));
+        out += lo - from;
+        merged[out++] = added[i];
+        from = lo;
+    }
+    memcpy(merged + out, in->order + from, (m - from) * sizeof(uint32_t));
+    free(added);
+    free(in->order);
+    in->order = merged;
+    in->n_ordered = in->n;
+    return in->order;
+}
+
 static void intern_release(struct intern *in)
 {
+    free(in->order);
     free(in->strs);
     free(in->lens);
     free(in->table);
@@ -146,6 +192,7 @@ struct stored_doc {
     int64_t created, views;
     double recommendation, quality;
     char *title_key; /* folded title, for A–Z */
+    bool dirty;      /* changed since the last snapshot: out of the engine's title order */
 };
 
 struct search_engine {
@@ -168,6 +215,10 @@ struct search_engine {
 
     struct stored_doc *docs;
     size_t n_docs, cap_docs, n_live;
+    uint32_t *title_order; /* slots of live, clean documents by title, then id */
+    size_t n_title_order;
+    uint32_t *dirty; /* slots changed since the last snapshot */
+    size_t n_dirty, cap_dirty;
     int64_t *map_keys; /* id → slot in docs; a removed document keeps its slot for a later put */
     uint32_t *map_vals;
     size_t map_cap, map_n;
@@ -218,6 +269,18 @@ static void map_insert(struct search_engine *e, int64_t id, uint32_t slot)
     e->map_keys[i] = id;
     e->map_vals[i] = slot;
     e->map_n++;
+}
+
+static void mark_dirty(struct search_engine *e, uint32_t slot)
+{
+    if (e->docs[slot].dirty)
+        return;
+    e->docs[slot].dirty = true;
+    if (e->n_dirty == e->cap_dirty) {
+        e->cap_dirty = e->cap_dirty ? e->cap_dirty * 2 : 64;
+        e->dirty = xrealloc(e->dirty, e->cap_dirty * sizeof(uint32_t));
+    }
+    e->dirty[e->n_dirty++] = slot;
 }
 
 static void stored_doc_clear(struct stored_doc *d)
@@ -366,8 +429,11 @@ static int store_put(struct search_engine *e, const struct search_doc *doc)
         struct stored_doc *old = &e->docs[*slot];
         if (old->live)
             e->n_live--;
+        bool was_dirty = old->dirty;
         stored_doc_clear(old);
         *old = nd;
+        old->dirty = was_dirty;
+        mark_dirty(e, *slot);
     } else {
         if (e->n_docs == e->cap_docs) {
             e->cap_docs = e->cap_docs ? e->cap_docs * 2 : 1024;
@@ -376,6 +442,7 @@ static int store_put(struct search_engine *e, const struct search_doc *doc)
         e->docs[e->n_docs] = nd;
         map_insert(e, doc->id, (uint32_t)e->n_docs);
         e->n_docs++;
+        mark_dirty(e, (uint32_t)(e->n_docs - 1));
     }
     e->n_live++;
     return 0;
@@ -386,45 +453,63 @@ static int store_remove(struct search_engine *e, int64_t id)
     uint32_t *slot = map_slot(e, id);
     if (!slot || !e->docs[*slot].live)
         return ERR_NOT_FOUND;
+    bool was_dirty = e->docs[*slot].dirty;
     stored_doc_clear(&e->docs[*slot]);
+    e->docs[*slot].dirty = was_dirty;
+    mark_dirty(e, *slot);
     e->n_live--;
     return 0;
 }
 
 /* --- building a snapshot --- */
 
-static int cmp_cstr_ptr(const void *a, const void *b)
+static int cmp_slot_title(const void *x, const void *y, void *ctx)
 {
-    return strcmp(**(const char *const *const *)a, **(const char *const *const *)b);
-}
-
-/* Sorts ids by the strings they name (strs[id]); returns the sorted ids. */
-static uint32_t *sort_ids_by_string(const char **strs, const uint32_t *ids, size_t n,
-                                    struct arena *tmp)
-{
-    const char ***ptrs = arena_alloc(tmp, (n + 1) * sizeof(*ptrs));
-    for (size_t i = 0; i < n; i++)
-        ptrs[i] = &strs[ids[i]];
-    qsort(ptrs, n, sizeof(*ptrs), cmp_cstr_ptr);
-    uint32_t *out = arena_alloc(tmp, (n + 1) * sizeof(*out));
-    for (size_t i = 0; i < n; i++)
-        out[i] = (uint32_t)(ptrs[i] - strs);
-    return out;
-}
-
-struct title_sort {
-    const char *key;
-    int64_t id;
-    uint32_t doc;
-};
-
-static int cmp_title(const void *x, const void *y)
-{
-    const struct title_sort *a = x, *b = y;
-    int c = strcmp(a->key, b->key);
+    const struct stored_doc *docs = ctx;
+    const struct stored_doc *a = &docs[*(const uint32_t *)x], *b = &docs[*(const uint32_t *)y];
+    int c = strcmp(a->title_key, b->title_key);
     if (c)
         return c;
     return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* The engine's title order brought up to date: the changed documents are taken out, sorted, and
+ * placed back by binary search (the others keep their order from the previous snapshot). */
+static void title_order_update(struct search_engine *e)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < e->n_title_order; i++)
+        if (!e->docs[e->title_order[i]].dirty)
+            e->title_order[m++] = e->title_order[i];
+    size_t k = 0;
+    for (size_t i = 0; i < e->n_dirty; i++)
+        if (e->docs[e->dirty[i]].live)
+            e->dirty[k++] = e->dirty[i];
+    qsort_r(e->dirty, k, sizeof(uint32_t), cmp_slot_title, e->docs);
+    uint32_t *merged = xmalloc((m + k + 1) * sizeof(uint32_t));
+    size_t from = 0, out = 0;
+    for (size_t i = 0; i < k; i++) {
+        size_t lo = from, hi = m;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (cmp_slot_title(&e->title_order[mid], &e->dirty[i], e->docs) < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        memcpy(merged + out, e->title_order + from, (lo - from) * sizeof(uint32_t));
+        out += lo - from;
+        merged[out++] = e->dirty[i];
+        from = lo;
+    }
+    memcpy(merged + out, e->title_order + from, (m - from) * sizeof(uint32_t));
+    out += m - from;
+    free(e->title_order);
+    e->title_order = merged;
+    e->n_title_order = out;
+    for (size_t i = 0; i < e->n_dirty; i++)
+        e->docs[e->dirty[i]].dirty = false;
+    e->n_dirty = 0;
 }
 
 static int cmp_fv_order(const void *x, const void *y, void *ctx)
@@ -486,12 +571,12 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
     }
 
     /* Dictionaries of what the live documents use, sorted. */
-    uint32_t *ids = arena_alloc(&tmp, (n_gstem + n_gsurf + 1) * sizeof(uint32_t));
+    uint32_t *sorted = arena_alloc(&tmp, (n_gstem + n_gsurf + 1) * sizeof(uint32_t));
+    const uint32_t *order = intern_sorted(&e->stems);
     size_t n = 0;
-    for (size_t t = 0; t < n_gstem; t++)
-        if (stem_df[t])
-            ids[n++] = (uint32_t)t;
-    uint32_t *sorted = sort_ids_by_string(e->stems.strs, ids, n, &tmp);
+    for (size_t i = 0; i < n_gstem; i++)
+        if (stem_df[order[i]])
+            sorted[n++] = order[i];
     uint32_t *stem_map = arena_alloc(&tmp, (n_gstem + 1) * sizeof(uint32_t));
     s->n_stems = n;
     s->stems = arena_alloc(a, (n + 1) * sizeof(*s->stems));
@@ -504,11 +589,11 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
     }
     s->postings = arena_alloc(a, ((size_t)off + 1) * sizeof(*s->postings));
 
+    order = intern_sorted(&e->surfaces);
     n = 0;
-    for (size_t w = 0; w < n_gsurf; w++)
-        if (surf_docs[w])
-            ids[n++] = (uint32_t)w;
-    sorted = sort_ids_by_string(e->surfaces.strs, ids, n, &tmp);
+    for (size_t i = 0; i < n_gsurf; i++)
+        if (surf_docs[order[i]])
+            sorted[n++] = order[i];
     s->n_surf = n;
     s->surf = arena_alloc(a, (n + 1) * sizeof(*s->surf));
     uint32_t *surf_map = arena_alloc(&tmp, (n_gsurf + 1) * sizeof(uint32_t));
@@ -571,12 +656,13 @@ static struct search_snapshot *snapshot_build(struct search_engine *e)
         }
     }
 
-    struct title_sort *ts = arena_alloc(&tmp, (nd + 1) * sizeof(*ts));
+    title_order_update(e);
+    ASSERT(e->n_title_order == nd);
+    uint32_t *doc_of_slot = arena_alloc(&tmp, (e->n_docs + 1) * sizeof(uint32_t));
     for (size_t d = 0; d < nd; d++)
-        ts[d] = (struct title_sort){e->docs[slot_of[d]].title_key, s->docs[d].id, (uint32_t)d};
-    qsort(ts, nd, sizeof(*ts), cmp_title);
+        doc_of_slot[slot_of[d]] = (uint32_t)d;
     for (size_t r = 0; r < nd; r++)
-        s->docs[ts[r].doc].title_rank = (uint32_t)r;
+        s->docs[doc_of_slot[e->title_order[r]]].title_rank = (uint32_t)r;
 
     /* Facet values: the engine's, which only grow, so documents' ids stay valid. */
     s->n_fv = e->fvs.n;
@@ -695,6 +781,8 @@ void search_engine_free(struct search_engine *e)
     for (size_t i = 0; i < e->n_docs; i++)
         stored_doc_clear(&e->docs[i]);
     free(e->docs);
+    free(e->title_order);
+    free(e->dirty);
     free(e->map_keys);
     free(e->map_vals);
     intern_release(&e->surfaces);

@@ -203,6 +203,45 @@ static void test_quality_blend(void **state)
     arena_release(&a);
 }
 
+/* Words side by side and words as typed come first among equal BM25F scores. */
+static void test_rerank(void **state)
+{
+    (void)state;
+    struct arena a = ARENA_INIT;
+    struct search_engine *e = search_engine_new(NULL);
+    struct search_doc d1 = {.id = 1, .fields = {STR_LIT("Fichiers : comment les compresser")}};
+    struct search_doc d2 = {.id = 2, .fields = {STR_LIT("Comment compresser les fichiers")}};
+    struct search_doc d3 = {.id = 3, .fields = {STR_LIT("Compression de documents")}};
+    struct search_doc d4 = {.id = 4, .fields = {STR_LIT("Compresser des documents")}};
+    assert_int_equal(search_put(e, &d1), 0);
+    assert_int_equal(search_put(e, &d2), 0);
+    assert_int_equal(search_put(e, &d3), 0);
+    assert_int_equal(search_put(e, &d4), 0);
+    struct search_snapshot *s = search_acquire(e);
+    struct search_query q = {.text = STR_LIT("compresser fichiers")};
+    struct search_result r;
+    assert_int_equal(search_query(s, &q, &a, &r), 0);
+    assert_string_equal(ids(&a, &r), "2,1");
+    q.text = STR_LIT("compresser documents");
+    assert_int_equal(search_query(s, &q, &a, &r), 0);
+    assert_string_equal(ids(&a, &r), "4,3");
+    search_release(s);
+    /* Without the re-ranking the two pairs tie, and the older id comes first. */
+    struct search_config cfg;
+    search_config_default(&cfg);
+    cfg.proximity_weight = cfg.exact_weight = 0;
+    struct search_engine *e2 = search_engine_new(&cfg);
+    assert_int_equal(search_put(e2, &d3), 0);
+    assert_int_equal(search_put(e2, &d4), 0);
+    s = search_acquire(e2);
+    assert_int_equal(search_query(s, &q, &a, &r), 0);
+    assert_string_equal(ids(&a, &r), "3,4");
+    search_release(s);
+    search_engine_free(e2);
+    search_engine_free(e);
+    arena_release(&a);
+}
+
 static void test_typos(void **state)
 {
     (void)state;
@@ -506,6 +545,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ranking_and_fields),
         cmocka_unit_test(test_quality_blend),
+        cmocka_unit_test(test_rerank),
         cmocka_unit_test(test_typos),
         cmocka_unit_test(test_prefix_and_suggest),
         cmocka_unit_test(test_synonyms_and_phrases),
