@@ -699,7 +699,7 @@ int main(int argc, char **argv)
         return 2;
     }
     size_t nq = argc > 4 ? strtoul(argv[4], NULL, 10) : 2000;
-    size_t npg = argc > 5 ? strtoul(argv[5], NULL, 10) : 200;
+    size_t npg = argc > 5 ? strtoul(argv[5], NULL, 10) : 50;
     bool with_pg = strcmp(argv[3], "-") != 0;
     load_corpus(argv[1]);
     fprintf(stderr, "corpus: %zu documents\n", n_docs);
