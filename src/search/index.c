@@ -146,7 +146,8 @@ static const uint32_t *intern_sorted(struct intern *in)
     uint32_t *added = xmalloc(k * sizeof(uint32_t));
     for (size_t i = 0; i < k; i++)
         added[i] = (uint32_t)(m + i);
-    qsort_r(added, k, sizeof(uint32_t), cmp_id_by_string, (void *)in->strs);
+    if (k > 1)
+        qsort_r(added, k, sizeof(uint32_t), cmp_id_by_string, (void *)in->strs);
     uint32_t *merged = xmalloc((in->n + 1) * sizeof(uint32_t));
     size_t from = 0, out = 0;
     for (size_t i = 0; i < k; i++) {
@@ -159,12 +160,14 @@ static const uint32_t *intern_sorted(struct intern *in)
             else
                 hi = mid;
         }
-        memcpy(merged + out, in->order + from, (lo - from) * sizeof(uint32_t));
+        if (lo > from)
+            memcpy(merged + out, in->order + from, (lo - from) * sizeof(uint32_t));
         out += lo - from;
         merged[out++] = added[i];
         from = lo;
     }
-    memcpy(merged + out, in->order + from, (m - from) * sizeof(uint32_t));
+    if (m > from)
+        memcpy(merged + out, in->order + from, (m - from) * sizeof(uint32_t));
     free(added);
     free(in->order);
     in->order = merged;
@@ -485,7 +488,8 @@ static void title_order_update(struct search_engine *e)
     for (size_t i = 0; i < e->n_dirty; i++)
         if (e->docs[e->dirty[i]].live)
             e->dirty[k++] = e->dirty[i];
-    qsort_r(e->dirty, k, sizeof(uint32_t), cmp_slot_title, e->docs);
+    if (k > 1)
+        qsort_r(e->dirty, k, sizeof(uint32_t), cmp_slot_title, e->docs);
     uint32_t *merged = xmalloc((m + k + 1) * sizeof(uint32_t));
     size_t from = 0, out = 0;
     for (size_t i = 0; i < k; i++) {
@@ -497,12 +501,14 @@ static void title_order_update(struct search_engine *e)
             else
                 hi = mid;
         }
-        memcpy(merged + out, e->title_order + from, (lo - from) * sizeof(uint32_t));
+        if (lo > from)
+            memcpy(merged + out, e->title_order + from, (lo - from) * sizeof(uint32_t));
         out += lo - from;
         merged[out++] = e->dirty[i];
         from = lo;
     }
-    memcpy(merged + out, e->title_order + from, (m - from) * sizeof(uint32_t));
+    if (m > from)
+        memcpy(merged + out, e->title_order + from, (m - from) * sizeof(uint32_t));
     out += m - from;
     free(e->title_order);
     e->title_order = merged;

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,6 +542,52 @@ static void test_bad_input(void **state)
     arena_release(&a);
 }
 
+/* Readers query while a writer adds and removes: every snapshot is whole (the count of "atelier"
+ * matches is the count of documents), and nothing is freed under a reader. */
+struct race {
+    struct search_engine *e;
+    atomic_bool stop;
+    atomic_int bad;
+};
+
+static void *race_reader(void *p)
+{
+    struct race *r = p;
+    while (!atomic_load(&r->stop)) {
+        struct arena a = ARENA_INIT;
+        struct search_snapshot *s = search_acquire(r->e);
+        struct search_query q = {.text = STR_LIT("atelier"), .limit = 5};
+        struct search_result res;
+        if (search_query(s, &q, &a, &res) != 0 || res.total != search_count(s))
+            atomic_fetch_add(&r->bad, 1);
+        search_release(s);
+        arena_release(&a);
+    }
+    search_thread_release();
+    return NULL;
+}
+
+static void test_concurrent_readers(void **state)
+{
+    (void)state;
+    struct race r = {.e = search_engine_new(NULL)};
+    pthread_t th[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, race_reader, &r), 0);
+    for (int i = 0; i < 300; i++) {
+        struct search_doc d = {.id = i % 50, .fields = {STR_LIT("Atelier numérique")}};
+        if (i % 3 == 2)
+            search_remove(r.e, i % 50);
+        else
+            assert_int_equal(search_put(r.e, &d), 0);
+    }
+    atomic_store(&r.stop, true);
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    assert_int_equal(atomic_load(&r.bad), 0);
+    search_engine_free(r.e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +601,7 @@ int main(void)
         cmocka_unit_test(test_sorts_and_pages),
         cmocka_unit_test(test_update_remove_snapshot),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_concurrent_readers),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     search_thread_release();
