@@ -60,6 +60,13 @@ static void note_signature(struct db *db)
     pthread_mutex_unlock(&signature_lock);
 }
 
+/* The quality blended into relevance: the reviews first, then how complete and how fresh the
+ * resource is (see index.h). */
+#define RS_WEIGHT_RECOMMENDATION 0.6
+#define RS_WEIGHT_COMPLETENESS 0.25
+#define RS_WEIGHT_FRESHNESS 0.15
+#define RS_YEAR_S (365.0 * 24 * 3600)
+
 /* Text of one PDF that goes into the index: the first pages say what it is about. */
 #define RS_PDF_TEXT_MAX (256 * 1024)
 
@@ -98,6 +105,20 @@ static int access_facets(struct db *db, struct arena *a, const struct ressource 
                   arena_printf(a, "user:%lld", (long long)db_col_int64(st, 0)));
     db_reset(st);
     return rc < 0 ? rc : 0;
+}
+
+double ressources_quality_blend(const struct ressource *r, double recommendation, int64_t now)
+{
+    struct quality_facts facts;
+    struct quality_criterion criteria[QUALITY_N_CRITERIA];
+    quality_facts_of(r, &facts);
+    double completeness = quality_completeness(&facts, criteria) / 100.0;
+    /* Fresh for a year after its last change, then less and less for two more years. */
+    int64_t last = r->updated_at > r->last_verified_at ? r->updated_at : r->last_verified_at;
+    double age = (double)(now - last) / RS_YEAR_S;
+    double freshness = age <= 1 ? 1 : age >= 3 ? 0 : (3 - age) / 2;
+    return RS_WEIGHT_RECOMMENDATION * recommendation + RS_WEIGHT_COMPLETENESS * completeness +
+           RS_WEIGHT_FRESHNESS * freshness;
 }
 
 static int make_doc(struct db *db, struct arena *a, const struct ressource *r,
@@ -164,7 +185,7 @@ static int make_doc(struct db *db, struct arena *a, const struct ressource *r,
     if (quality_score_for(db, r->id, &score) != 0)
         score = 0.5;
     doc->recommendation = score;
-    doc->quality = score;
+    doc->quality = ressources_quality_blend(r, score, (int64_t)time(NULL));
     return 0;
 }
 

@@ -29,6 +29,10 @@ struct ressource;
 
 /* data_dir: where the files are (the text of PDFs is searched); copied, kept for the reloads. */
 int ressources_index_load(struct db *db, const char *data_dir);
+/* The quality of a resource for the ranking, 0..1: 0.6 × its recommendation score (quality.h, 0.5
+ * without reviews) + 0.25 × its completeness + 0.15 × its freshness (1 for a year after its last
+ * change or verification, down to 0 two years later). now: Unix seconds. */
+double ressources_quality_blend(const struct ressource *r, double recommendation, int64_t now);
 /* The engine, or NULL before ressources_index_load. Borrowed. */
 struct search_engine *ressources_index(void);
 /* Re-reads one resource and updates its document (removes it when the resource is gone). Logs

@@ -12,6 +12,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "ressources/exchange.h"
+#include "ressources/index.h"
 #include "ressources/store.h"
 #include "ressources/suggest.h"
 #include "store_fixture.h"
@@ -50,6 +51,43 @@ static void test_suggest(void **state)
     for (int k = 0; k < VOCAB_N; k++)
         assert_int_equal(s.n[k], 0);
     arena_release(&a);
+}
+
+static void test_quality_blend(void **state)
+{
+    (void)state;
+    struct ressource r = {.titre = "Un titre", .updated_at = 1700000000};
+    const int64_t year = 365 * 24 * 3600;
+    /* The reviews weigh 0.6, freshness 0.15: fresh for a year, half after two, none after three. */
+    assert_float_equal(ressources_quality_blend(&r, 1, r.updated_at) -
+                           ressources_quality_blend(&r, 0, r.updated_at),
+                       0.6, 1e-6);
+    assert_float_equal(ressources_quality_blend(&r, 0.5, r.updated_at + year / 2) -
+                           ressources_quality_blend(&r, 0.5, r.updated_at + 2 * year),
+                       0.075, 1e-6);
+    assert_float_equal(ressources_quality_blend(&r, 0.5, r.updated_at + 3 * year) -
+                           ressources_quality_blend(&r, 0.5, r.updated_at + 9 * year),
+                       0, 1e-6);
+    /* A verification counts as fresh as a change. */
+    struct ressource verified = r;
+    verified.last_verified_at = r.updated_at + 3 * year;
+    assert_true(ressources_quality_blend(&verified, 0.5, r.updated_at + 3 * year) >
+                ressources_quality_blend(&r, 0.5, r.updated_at + 3 * year));
+    /* A complete resource ranks above a bare one with the same reviews. */
+    const char *themes[] = {"parentalite"};
+    struct ressource_block blocks[] = {{.kind = BLOCK_TITRE, .texte = "Étapes"},
+                                       {.kind = BLOCK_TEXTE, .texte = "Un texte."}};
+    struct ressource full = r;
+    full.titre = "Un titre assez long pour compter";
+    full.description = "Une description qui dit à qui sert la ressource, comment l'utiliser en "
+                       "atelier et ce que les personnes y apprennent.";
+    full.licence = "etalab_2_0";
+    full.blocks = blocks;
+    full.n_blocks = 2;
+    full.index[VOCAB_THEME] = themes;
+    full.n_index[VOCAB_THEME] = 1;
+    assert_true(ressources_quality_blend(&full, 0.5, r.updated_at) >
+                ressources_quality_blend(&r, 0.5, r.updated_at));
 }
 
 struct fixture {
@@ -176,7 +214,8 @@ static void test_import_export(void **state)
 int main(void)
 {
     crypto_init();
-    const struct CMUnitTest pure[] = {cmocka_unit_test(test_suggest)};
+    const struct CMUnitTest pure[] = {cmocka_unit_test(test_suggest),
+                                      cmocka_unit_test(test_quality_blend)};
     const struct CMUnitTest stored[] = {cmocka_unit_test(test_import_export)};
     int failed = cmocka_run_group_tests_name("ressources-suggest", pure, NULL, NULL);
     failed +=
