@@ -110,7 +110,14 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
         rows[n++] = (struct ressource_row){r.id,        r.titre,   r.description, r.base_nom,
                                            r.published, r.public_, r.demo,        r.updated_at};
     }
-    rs_render_rows(&b, rs_db(req), a, rows, n, &s.result);
+    bool narrowed = *s.q || s.base_id;
+    for (int k = 0; k < VOCAB_N; k++)
+        narrowed |= s.n_selected[k] > 0;
+    if (n == 0 && s.result.total == 0 && narrowed)
+        ui_p(&b, "Aucune ressource ne correspond à cette recherche : essayez d'autres mots ou "
+                 "retirez un filtre.");
+    else
+        rs_render_rows(&b, rs_db(req), a, rows, n, &s.result);
     int64_t pages = (int64_t)((s.result.total + RESSOURCES_PER_PAGE - 1) / RESSOURCES_PER_PAGE);
     ui_pagination(&b, arena_printf(a, "/ressources?%s", rs_search_params(a, &s)), page, pages);
     html_lit(&b, "</div></div>");

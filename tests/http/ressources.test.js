@@ -278,6 +278,7 @@ h.forEachStore('ressources', (ctx) => {
             assert.equal((await anon.get(`/api/v1/ressources?q=${encodeURIComponent(q)}`)).status, 200);
         }
         assert.equal((await anon.get('/ressources?tri=nimporte&theme=inconnu&page=-3')).status, 200);
+        assert.match((await anon.get('/ressources?q=zzzxqwv')).text, /Aucune ressource ne correspond à cette recherche/);
         assert.equal((await anon.get('/api/v1/ressources?limite=0')).status, 400);
         // The text of a PDF is searched.
         const withText = await newResource(med, { titre: 'Support imprimable', action: 'publier' },
