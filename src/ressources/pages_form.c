@@ -328,6 +328,10 @@ static void form_read(struct http_request *req, struct form *f, struct ressource
         w->kind = param_or_empty(req, row_field(a, i, "type"));
         w->texte = param_or_empty(req, row_field(a, i, "texte"));
         w->url = str_dup(str_trim(str_from(param_or_empty(req, row_field(a, i, "url")))), a);
+        /* "HTTPS://…" as some phones type it: the scheme in lower case, like the pages expect. */
+        for (char *c = (char *)w->url; *c && *c != ':' && c - w->url < 5; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
         w->legende = param_or_empty(req, row_field(a, i, "legende"));
         w->sha = http_param(&req->form, row_field(a, i, "sha"));
         w->nom = http_param(&req->form, row_field(a, i, "nom"));

@@ -136,7 +136,7 @@ h.forEachStore('ressources', (ctx) => {
             base: String(baseId),
             'bloc-1-type': 'titre', 'bloc-1-texte': 'Déroulé',
             'bloc-2-texte': 'Un **courriel** pressant est suspect.\n\n<script>alert(1)</script>\n\n[clic](javascript:alert(1))',
-            'bloc-3-url': 'https://www.cybermalveillance.gouv.fr/', 'bloc-3-texte': 'Cybermalveillance',
+            'bloc-3-url': 'HTTPS://www.cybermalveillance.gouv.fr/', 'bloc-3-texte': 'Cybermalveillance',
             'bloc-4-legende': 'Fiche à imprimer',
             theme: ['risques_cyber_et_protection'], public: ['seniors_personnes_agees'], tags: 'arnaques, sécurité',
             licence: 'cc_by_sa_4_0', visibilite: 'public', action: 'publier',
@@ -151,6 +151,7 @@ h.forEachStore('ressources', (ctx) => {
         assert.doesNotMatch(page.text, /javascript:/i);
         assert.match(page.text, /Creative Commons BY-SA 4.0/);
         assert.match(page.text, /Risques cyber et protection/);
+        assert.match(page.text, /href="https:\/\/www.cybermalveillance.gouv.fr\/" rel="noopener noreferrer">Cybermalveillance</);
         const link = page.text.match(/href="(\/ressources\/\d+\/fichiers\/[0-9a-f]{64})">Fiche à imprimer/);
         assert.ok(link, 'a link to the PDF');
         const file = await anon.get(link[1]);
