@@ -256,7 +256,10 @@ static void form_from_ressource(struct arena *a, const struct ressource *r, stru
     f->visibilite = r->public_ ? "public" : "prive";
     f->base_id = r->base_id;
     f->published = r->published;
+    /* Spare rows, within the number of rows a form may send back. */
     f->n_rows = r->n_blocks + FORM_ROWS_SPARE;
+    if (f->n_rows > RESSOURCE_BLOCKS_MAX)
+        f->n_rows = r->n_blocks > RESSOURCE_BLOCKS_MAX ? r->n_blocks : RESSOURCE_BLOCKS_MAX;
     f->rows = arena_calloc(a, f->n_rows, sizeof(*f->rows));
     for (size_t i = 0; i < r->n_blocks; i++) {
         const struct ressource_block *k = &r->blocks[i];
