@@ -272,7 +272,7 @@ static int notify_authors(struct db *db, const struct config *cfg, struct arena 
         buf_addf(&body,
                  "\nLa ressource : %s\nTous vos liens à corriger : %s\n\nCe message est envoyé "
                  "une fois par lien, quand son état change.\n",
-                 mail_link(cfg, a, path, NULL), mail_link(cfg, a, "/qualite", NULL));
+                 mail_link(cfg, a, path, ""), mail_link(cfg, a, "/qualite", ""));
         bool sent = false;
         if ((rc = db_prepare(db, SQL_AUTHORS, &st)))
             return rc;

@@ -45,6 +45,12 @@ static const char SQL_DECIDE[] =
 static const char SQL_OPEN_BY_USER[] =
     "SELECT count(*) FROM ressource_signalements WHERE ressource_id = $1 AND user_id = $2 "
     "AND statut = 'ouvert'";
+static const char SQL_BASE_ADMIN_EMAILS[] =
+    "SELECT u.email FROM base_members m JOIN users u ON u.id = m.user_id WHERE m.base_id = $1 "
+    "AND m.role = 'admin' AND u.disabled = 0 ORDER BY u.id";
+static const char SQL_ADMIN_EMAILS[] =
+    "SELECT email FROM users WHERE is_admin = 1 AND disabled = 0 ORDER BY id";
+static const char SQL_USER_EMAIL[] = "SELECT email FROM users WHERE id = $1 AND disabled = 0";
 static const char SQL_OPEN_COUNT[] = "SELECT count(*) FROM ressource_signalements "
                                      "WHERE ressource_id = $1 AND statut = 'ouvert'";
 
@@ -233,6 +239,39 @@ int reports_open_count(struct db *db, int64_t ressource_id, int64_t *n)
     db_bind_int64(st, 1, ressource_id);
     if ((rc = db_step_one(st)) == 0)
         *n = db_col_int64(st, 0);
+    db_reset(st);
+    return rc;
+}
+
+int reports_moderator_emails(struct db *db, struct arena *a, const struct report *r,
+                             const char ***out, size_t *n)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, r->base_id ? SQL_BASE_ADMIN_EMAILS : SQL_ADMIN_EMAILS, &st);
+    if (rc)
+        return rc;
+    if (r->base_id)
+        db_bind_int64(st, 1, r->base_id);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((rc = db_step(st)) == 1) {
+        *out = arena_push(a, *out, *n, &cap, sizeof(**out));
+        (*out)[(*n)++] = db_col_dup(st, 0, a);
+    }
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int reports_reporter_email(struct db *db, struct arena *a, const struct report *r, const char **out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_USER_EMAIL, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, r->user_id);
+    if ((rc = db_step_one(st)) == 0)
+        *out = db_col_dup(st, 0, a);
     db_reset(st);
     return rc;
 }

@@ -67,6 +67,14 @@ int reports_queue(struct db *db, struct arena *a, const struct auth *viewer,
 /* Resolves or dismisses an open report as user by. ERR_CONFLICT when it was decided already. */
 int reports_decide(struct db *db, int64_t id, enum report_statut statut, int64_t by,
                    const char *note);
+/* Who is told by e-mail: the moderators of a report (its base's administrators, or the platform's
+ * admins for a resource without a base) when it is made, and its author when it is decided. Active
+ * accounts only; addresses in the arena. */
+int reports_moderator_emails(struct db *db, struct arena *a, const struct report *r,
+                             const char ***out, size_t *n);
+int reports_reporter_email(struct db *db, struct arena *a, const struct report *r,
+                           const char **out);
+
 /* Open reports of one resource (for its authors' panel). */
 int reports_open_count(struct db *db, int64_t ressource_id, int64_t *n);
 

@@ -7,6 +7,9 @@
 #include "comptes/auth.h"
 #include "comptes/comptes.h"
 #include "core/arena.h"
+#include "core/ctx.h"
+#include "core/log.h"
+#include "core/mail.h"
 #include "core/err.h"
 #include "core/limits.h"
 #include "core/str.h"
@@ -22,6 +25,20 @@
 #include <string.h>
 
 #define REPORTS_PER_PAGE 20
+
+/* Sends one e-mail per address; without SMTP nothing is sent (the queue and the pages say it all
+ * the same), and a failure is logged, never shown: the report or decision is already stored. */
+static void notify(struct http_request *req, const char *const *to, size_t n, const char *subject,
+                   const char *body)
+{
+    const struct ctx *ctx = req->ctx;
+    for (size_t i = 0; i < n; i++) {
+        int rc = mail_send(ctx->cfg, to[i], subject, body);
+        if (rc && rc != ERR_UNSUPPORTED)
+            log_warn("signalements: the e-mail to a moderator or reporter failed (%s)",
+                     err_name(rc));
+    }
+}
 
 static int render_form(struct http_request *req, struct http_response *resp,
                        const struct ressource *r, const char *motif, const char *commentaire,
@@ -93,6 +110,21 @@ int reports_page_create(struct http_request *req, struct http_response *resp)
                          NULL);
     if (rc)
         return rc;
+    struct report made;
+    const char **to;
+    size_t n_to;
+    if (reports_get(rs_db(req), req->arena, id, &made) == 0 &&
+        reports_moderator_emails(rs_db(req), req->arena, &made, &to, &n_to) == 0) {
+        const struct ctx *ctx = req->ctx;
+        notify(req, to, n_to, "Relais : une ressource a été signalée",
+               arena_printf(req->arena,
+                            "Bonjour,\n\nLa ressource « %s » a été signalée (%s).\n%s%s%s\n"
+                            "La file de modération : %s\n",
+                            made.ressource_titre, report_motif_label(made.motif),
+                            *made.commentaire ? "Commentaire : " : "", made.commentaire,
+                            *made.commentaire ? "\n" : "",
+                            mail_link(ctx->cfg, req->arena, "/moderation", "")));
+    }
     http_redirect(
         resp, arena_printf(req->arena, "/ressources/%lld/signaler?ok=signale", (long long)r.id));
     return 0;
@@ -252,6 +284,17 @@ int reports_page_decide(struct http_request *req, struct http_response *resp)
                  arena_printf(a, "ressource:%lld", (long long)s.ressource_id),
                  arena_printf(a, "signalement %lld (%s)%s%s", (long long)s.id, s.motif,
                               *note ? " : " : "", note));
+    const char *to;
+    if (reports_reporter_email(db, a, &s, &to) == 0) {
+        notify(req, &to, 1, "Relais : votre signalement a été traité",
+               arena_printf(a,
+                            "Bonjour,\n\nVotre signalement de la ressource « %s » (%s) a été "
+                            "%s par les modérateurs.%s%s\n\nMerci de votre aide.\n",
+                            s.ressource_titre, report_motif_label(s.motif),
+                            statut == REPORT_RESOLU ? "traité : la ressource a été revue"
+                                                    : "examiné et n'a pas été retenu",
+                            *note ? "\n\nLeur note : " : "", note));
+    }
     http_redirect(resp, "/moderation?ok=traite");
     return 0;
 }

@@ -119,7 +119,10 @@ function linkSite() {
 /* Accepts every message and keeps it. */
 function smtpSink() {
     const messages = [];
+    const sockets = new Set();
     const server = net.createServer((sock) => {
+        sockets.add(sock);
+        sock.on('close', () => sockets.delete(sock));
         let buf = '';
         let inData = false;
         let msg = { to: [] };
@@ -159,7 +162,14 @@ function smtpSink() {
     });
     return new Promise((resolve) => {
         server.listen(0, '127.0.0.1', () =>
-            resolve({ port: server.address().port, messages, close: () => new Promise((r) => server.close(r)) }));
+            resolve({
+                port: server.address().port,
+                messages,
+                close: () => {
+                    for (const sock of sockets) sock.destroy();
+                    return new Promise((r) => server.close(r));
+                },
+            }));
     });
 }
 
@@ -482,7 +492,8 @@ h.forEachStore('ressources qualite', (ctx) => {
             const body = mail.data.replace(/=\r\n/g, '');
             assert.match(body, /Atelier messagerie/);
             assert.match(body, /ancien/);
-            assert.match(body, /https:\/\/relais\.exemple\.fr\/qualite/);
+            assert.match(body, /^Tous vos liens à corriger : https:\/\/relais\.exemple\.fr\/qualite\r?$/m);
+            assert.match(body, new RegExp(`^La ressource : https://relais\\.exemple\\.fr/ressources/${R.atelier}\\r?$`, 'm'));
 
             // A second run tells nobody again: the state did not change.
             const rerun = await relaisAsync(['maintenance', '--database', ctx.db.url], env);
@@ -527,5 +538,42 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.match(own.text, /Vous êtes l&#39;un des auteurs|Vous êtes l'un des auteurs|Lire les avis/);
         const anon = await ctx.client().get(`/ressources/${R.atelier}`);
         assert.match(anon.text, /Connectez-vous pour enregistrer cette ressource/);
+    });
+    ctx.test('reports are mailed to the base administrators, decisions to the reporter', async () => {
+        const smtp = await smtpSink();
+        try {
+            const srv = await ctx.startServer({
+                db: ctx.db,
+                env: { RELAIS_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, RELAIS_SMTP_FROM: 'relais@exemple.fr',
+                    RELAIS_BASE_URL: 'https://relais.exemple.fr' },
+            });
+            const med = new h.Client(srv.base);
+            await med.loginOk(f.users.mediateur);
+            const token = await med.csrfToken();
+            // The earlier report on this resource was resolved: a new one may be made.
+            const res = await med.post(`/ressources/${R.atelier}/signaler`, { _csrf: token, motif: 'inappropriate', commentaire: 'Publicité' });
+            assert.equal(res.status, 303);
+            assert.equal(smtp.messages.length, 1);
+            assert.ok(smtp.messages[0].to.some((t) => t.includes(f.users.admin_structure.email)));
+            const body = smtp.messages[0].data;
+            assert.match(body, /La ressource « Atelier messagerie » a été signalée \(Contenu inapproprié\)\./);
+            assert.match(body, /Commentaire : Publicité/);
+            assert.match(body, /La file de modération : https:\/\/relais\.exemple\.fr\/moderation\r?$/m);
+            assert.doesNotMatch(body, /\(null\)/);
+
+            const adm = new h.Client(srv.base);
+            await adm.loginOk(f.users.admin_structure);
+            const queue = await adm.get('/moderation');
+            const sid = Number(one(ctx.db, `SELECT id FROM ressource_signalements WHERE ressource_id = ${R.atelier} AND statut = 'ouvert';`));
+            const t = h.csrf(queue.text, `/moderation/${sid}`);
+            const decided = await adm.post(`/moderation/${sid}`, { _csrf: t, [`decision-${sid}`]: 'rejete', [`note-${sid}`]: 'Pas de publicité ici' });
+            assert.equal(decided.status, 303);
+            assert.equal(smtp.messages.length, 2);
+            assert.ok(smtp.messages[1].to.some((x) => x.includes(f.users.mediateur.email)));
+            assert.match(smtp.messages[1].data, /examiné et n'a pas été retenu par les modérateurs\./);
+            assert.match(smtp.messages[1].data, /Leur note : Pas de publicité ici/);
+        } finally {
+            await smtp.close();
+        }
     });
 });
