@@ -21,9 +21,6 @@ struct ui_errors;
 /* Adds the routes of collections, reviews, reports and quality (routes_qualite.c). */
 void ressources_qualite_add_routes(struct router *r);
 
-/* A hidden input of a form. */
-void quality_hidden(struct buf *b, const char *name, const char *value);
-void quality_hidden_int(struct buf *b, const char *name, int64_t value);
 /* The positive integer of a form field, or 0. */
 int64_t quality_form_id(const struct http_request *req, const char *name);
 /* « ?ok=… » notices shared by the pages: the French sentence for a code, or NULL. */

@@ -32,24 +32,6 @@ static const char SQL_VERIFY_HISTORY[] =
     "INSERT INTO ressource_history (ressource_id, user_id, at, action, details) "
     "VALUES ($1, $2, $3, 'verified', NULL)";
 
-void quality_hidden(struct buf *b, const char *name, const char *value)
-{
-    html_lit(b, "<input type=\"hidden\" name=\"");
-    html_attr(b, name);
-    html_lit(b, "\" value=\"");
-    html_attr(b, value);
-    html_lit(b, "\">");
-}
-
-void quality_hidden_int(struct buf *b, const char *name, int64_t value)
-{
-    html_lit(b, "<input type=\"hidden\" name=\"");
-    html_attr(b, name);
-    html_lit(b, "\" value=\"");
-    html_int(b, value);
-    html_lit(b, "\">");
-}
-
 int64_t quality_form_id(const struct http_request *req, const char *name)
 {
     const char *v = http_param(&req->form, name);
