@@ -96,15 +96,12 @@ static void render_row(struct buf *b, struct arena *a, const struct form *f, siz
         html_lit(b, "<p class=\"govuk-body-s\">Fichier joint : ");
         html_text(b, arena_printf(a, "%s (%s)", r->nom ? r->nom : "sans nom",
                                   ressource_file_label(r->mime)));
+        /* One field for the hash and the name: a form holds at most LIMIT_FIELDS fields. */
         html_lit(b, ". Choisissez un autre fichier pour le remplacer.</p><input type=\"hidden\" "
                     "name=\"");
-        html_attr(b, row_field(a, i, "sha"));
+        html_attr(b, row_field(a, i, "joint"));
         html_lit(b, "\" value=\"");
-        html_attr(b, r->sha);
-        html_lit(b, "\"><input type=\"hidden\" name=\"");
-        html_attr(b, row_field(a, i, "nom"));
-        html_lit(b, "\" value=\"");
-        html_attr(b, r->nom ? r->nom : "");
+        html_attr(b, arena_printf(a, "%s %s", r->sha, r->nom ? r->nom : ""));
         html_lit(b, "\">");
     }
     ui_file(b,
@@ -336,8 +333,10 @@ static void form_read(struct http_request *req, struct form *f, struct ressource
             if (*c >= 'A' && *c <= 'Z')
                 *c = (char)(*c - 'A' + 'a');
         w->legende = param_or_empty(req, row_field(a, i, "legende"));
-        w->sha = http_param(&req->form, row_field(a, i, "sha"));
-        w->nom = http_param(&req->form, row_field(a, i, "nom"));
+        /* "SHA256 name" of a file uploaded with an earlier submission of the form. */
+        const char *joint = http_param(&req->form, row_field(a, i, "joint"));
+        w->sha = joint && strlen(joint) >= 64 ? arena_strndup(a, joint, 64) : NULL;
+        w->nom = joint && strlen(joint) > 65 ? joint + 65 : NULL;
         int kind = *w->kind ? block_kind_parse(w->kind) : -1;
         if (*w->kind && kind < 0) {
             ui_errors_add(

@@ -716,7 +716,7 @@ int ressource_validate(struct arena *a, const struct ressource *r, struct ui_err
             break;
         }
     if (r->n_blocks > RESSOURCE_BLOCKS_MAX)
-        ui_errors_add(errs, "blocs", "Une ressource tient en 60 blocs de contenu au plus.");
+        ui_errors_add(errs, "blocs", "Une ressource tient en 25 blocs de contenu au plus.");
     for (size_t i = 0; i < r->n_blocks && i < RESSOURCE_BLOCKS_MAX; i++) {
         const struct ressource_block *k = &r->blocks[i];
         const char *field = NULL, *msg = NULL;

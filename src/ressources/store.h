@@ -24,7 +24,9 @@ struct ui_errors;
 #define RESSOURCE_TITRE_MAX 200 /* characters of a title, bytes checked as 4x */
 #define RESSOURCE_DESCRIPTION_MAX 2000
 #define RESSOURCE_BLOCK_TEXT_MAX (60 * 1024)
-#define RESSOURCE_BLOCKS_MAX 60
+/* Blocks of one resource: the form sends 4 or 5 fields per block and stays under LIMIT_FIELDS with
+ * every checkbox of the indexation checked. */
+#define RESSOURCE_BLOCKS_MAX 25
 #define RESSOURCE_TAGS_MAX 20
 #define RESSOURCE_TAG_MAX 60
 #define BASE_NOM_MAX 120

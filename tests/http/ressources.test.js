@@ -240,6 +240,27 @@ h.forEachStore('ressources', (ctx) => {
         assert.equal((await med.post(`/ressources/${pdfId}/contributeurs`, { _csrf: t, email: 'personne@example.org' })).status, 400);
     });
 
+    ctx.test('the largest form (25 blocks, every checkbox) stays within the fields a form may send', async () => {
+        const page = await med.get('/ressources/nouvelle');
+        const fields = { _csrf: h.csrf(page.text, '/ressources/nouvelle'), titre: 'Vingt-cinq blocs', blocs: '25', action: 'brouillon' };
+        for (const name of ['theme', 'type', 'public', 'secteur']) {
+            fields[name] = [...page.text.matchAll(new RegExp(`name="${name}" value="([a-z_]+)"`, 'g'))].map((m) => m[1]);
+        }
+        assert.equal(fields.theme.length, 29);
+        for (let i = 1; i <= 25; i++) {
+            Object.assign(fields, { [`bloc-${i}-type`]: 'texte', [`bloc-${i}-texte`]: `Texte ${i}`, [`bloc-${i}-url`]: '', [`bloc-${i}-legende`]: '' });
+            fields[`bloc-${i}-joint`] = `${'0'.repeat(64)} absent.pdf`; // a file that is not stored: left out
+        }
+        const res = await med.request('POST', '/ressources/nouvelle', { body: form(fields) });
+        assert.equal(res.status, 303, res.text.slice(0, 800));
+        const id = idFrom(res.location, '/ressources');
+        const shown = await med.get(`/ressources/${id}`);
+        assert.match(shown.text, /Texte 25/);
+        const more = await med.request('POST', '/ressources/nouvelle', { body: form({ ...fields, action: 'blocs' }) });
+        assert.equal(more.status, 200);
+        assert.match(more.text, /name="blocs" value="25"/, 'no more than 25 rows');
+    });
+
     ctx.test('suggested indexation from the text', async () => {
         const token = await med.csrfToken('/ressources/nouvelle');
         const res = await med.request('POST', '/ressources/nouvelle', {
