@@ -69,7 +69,7 @@ static void form_fields(struct buf *b, struct http_request *req, const struct fo
                                    .required = true});
     ui_textarea(b,
                 &(struct ui_field){.name = "description",
-                                   .label = "Description (facultative)",
+                                   .label = "Description",
                                    .hint = "À quoi sert cette collection, pour qui.",
                                    .value = v->description,
                                    .error = ui_errors_for(errs, "description")},
@@ -85,6 +85,7 @@ static void form_fields(struct buf *b, struct http_request *req, const struct fo
     ui_choices(b,
                &(struct ui_field){.name = "visibilite",
                                   .label = "Visibilité",
+                                  .required = true,
                                   .error = ui_errors_for(errs, "visibilite")},
                vis, 2, false);
     if (!with_owner)
@@ -301,8 +302,8 @@ static int render_collection(struct http_request *req, struct http_response *res
     if (editor) {
         ui_h2(&b, "Gérer la collection");
         if (!c->favoris)
-            ui_link(&b, "Modifier le titre, la description ou la visibilité",
-                    arena_printf(a, "/collections/%lld/modifier", (long long)c->id));
+            quality_link(&b, "Modifier le titre, la description ou la visibilité",
+                         arena_printf(a, "/collections/%lld/modifier", (long long)c->id));
         if (!c->public_) {
             ui_h2(&b, "Lien de partage");
             if (c->share_token) {
@@ -333,7 +334,7 @@ static int render_collection(struct http_request *req, struct http_response *res
         }
     }
     if (auth_signed_in(au))
-        ui_link(&b, "Toutes mes collections", "/collections");
+        quality_link(&b, "Toutes mes collections", "/collections");
     return shell_render(req, resp,
                         &(struct shell_page){.title = c->titre, .notice = quality_notice(req)},
                         buf_cstr(&b));
@@ -378,7 +379,7 @@ static int render_edit(struct http_request *req, struct http_response *resp,
     form_fields(&b, req, v, errs, false);
     ui_button(&b, "Enregistrer", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
-    ui_link(&b, "Revenir à la collection", collection_path(a, c->id));
+    quality_link(&b, "Revenir à la collection", collection_path(a, c->id));
     return shell_render(req, resp,
                         &(struct shell_page){.title = "Modifier une collection", .status = status},
                         buf_cstr(&b));
@@ -524,7 +525,7 @@ static int render_save(struct http_request *req, struct http_response *resp,
     ui_error_summary(&b, errs);
     quality_render_save_form(&b, req, r->id, http_param(&req->form, "collection"),
                              http_param(&req->form, "titre"), errs);
-    ui_link(&b, "Revenir à la ressource", quality_ressource_path(req->arena, r->id));
+    quality_link(&b, "Revenir à la ressource", quality_ressource_path(req->arena, r->id));
     return shell_render(
         req, resp, &(struct shell_page){.title = "Enregistrer une ressource", .status = status},
         buf_cstr(&b));

@@ -21,6 +21,8 @@ struct ui_errors;
 /* Adds the routes of collections, reviews, reports and quality (routes_qualite.c). */
 void ressources_qualite_add_routes(struct router *r);
 
+/* A link standing on its own line (a paragraph), where ui_link would run into what follows. */
+void quality_link(struct buf *b, const char *label, const char *href);
 /* The positive integer of a form field, or 0. */
 int64_t quality_form_id(const struct http_request *req, const char *name);
 /* « ?ok=… » notices shared by the pages: the French sentence for a code, or NULL. */

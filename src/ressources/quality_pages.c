@@ -32,6 +32,17 @@ static const char SQL_VERIFY_HISTORY[] =
     "INSERT INTO ressource_history (ressource_id, user_id, at, action, details) "
     "VALUES ($1, $2, $3, 'verified', NULL)";
 
+void quality_link(struct buf *b, const char *label, const char *href)
+{
+    ui_prose_begin(b);
+    html_lit(b, "<p><a href=\"");
+    html_url(b, href);
+    html_lit(b, "\">");
+    html_text(b, label);
+    html_lit(b, "</a></p>");
+    ui_prose_end(b);
+}
+
 int64_t quality_form_id(const struct http_request *req, const char *name)
 {
     const char *v = http_param(&req->form, name);
@@ -103,6 +114,7 @@ void quality_render_save_form(struct buf *b, struct http_request *req, int64_t r
     ui_select(b,
               &(struct ui_field){.name = "collection",
                                  .label = "Enregistrer dans la collection",
+                                 .required = true,
                                  .error = ui_errors_for(errs, "collection")},
               opts, k);
     ui_input(b, &(struct ui_field){.name = "titre",
@@ -190,6 +202,16 @@ static const char *finding_text(struct arena *a, const struct linkcheck_finding 
     return arena_printf(a, "%s : %s", f->url, finding_state(a, f));
 }
 
+/* A heading under « Qualité de la ressource ». */
+static void subheading(struct buf *b, const char *text)
+{
+    ui_prose_begin(b);
+    html_lit(b, "<h3>");
+    html_text(b, text);
+    html_lit(b, "</h3>");
+    ui_prose_end(b);
+}
+
 /* What the authors see: completeness, links, reports, last verification. */
 static void authors_part(struct buf *b, struct http_request *req, const struct ressource *r)
 {
@@ -202,7 +224,7 @@ static void authors_part(struct buf *b, struct http_request *req, const struct r
     quality_facts_of(r, &facts);
     struct quality_criterion c[QUALITY_N_CRITERIA];
     int score = quality_completeness(&facts, c);
-    ui_h2(b, arena_printf(a, "Complétude : %d %%", score));
+    subheading(b, arena_printf(a, "Complétude : %d %%", score));
     if (score < 100) {
         ui_p(b, "Pour la compléter :");
         ui_prose_begin(b);
@@ -219,7 +241,7 @@ static void authors_part(struct buf *b, struct http_request *req, const struct r
         ui_p(b, "Tout ce qui aide à trouver et à utiliser la ressource est renseigné.");
     }
 
-    ui_h2(b, "Liens");
+    subheading(b, "Liens");
     struct linkcheck_finding *fs;
     size_t n = 0;
     if (linkcheck_findings_of(db, a, r->id, &fs, &n) != 0)
@@ -255,7 +277,7 @@ static void authors_part(struct buf *b, struct http_request *req, const struct r
         ui_p(b, arena_printf(a, "%lld signalement%s en attente de modération.", (long long)open,
                              open > 1 ? "s" : ""));
 
-    ui_h2(b, "Dernière vérification");
+    subheading(b, "Dernière vérification");
     ui_p(b, r->last_verified_at ? arena_printf(a, "Vérifiée par ses auteurs le %s.",
                                                rs_date(a, r->last_verified_at))
                                 : "Ses auteurs ne l'ont pas encore marquée comme vérifiée.");
@@ -263,7 +285,7 @@ static void authors_part(struct buf *b, struct http_request *req, const struct r
                   auth_of(req)->csrf_token, false);
     ui_button(b, "Marquer comme vérifiée aujourd'hui", UI_BUTTON_SECONDARY);
     ui_form_end(b);
-    ui_link(b, "Tous les liens à corriger de mes ressources", "/qualite");
+    quality_link(b, "Tous les liens à corriger de mes ressources", "/qualite");
 }
 
 int quality_render_resource_panel(struct buf *b, struct http_request *req, int64_t ressource_id)
@@ -297,10 +319,10 @@ int quality_render_resource_panel(struct buf *b, struct http_request *req, int64
     }
     const char *why;
     bool may = quality_may_review(req, &r, &why);
-    ui_link(b,
-            may ? "Donner ou modifier mon avis"
-                : arena_printf(a, "Lire les avis (%lld)", (long long)total),
-            arena_printf(a, "/ressources/%lld/avis", (long long)r.id));
+    quality_link(b,
+                 may ? "Donner ou modifier mon avis"
+                     : arena_printf(a, "Lire les avis (%lld)", (long long)total),
+                 arena_printf(a, "/ressources/%lld/avis", (long long)r.id));
     if (r.last_verified_at)
         ui_p(b, arena_printf(a, "Contenu vérifié par ses auteurs le %s.",
                              rs_date(a, r.last_verified_at)));
@@ -309,11 +331,11 @@ int quality_render_resource_panel(struct buf *b, struct http_request *req, int64
     if (auth_signed_in(au)) {
         ui_h2(b, "Enregistrer");
         quality_render_save_form(b, req, r.id, NULL, NULL, &(struct ui_errors){0});
-        ui_link(b, "Signaler un problème sur cette ressource",
-                arena_printf(a, "/ressources/%lld/signaler", (long long)r.id));
+        quality_link(b, "Signaler un problème sur cette ressource",
+                     arena_printf(a, "/ressources/%lld/signaler", (long long)r.id));
     } else {
-        ui_link(b, "Connectez-vous pour enregistrer cette ressource ou donner votre avis",
-                arena_printf(a, "/connexion?retour=/ressources/%lld", (long long)r.id));
+        quality_link(b, "Connectez-vous pour enregistrer cette ressource ou donner votre avis",
+                     arena_printf(a, "/connexion?retour=/ressources/%lld", (long long)r.id));
     }
     if (ressources_can_edit(db, au, r.id))
         authors_part(b, req, &r);
@@ -412,7 +434,7 @@ int quality_page_author(struct http_request *req, struct http_response *resp)
         ui_table_end(&b);
     }
     if (reports_is_moderator(db, au))
-        ui_link(&b, "Les signalements à modérer", "/moderation");
+        quality_link(&b, "Les signalements à modérer", "/moderation");
     return shell_render(req, resp, &(struct shell_page){.title = "Qualité de mes ressources"},
                         buf_cstr(&b));
 }

@@ -64,7 +64,7 @@ static int render_form(struct http_request *req, struct http_response *resp,
                opts, REPORT_N_MOTIFS, false);
     ui_textarea(&b,
                 &(struct ui_field){.name = "commentaire",
-                                   .label = "Précisez (facultatif)",
+                                   .label = "Précisez",
                                    .hint = "Par exemple : le lien vers la démarche a changé ; la "
                                            "ressource en double. 2 000 caractères au plus.",
                                    .value = commentaire,
@@ -72,7 +72,7 @@ static int render_form(struct http_request *req, struct http_response *resp,
                 4);
     ui_button(&b, "Envoyer le signalement", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
-    ui_link(&b, "Revenir à la ressource", quality_ressource_path(a, r->id));
+    quality_link(&b, "Revenir à la ressource", quality_ressource_path(a, r->id));
     return shell_render(req, resp,
                         &(struct shell_page){.title = "Signaler une ressource",
                                              .status = status,
@@ -166,7 +166,7 @@ static void report_item(struct buf *b, struct http_request *req, const struct re
                    opts, 2, false);
         ui_textarea(&body,
                     &(struct ui_field){.name = arena_printf(a, "note-%lld", (long long)s->id),
-                                       .label = "Note (facultative, gardée avec la décision)"},
+                                       .label = "Note gardée avec la décision"},
                     2);
         ui_button(&body, "Enregistrer la décision", UI_BUTTON_PRIMARY);
         ui_form_end(&body);

@@ -69,10 +69,7 @@ static void answer_choices(struct buf *b, const char *name, const char *label, c
         {"", "Sans réponse", strcmp(v, "oui") != 0 && strcmp(v, "non") != 0},
     };
     ui_choices(b,
-               &(struct ui_field){.name = name,
-                                  .label = label,
-                                  .hint = "Facultatif.",
-                                  .error = ui_errors_for(errs, name)},
+               &(struct ui_field){.name = name, .label = label, .error = ui_errors_for(errs, name)},
                opts, 3, false);
 }
 
@@ -111,7 +108,7 @@ void quality_render_review_form(struct buf *b, struct http_request *req, int64_t
                    errs);
     ui_textarea(b,
                 &(struct ui_field){.name = "commentaire",
-                                   .label = "Commentaire (facultatif)",
+                                   .label = "Commentaire",
                                    .hint = "Ce qui a marché, ce qui manque. 2 000 caractères au "
                                            "plus.",
                                    .value = v.commentaire,
@@ -198,8 +195,8 @@ static int render_page(struct http_request *req, struct http_response *resp,
         ui_h2(&b, "Votre avis");
         quality_render_review_form(&b, req, r->id, values, errs);
     } else if (!auth_signed_in(auth_of(req))) {
-        ui_link(&b, "Connectez-vous pour donner votre avis",
-                arena_printf(a, "/connexion?retour=/ressources/%lld/avis", (long long)r->id));
+        quality_link(&b, "Connectez-vous pour donner votre avis",
+                     arena_printf(a, "/connexion?retour=/ressources/%lld/avis", (long long)r->id));
     } else {
         ui_p(&b, why);
     }
@@ -211,7 +208,7 @@ static int render_page(struct http_request *req, struct http_response *resp,
         ui_pagination(&b, arena_printf(a, "/ressources/%lld/avis", (long long)r->id), page,
                       (total + REVIEWS_PER_PAGE - 1) / REVIEWS_PER_PAGE);
     }
-    ui_link(&b, "Revenir à la ressource", quality_ressource_path(a, r->id));
+    quality_link(&b, "Revenir à la ressource", quality_ressource_path(a, r->id));
     return shell_render(req, resp,
                         &(struct shell_page){.title = "Avis sur une ressource",
                                              .status = status,
