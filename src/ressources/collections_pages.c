@@ -305,7 +305,9 @@ static int render_collection(struct http_request *req, struct http_response *res
             quality_link(&b, "Modifier le titre, la description ou la visibilité",
                          arena_printf(a, "/collections/%lld/modifier", (long long)c->id));
         if (!c->public_) {
-            ui_h2(&b, "Lien de partage");
+            ui_prose_begin(&b);
+            html_lit(&b, "<h3>Lien de partage</h3>");
+            ui_prose_end(&b);
             if (c->share_token) {
                 const struct ctx *ctx = req->ctx;
                 collections_share_link(

@@ -143,8 +143,8 @@ void quality_render_reviews_summary(struct buf *b, struct http_request *req, int
         return;
     }
     ui_p(b, arena_printf(a,
-                         "%lld avis. Recommandée : beaucoup %lld, oui %lld, moyen %lld, non "
-                         "%lld.",
+                         "%lld avis. Recommandez-vous cette ressource ? Beaucoup : %lld, oui : "
+                         "%lld, moyen : %lld, non : %lld.",
                          (long long)s.n, (long long)s.by_rating[4], (long long)s.by_rating[3],
                          (long long)s.by_rating[2], (long long)s.by_rating[1]));
     if (s.a_jour_oui + s.a_jour_non)

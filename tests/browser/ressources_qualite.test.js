@@ -99,7 +99,7 @@ h.forEachStore('browser ressources qualite', (ctx) => {
             await page.check('input[name="facile_atelier"][value="oui"]');
             await Promise.all([page.waitForNavigation(), page.click('form[action$="/avis"] button[type="submit"]')]);
             assert.match(await page.textContent('main'), /Merci, votre avis a été enregistré\./);
-            assert.match(await page.textContent('main'), /1 avis\. Recommandée : beaucoup 1/);
+            assert.match(await page.textContent('main'), /1 avis\. Recommandez-vous cette ressource \? Beaucoup : 1/);
             assert.match(await page.textContent('main'), /Parfait pour les seniors/);
 
             await page.goto(`${base}/ressources/${ids['qualite-arnaque']}/signaler`);

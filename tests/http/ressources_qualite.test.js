@@ -359,7 +359,7 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.equal(again.status, 303);
         const after = await med.get(`/ressources/${R.atelier}/avis?ok=avis`);
         assert.match(after.text, /Merci, votre avis a été enregistré\./);
-        assert.match(after.text, /1 avis\. Recommandée : beaucoup 1, oui 0, moyen 0, non 0\./);
+        assert.match(after.text, /1 avis\. Recommandez-vous cette ressource \? Beaucoup : 1, oui : 0, moyen : 0, non : 0\./);
         assert.match(after.text, /À jour : oui pour 1 sur 1 réponses\./);
         assert.match(after.text, /Encore mieux/);
         assert.match(after.text, /Modifier mon avis/);
