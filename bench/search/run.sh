@@ -2,7 +2,8 @@
 # Search benchmark: Relais's index against SQLite FTS5 and two PostgreSQL methods (La Base's
 # unaccent + pg_trgm, and full-text search with a french + unaccent configuration), on a corpus of
 # 100,000 French documents and the same queries, in one run. See bench/README.md, "Search".
-# Usage: sh bench/search/run.sh [QUERIES] [PG_QUERIES]   (after make build; about 10 minutes)
+# Usage: sh bench/search/run.sh [QUERIES] [PG_QUERIES]   (after make build; defaults 2000 and 50,
+# about 10 minutes: La Base's method takes seconds per query)
 # BENCH_STORES=sqlite leaves PostgreSQL out.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -30,5 +31,5 @@ case "${BENCH_STORES:-sqlite postgres}" in
 *postgres*) url=$(sh tests/pg.sh start "$tmp/pg") ;;
 esac
 report="$out/search-$(date -u +%Y%m%d-%H%M).md"
-"$out/search_bench" "$corpus" bench/search/relevance.tsv "$url" "${1:-2000}" "${2:-200}" | tee "$report"
+"$out/search_bench" "$corpus" bench/search/relevance.tsv "$url" "${1:-2000}" "${2:-50}" | tee "$report"
 echo "search bench: $report" >&2

@@ -647,7 +647,7 @@ static int hit_qsort_cmp(const void *a, const void *b, void *ctx)
  * seen so far when k is small against n. */
 static size_t top_k(struct hit *h, size_t n, size_t k, const struct order *o)
 {
-    if (k >= n || k * 8 >= n) {
+    if (k >= n || k >= n / 2) {
         qsort_r(h, n, sizeof(*h), hit_qsort_cmp, (void *)o);
         return k < n ? k : n;
     }
