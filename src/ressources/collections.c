@@ -66,6 +66,8 @@ static const char SQL_ITEMS[] =
     "SELECT i.ressource_id, r.titre, r.slug, r.description, i.position FROM collection_items i "
     "JOIN ressources r ON r.id = i.ressource_id WHERE i.collection_id = $1 "
     "ORDER BY i.position, i.ressource_id";
+static const char SQL_SAVE_COUNT[] =
+    "SELECT count(*) FROM collection_items WHERE ressource_id = $1";
 static const char SQL_SHARE[] =
     "UPDATE collections SET share_token = $2, share_created_at = $3 WHERE id = $1";
 
@@ -456,6 +458,19 @@ int collections_items(struct db *db, struct arena *a, const struct auth *viewer,
         (*total)++;
     }
     return 0;
+}
+
+int collections_save_count(struct db *db, int64_t ressource_id, int64_t *n)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_SAVE_COUNT, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, ressource_id);
+    if ((rc = db_step_one(st)) == 0)
+        *n = db_col_int64(st, 0);
+    db_reset(st);
+    return rc;
 }
 
 int collections_share(struct db *db, struct arena *a, int64_t collection_id, const char **token)

@@ -91,6 +91,9 @@ int collections_items(struct db *db, struct arena *a, const struct auth *viewer,
                       int64_t collection_id, int64_t offset, int64_t limit,
                       struct collection_item **out, size_t *n, int64_t *total, int64_t *hidden);
 
+/* How many collections hold a resource (La Base's « enregistrements »), whoever owns them. */
+int collections_save_count(struct db *db, int64_t ressource_id, int64_t *n);
+
 /* Makes a new share link (replacing any other); *token is arena memory. */
 int collections_share(struct db *db, struct arena *a, int64_t collection_id, const char **token);
 int collections_unshare(struct db *db, int64_t collection_id);

@@ -323,6 +323,11 @@ int quality_render_resource_panel(struct buf *b, struct http_request *req, int64
                  may ? "Donner ou modifier mon avis"
                      : arena_printf(a, "Lire les avis (%lld)", (long long)total),
                  arena_printf(a, "/ressources/%lld/avis", (long long)r.id));
+    int64_t saved = 0;
+    if (collections_save_count(db, r.id, &saved) == 0 && saved)
+        ui_p(b, saved == 1
+                    ? "Enregistrée dans 1 collection."
+                    : arena_printf(a, "Enregistrée dans %lld collections.", (long long)saved));
     if (r.last_verified_at)
         ui_p(b, arena_printf(a, "Contenu vérifié par ses auteurs le %s.",
                              rs_date(a, r.last_verified_at)));

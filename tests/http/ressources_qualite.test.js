@@ -523,6 +523,8 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.match(page.text, /id="qualite-avis">Avis<\/h2>/);
         assert.match(page.text, /Recommandée/, 'two « Beaucoup » are left: the badge');
         assert.match(page.text, /2 avis\./);
+        assert.doesNotMatch(page.text, /Enregistrée dans/, 'its collection was deleted');
+        assert.match((await med.get(`/ressources/${R.guide}`)).text, /Enregistrée dans 1 collection\./, 'in Favoris');
         assert.match(page.text, /Enregistrer dans la collection/);
         assert.match(page.text, /Signaler un problème sur cette ressource/);
         assert.doesNotMatch(page.text, /Complétude/);

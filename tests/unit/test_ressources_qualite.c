@@ -395,7 +395,12 @@ static void test_collections_store(void **state)
                      0);
     assert_int_equal(n, 2);
     assert_int_equal(hidden, 1);
+    int64_t saved = 0;
+    assert_int_equal(collections_save_count(db, r3, &saved), 0);
+    assert_int_equal(saved, 1);
     assert_int_equal(collections_remove(db, c.id, r3), 0);
+    assert_int_equal(collections_save_count(db, r3, &saved), 0);
+    assert_int_equal(saved, 0);
     assert_int_equal(collections_remove(db, c.id, r3), ERR_NOT_FOUND);
 
     /* Who may read and change it. */
