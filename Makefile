@@ -20,6 +20,8 @@ endif
 
 CC ?= gcc
 PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf xlsxwriter
+# Markdown of resources (src/ressources/markdown.c).
+PKGS += libcmark
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -28,7 +30,10 @@ CFLAGS := -std=c17 -D_GNU_SOURCE -g $(OPT) $(WARN) $(SANFLAGS) -Isrc -I$(B)/gen 
           -include src/core/prelude.h $(PKG_CFLAGS) -MMD -MP
 LDFLAGS := $(SANFLAGS) -pthread
 LDLIBS := $(PKG_LIBS) -lcsv -lm
-# libmagic has no pkg-config file: orientation sniffs the type of attachments with it.
+# Snowball stemmers for search (src/search); Debian's libstemmer-dev has no pkg-config file.
+LDLIBS += -lstemmer
+# libmagic has no pkg-config file: uploaded files (ressources) and attachments (orientation) are
+# sniffed with it.
 LDLIBS += -lmagic
 
 SRCS := $(shell find src -name '*.c' | sort)

@@ -29,6 +29,7 @@
 #include "activite/suivi.h"
 #include "app/maintenance.h"
 #include "orientation/orientation.h"
+#include "ressources/ressources.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -103,6 +104,8 @@ static int cmd_serve(int argc, char **argv, struct config *cfg)
     if (rc == 0 && (rc = lieux_init(db, cfg->communes_dir)))
         fprintf(stderr, "relais : les communes de %s n'ont pas pu être chargées\n",
                 cfg->communes_dir);
+    if (rc == 0 && (rc = ressources_init(db, cfg->data_dir)))
+        fprintf(stderr, "relais : les ressources n'ont pas pu être chargées dans la recherche\n");
     db_close(db);
     if (rc) {
         fprintf(stderr, "relais : la base de données ne répond pas\n");
@@ -406,10 +409,13 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
 {
     const char *file = "demo/structures.csv";
     const char *lieux_dir = "ref/data/lieux";
+    const char *ressources_file = "demo/ressources.json";
     const struct cli_opt opts[] = {
         OPT_DATABASE,
         {"structures", "FICHIER", "structures réelles à charger (demo/structures.csv)", &file},
         {"lieux", "DOSSIER", "fichiers réels des lieux (ref/data/lieux)", &lieux_dir},
+        {"ressources", "FICHIER", "ressources inventées, marquées « démo » (demo/ressources.json)",
+         &ressources_file},
         {"communes", "DOSSIER", "données des communes (ref/data/communes)", &cfg->communes_dir},
     };
     const struct cli_cmd cmd = {
@@ -503,6 +509,8 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (rc == 0 && (rc = activite_demo(db, &a, (int64_t)time(NULL), &demo_cras)) == 0)
         printf("démonstration des activités : %d CRA inventés sur les 12 derniers mois\n",
                demo_cras);
+    if (rc == 0)
+        rc = ressources_demo(db, ressources_file, "mediatrice@demo.relais.invalid");
     arena_release(&a);
     db_close(db);
     return rc ? 1 : 0;
@@ -572,30 +580,48 @@ static int cmd_version(int argc, char **argv, struct config *cfg)
     return 0;
 }
 
-/* `relais import KIND FILE …`: one importer per kind of data, each with its own options. Without a
- * kind (or with an option first) the lieux importer answers, as before there were kinds. */
-struct import_kind {
+/* `relais import KIND FILE …` and `relais export KIND …`: one module per kind of data, each with its
+ * own options. Without a kind (or with an option first) the lieux commands answer, as before there
+ * were kinds. */
+struct exchange_kind {
     const char *name;
-    int (*run)(int argc, char **argv);
+    int (*import)(int argc, char **argv);
+    int (*export)(int argc, char **argv); /* NULL: no export of this kind */
 };
 
-static const struct import_kind import_kinds[] = {
-    {"lieux", lieux_import_cli},
-    {"activites", activite_import_cli},
+static const struct exchange_kind exchange_kinds[] = {
+    {"lieux", lieux_import_cli, lieux_export_cli},
+    {"activites", activite_import_cli, NULL},
+    {"ressources", ressources_import_cli, ressources_export_cli},
 };
 
-static int cmd_import(int argc, char **argv)
+static int exchange_dispatch(const char *verb, int argc, char **argv, bool import)
 {
     if (argc < 2 || argv[1][0] == '-')
-        return lieux_import_cli(argc, argv);
-    for (size_t i = 0; i < N(import_kinds); i++)
-        if (strcmp(argv[1], import_kinds[i].name) == 0)
-            return import_kinds[i].run(argc, argv);
-    fprintf(stderr, "relais import : « %s » inconnu ; types possibles :", argv[1]);
-    for (size_t i = 0; i < N(import_kinds); i++)
-        fprintf(stderr, " %s", import_kinds[i].name);
+        return import ? lieux_import_cli(argc, argv) : lieux_export_cli(argc, argv);
+    for (size_t i = 0; i < N(exchange_kinds); i++) {
+        const struct exchange_kind *k = &exchange_kinds[i];
+        if (strcmp(argv[1], k->name) != 0)
+            continue;
+        if (import)
+            return k->import(argc, argv);
+        if (k->export)
+            return k->export(argc, argv);
+        break;
+    }
+    fprintf(stderr, "relais %s : « %s » inconnu ; types possibles :", verb, argv[1]);
+    for (size_t i = 0; i < N(exchange_kinds); i++)
+        if (import || exchange_kinds[i].export)
+            fprintf(stderr, " %s", exchange_kinds[i].name);
     fprintf(stderr, "\n");
     return 2;
+}
+
+static int cmd_import(int argc, char **argv) { return exchange_dispatch("import", argc, argv, true); }
+
+static int cmd_export(int argc, char **argv)
+{
+    return exchange_dispatch("export", argc, argv, false);
 }
 
 struct command {
@@ -611,8 +637,8 @@ static const struct command commands[] = {
     {"user", cmd_user, NULL, "gère les comptes et leurs rôles"},
     {"structure", cmd_structure, NULL, "crée une structure"},
     {"import", NULL, cmd_import,
-     "importe un fichier (import lieux FICHIER, import activites FICHIER)"},
-    {"export", NULL, lieux_export_cli, "exporte les lieux au format du standard"},
+     "importe un fichier (import lieux|activites|ressources FICHIER)"},
+    {"export", NULL, cmd_export, "exporte les lieux ou les ressources (export lieux|ressources)"},
     {"lieux-valider", NULL, lieux_validate_cli, "valide un fichier de lieux sans l'importer"},
     {"horaires", NULL, horaires_cli, "lit et explique une valeur d'horaires d'ouverture"},
     {"guide", NULL, guide_cli, "imprime le guide des lieux d'un département (PDF)"},

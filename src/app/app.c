@@ -13,6 +13,8 @@
 #include "http/router.h"
 #include "lieux/lieux.h"
 #include "orientation/handlers.h"
+#include "ressources/ressources.h"
+#include "ressources/quality_handlers.h"
 #include "site/shell.h"
 #include "site/site.h"
 
@@ -93,6 +95,8 @@ struct router *app_router(void)
     lieux_add_routes(r);
     activite_add_routes(r);
     orientation_add_routes(r);
+    ressources_add_routes(r);
+    ressources_qualite_add_routes(r);
     if (!shared_router)
         shared_router = r;
     return r;

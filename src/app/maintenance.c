@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "orientation/orientation.h"
 #include "orientation/outbox.h"
+#include "ressources/linkcheck.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,19 +24,19 @@ struct maintenance_step {
                const char **line);
 };
 
-static int step_orientations(struct db *db, const struct config *cfg, int64_t now,
-                             struct arena *a, const char **line)
+static int step_orientations(struct db *db, const struct config *cfg, int64_t now, struct arena *a,
+                             const char **line)
 {
     struct orientation_settings s;
     orientation_settings_read(cfg, &s);
     struct orientation_maintenance_stats st;
     int rc = orientation_maintenance(db, cfg, &s, now, &st);
-    *line = arena_printf(a,
-                         "%lld rappel(s), %lld expirée(s), %lld pièce(s) jointe(s) supprimée(s), "
-                         "%lld anonymisée(s)%s",
-                         (long long)st.reminded, (long long)st.expired,
-                         (long long)st.pieces_deleted, (long long)st.anonymised,
-                         rc ? " — interrompu par une erreur" : "");
+    *line =
+        arena_printf(a,
+                     "%lld rappel(s), %lld expirée(s), %lld pièce(s) jointe(s) supprimée(s), "
+                     "%lld anonymisée(s)%s",
+                     (long long)st.reminded, (long long)st.expired, (long long)st.pieces_deleted,
+                     (long long)st.anonymised, rc ? " — interrompu par une erreur" : "");
     return rc;
 }
 
@@ -44,10 +45,19 @@ static int step_outbox(struct db *db, const struct config *cfg, int64_t now, str
 {
     struct outbox_stats st;
     int rc = outbox_send_due(db, cfg, now, &st);
-    *line = arena_printf(a, "%lld envoyé(s), %lld en échec (nouvel essai plus tard), %lld en attente%s",
-                         (long long)st.sent, (long long)st.failed, (long long)st.waiting,
-                         cfg->smtp_url ? "" : " (RELAIS_SMTP_URL n'est pas défini)");
+    *line =
+        arena_printf(a, "%lld envoyé(s), %lld en échec (nouvel essai plus tard), %lld en attente%s",
+                     (long long)st.sent, (long long)st.failed, (long long)st.waiting,
+                     cfg->smtp_url ? "" : " (RELAIS_SMTP_URL n'est pas défini)");
     return rc;
+}
+
+/* The link checker asks the web as it is now: the injected date does not apply to it. */
+static int step_links(struct db *db, const struct config *cfg, int64_t now, struct arena *a,
+                      const char **line)
+{
+    (void)now;
+    return linkcheck_maintenance_step(db, cfg, a, line);
 }
 
 /* In this order: the outbox last, so that the mails the other steps queue leave in the same run. */
@@ -56,6 +66,7 @@ static const struct maintenance_step maintenance_steps[] = {
      maintenance_beneficiaires},
     {"orientations", "rappels, expiration, pièces jointes, anonymisation des orientations",
      step_orientations},
+    {"liens", "vérifie les liens des ressources et prévient leurs auteurs", step_links},
     {"courriels", "envoi des courriels en attente", step_outbox},
 };
 
@@ -79,10 +90,11 @@ int maintenance_cli(int argc, char **argv, struct config *cfg)
 {
     const char *only = NULL, *date = NULL;
     const struct cli_opt opts[] = {
-        {"database", "URL", "base de données : sqlite:CHEMIN ou postgresql://… (RELAIS_DATABASE_URL)",
+        {"database", "URL",
+         "base de données : sqlite:CHEMIN ou postgresql://… (RELAIS_DATABASE_URL)",
          &cfg->database_url},
-        {"only", "ÉTAPE", "n'exécute que cette étape (beneficiaires, orientations, courriels)",
-         &only},
+        {"only", "ÉTAPE",
+         "n'exécute que cette étape (beneficiaires, orientations, liens, courriels)", &only},
         {"mois", "N",
          "beneficiaires : mois sans accompagnement avant l'anonymisation, 24 par défaut "
          "(RELAIS_ANONYMISE_MONTHS)",

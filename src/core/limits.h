@@ -45,8 +45,46 @@
 /* Attachments of one referral (orientation): how many, and the size of each. */
 #define LIMIT_ORIENTATION_PIECES 5
 #define LIMIT_ORIENTATION_PIECE_BYTES (10 * 1024 * 1024)
+/* One file of a resource (a PDF, an image, an office document); a resource form carries at most
+ * LIMIT_UPLOAD_FILES of them within LIMIT_UPLOAD_BYTES. */
+#define LIMIT_RESSOURCE_FILE_BYTES (20 * 1024 * 1024)
+/* Resources in one JSON import (relais import ressources, POST /api/v1/ressources/import). */
+#define LIMIT_RESSOURCES_IMPORT 100000
 
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
+
+/* Search (src/search): what a query, a document and the synonym list may hold. A longer query is
+ * cut, never refused; a document past a limit is refused with ERR_TOO_BIG. */
+#define LIMIT_SEARCH_QUERY_BYTES 1000         /* of a query, the rest ignored (2 × LIMIT_QUERY_CHARS) */
+#define LIMIT_SEARCH_QUERY_WORDS 16           /* words of a query that count, the rest ignored */
+#define LIMIT_SEARCH_FIELD_BYTES (1024 * 1024) /* one text field of a document */
+#define LIMIT_SEARCH_FIELD_WORDS 60000        /* indexed words of one field, the rest ignored */
+#define LIMIT_SEARCH_DOC_FACETS 256           /* facet values of one document */
+#define LIMIT_SEARCH_FACET_BYTES 200          /* a facet name or value */
+#define LIMIT_SEARCH_FILTERS 64               /* facet values a query filters on */
+#define LIMIT_SEARCH_SUGGESTIONS 20
+#define LIMIT_SEARCH_EXPANSIONS 40            /* words a typo or a prefix may stand for */
+#define LIMIT_SEARCH_SYNONYM_GROUPS 10000
+#define LIMIT_SEARCH_SYNONYM_WORDS 6          /* words of one expression of the synonym list */
+#define LIMIT_SEARCH_WORD_BYTES 64            /* a longer word is cut (it is not a word of French) */
+
+/* The link checker of `relais maintenance` (ressources/linkcheck.h): transfers at once, per host,
+ * the pause between two requests to one host, the time one request may take, redirections
+ * followed, and the longest address checked. */
+#define LIMIT_LINKCHECK_PARALLEL 8
+#define LIMIT_LINKCHECK_PER_HOST 1
+#define LIMIT_LINKCHECK_HOST_DELAY_MS 1000
+#define LIMIT_LINKCHECK_TIMEOUT_MS 15000
+#define LIMIT_LINKCHECK_CONNECT_TIMEOUT_MS 5000
+#define LIMIT_LINKCHECK_REDIRECTS 10
+#define LIMIT_LINKCHECK_URL_BYTES 2048
+
+/* Collections, reviews and reports of resources (ressources/collections.h, reviews.h, reports.h). */
+#define LIMIT_COLLECTION_TITLE_CHARS 120
+#define LIMIT_COLLECTION_DESCRIPTION_CHARS 1000
+#define LIMIT_COLLECTION_ITEMS 500
+#define LIMIT_REVIEW_COMMENT_CHARS 2000
+#define LIMIT_REPORT_COMMENT_CHARS 2000
 
 #endif

@@ -27,6 +27,7 @@ static const struct nav_entry nav_entries[] = {
     {"Trouver un lieu", "/lieux", -2},
     {"Enregistrer une activité", "/activites/nouvelle", ROLE_MEDIATEUR | NAV_OWN},
     {"Mes activités", "/activites", ROLE_MEDIATEUR | NAV_OWN},
+    {"Ressources", "/ressources", -2},
     {"Tableau de bord", "/tableau-de-bord", 0},
     {"Orientations", "/orientations", ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE},
     {"Notifications", "/notifications", 0},
@@ -36,6 +37,8 @@ static const struct nav_entry nav_entries[] = {
     {"Bénéficiaires", "/beneficiaires", ROLE_MEDIATEUR | ROLE_ADMIN_STRUCTURE},
     {"Animation du réseau", "/coordination/activites", ROLE_COORDINATEUR},
     {"Utilisateurs", "/admin/utilisateurs", ROLE_ADMIN},
+    {"Mes collections", "/collections", 0},
+    {"Modération", "/moderation", ROLE_ADMIN},
     {"Mon compte", "/compte", 0},
 };
 

@@ -372,6 +372,129 @@ const rows = [
         method: 'POST', pattern: '/api/v1/orientations/{id}/reponse', path: () => '/api/v1/orientations/4/reponse', expect: only('admin'),
         json: true, body: () => ({ decision: 'acceptee' }), note: 'the sender may not decide',
     },
+    // Collections, reviews, reports and quality of resources. The fixture has no resource and no
+    // collection: made-up ids give 404 past the role check (the object-level checks, owners of a
+    // collection, authors of a resource, moderators of a base, are in ressources_qualite.test.js).
+    { method: 'GET', pattern: '/collections', path: () => '/collections', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/collections', path: () => '/collections', expect: LOGGED_IN, accept: VALIDATION,
+        body: (f, role) => ({ titre: `Collection de la matrice (${role})`, visibilite: 'prive' }),
+    },
+    { method: 'GET', pattern: '/collections/partage/{token}', path: () => '/collections/partage/jeton-invente-0123456789', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/collections/{id}', path: () => '/collections/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/collections/{id}/modifier', path: () => '/collections/999999/modifier', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/collections/{id}/modifier', path: () => '/collections/999999/modifier', expect: LOGGED_IN,
+        accept: [404], body: () => ({ titre: 'Collection', visibilite: 'prive' }),
+    },
+    { method: 'POST', pattern: '/collections/{id}/supprimer', path: () => '/collections/999999/supprimer', expect: LOGGED_IN, accept: [404], body: () => ({}) },
+    {
+        method: 'POST', pattern: '/collections/{id}/ordre', path: () => '/collections/999999/ordre', expect: LOGGED_IN,
+        accept: [404], body: () => ({ ressource: '1', sens: 'haut' }),
+    },
+    {
+        method: 'POST', pattern: '/collections/{id}/retirer', path: () => '/collections/999999/retirer', expect: LOGGED_IN,
+        accept: [404], body: () => ({ ressource: '1' }),
+    },
+    { method: 'POST', pattern: '/collections/{id}/partage', path: () => '/collections/999999/partage', expect: LOGGED_IN, accept: [404], body: () => ({}) },
+    {
+        method: 'POST', pattern: '/collections/{id}/partage/revoquer', path: () => '/collections/999999/partage/revoquer',
+        expect: LOGGED_IN, accept: [404], body: () => ({}),
+    },
+    {
+        method: 'POST', pattern: '/ressources/{id}/enregistrer', path: () => '/ressources/999999/enregistrer', expect: LOGGED_IN,
+        accept: [404], body: () => ({ collection: 'favoris' }),
+    },
+    { method: 'GET', pattern: '/ressources/{id}/avis', path: () => '/ressources/999999/avis', expect: PUBLIC, accept: [404] },
+    {
+        method: 'POST', pattern: '/ressources/{id}/avis', path: () => '/ressources/999999/avis', expect: LOGGED_IN,
+        accept: [404], body: () => ({ recommandation: '3' }),
+    },
+    { method: 'POST', pattern: '/ressources/{id}/avis/supprimer', path: () => '/ressources/999999/avis/supprimer', expect: LOGGED_IN, accept: [404], body: () => ({}) },
+    {
+        method: 'POST', pattern: '/ressources/{id}/avis/{aid}/reponse', path: () => '/ressources/999999/avis/1/reponse',
+        expect: LOGGED_IN, accept: [404], body: () => ({ reponse: 'Merci' }),
+    },
+    { method: 'GET', pattern: '/ressources/{id}/signaler', path: () => '/ressources/999999/signaler', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/ressources/{id}/signaler', path: () => '/ressources/999999/signaler', expect: LOGGED_IN,
+        accept: [404], body: () => ({ motif: 'outdated' }),
+    },
+    { method: 'POST', pattern: '/ressources/{id}/verification', path: () => '/ressources/999999/verification', expect: LOGGED_IN, accept: [404], body: () => ({}) },
+    // The queue is for platform admins and the administrators of a base; the fixture's users
+    // administer no base, so only the admin gets in (a base's administrator is tested with a base).
+    { method: 'GET', pattern: '/moderation', path: () => '/moderation', expect: ADMIN, note: 'base administrators: the handler decides' },
+    {
+        method: 'POST', pattern: '/moderation/{id}', path: () => '/moderation/999999', expect: LOGGED_IN, accept: [404],
+        body: () => ({ decision: 'resolu' }),
+    },
+    { method: 'GET', pattern: '/qualite', path: () => '/qualite', expect: LOGGED_IN },
+    // Bases and resources. The fixture has no base and no resource: made-up ids give 404 past the
+    // role check (members, administrators, authors and visibility are in ressources.test.js).
+    { method: 'GET', pattern: '/ressources', path: () => '/ressources?q=atelier', expect: PUBLIC },
+    { method: 'GET', pattern: '/ressources/nouvelle', path: () => '/ressources/nouvelle', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/ressources/nouvelle', path: () => '/ressources/nouvelle', expect: LOGGED_IN,
+        accept: VALIDATION, body: () => ({ titre: '', action: 'brouillon' }),
+    },
+    { method: 'GET', pattern: '/ressources/{id}', path: () => '/ressources/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/ressources/{id}/modifier', path: () => '/ressources/999999/modifier', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/ressources/{id}/modifier', path: () => '/ressources/999999/modifier', expect: LOGGED_IN,
+        accept: [404], body: () => ({ titre: 'Titre', action: 'brouillon' }),
+    },
+    { method: 'POST', pattern: '/ressources/{id}/publication', path: () => '/ressources/999999/publication', expect: LOGGED_IN, accept: [404], body: () => ({}) },
+    { method: 'GET', pattern: '/ressources/{id}/historique', path: () => '/ressources/999999/historique', expect: PUBLIC, accept: [404] },
+    {
+        method: 'POST', pattern: '/ressources/{id}/contributeurs', path: () => '/ressources/999999/contributeurs', expect: LOGGED_IN,
+        accept: [404], body: () => ({ email: 'personne@example.org' }),
+    },
+    {
+        method: 'POST', pattern: '/ressources/{id}/contributeurs/{user}/retrait', path: () => '/ressources/999999/contributeurs/1/retrait',
+        expect: LOGGED_IN, accept: [404], body: () => ({}),
+    },
+    {
+        method: 'GET', pattern: '/ressources/{id}/fichiers/{sha}', expect: PUBLIC, accept: [404],
+        path: () => `/ressources/999999/fichiers/${'0'.repeat(64)}`,
+    },
+    { method: 'GET', pattern: '/mes-ressources', path: () => '/mes-ressources', expect: LOGGED_IN },
+    { method: 'GET', pattern: '/bases', path: () => '/bases', expect: PUBLIC },
+    { method: 'GET', pattern: '/bases/nouvelle', path: () => '/bases/nouvelle', expect: LOGGED_IN },
+    {
+        method: 'POST', pattern: '/bases/nouvelle', path: () => '/bases/nouvelle', expect: LOGGED_IN, accept: VALIDATION,
+        body: () => ({ nom: '', visibilite: 'public' }),
+    },
+    {
+        method: 'POST', pattern: '/bases/invitations/{id}', path: () => '/bases/invitations/999999', expect: LOGGED_IN,
+        accept: [404], body: () => ({ action: 'accepter' }),
+    },
+    { method: 'GET', pattern: '/bases/{id}', path: () => '/bases/999999', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/bases/{id}/modifier', path: () => '/bases/999999/modifier', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/bases/{id}/modifier', path: () => '/bases/999999/modifier', expect: LOGGED_IN,
+        accept: [404], body: () => ({ nom: 'Base', visibilite: 'public' }),
+    },
+    { method: 'GET', pattern: '/bases/{id}/membres', path: () => '/bases/999999/membres', expect: LOGGED_IN, accept: [404] },
+    {
+        method: 'POST', pattern: '/bases/{id}/membres/{user}', path: () => '/bases/999999/membres/1', expect: LOGGED_IN,
+        accept: [404], body: () => ({ action: 'retirer' }),
+    },
+    {
+        method: 'POST', pattern: '/bases/{id}/invitations', path: () => '/bases/999999/invitations', expect: LOGGED_IN,
+        accept: [404], body: () => ({ email: 'personne@example.org', role: 'membre' }),
+    },
+    { method: 'POST', pattern: '/bases/{id}/demandes', path: () => '/bases/999999/demandes', expect: LOGGED_IN, accept: [404], body: () => ({ message: '' }) },
+    {
+        method: 'POST', pattern: '/bases/{id}/demandes/{demande}', path: () => '/bases/999999/demandes/1', expect: LOGGED_IN,
+        accept: [404], body: () => ({ action: 'refuser' }),
+    },
+    { method: 'GET', pattern: '/api/v1/ressources', path: () => '/api/v1/ressources?q=atelier', expect: PUBLIC },
+    { method: 'GET', pattern: '/api/v1/ressources/export', path: () => '/api/v1/ressources/export', expect: PUBLIC },
+    {
+        method: 'POST', pattern: '/api/v1/ressources/import', path: () => '/api/v1/ressources/import?base=999999', expect: LOGGED_IN,
+        accept: [404], json: true, body: () => [],
+    },
+    { method: 'GET', pattern: '/api/v1/ressources/{id}', path: () => '/api/v1/ressources/999999', expect: PUBLIC, accept: [404] },
 ];
 
 /*
