@@ -384,10 +384,13 @@ h.forEachStore('ressources', (ctx) => {
         assert.deepEqual(e.tags, ['smartphone']);
         const bad = h.cli(['import', 'ressources', path.join(dir, 'absent.json'), '--database', ctx.db.url]);
         assert.notEqual(bad.code, 0);
-        // `relais import` of lieux is dispatched as before.
-        const lieux = h.cli(['import', 'autre', file, '--database', ctx.db.url]);
-        assert.equal(lieux.code, 2);
-        assert.match(lieux.stderr + lieux.stdout, /relais import lieux FICHIER/);
+        // An unknown kind is named, with the kinds there are; nothing is imported.
+        const other = h.cli(['import', 'autre', file, '--database', ctx.db.url]);
+        assert.equal(other.code, 2);
+        assert.match(other.stderr, /« autre » inconnu ; types possibles : lieux activites ressources/);
+        const noExport = h.cli(['export', 'activites', '--database', ctx.db.url]);
+        assert.equal(noExport.code, 2);
+        assert.match(noExport.stderr, /types possibles : lieux ressources/);
     });
 
     ctx.test('mes ressources lists drafts; the navigation has « Ressources »', async () => {
