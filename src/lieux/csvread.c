@@ -260,8 +260,18 @@ static bool plain_line(struct csvread *r, const char *p, size_t len)
     const char sep = r->separator;
     for (const char *c = p;;) {
         if (*c == '"') {
+            const char *q = c + 1, *closing = find3(q, end, '"', '\r', '"');
+            if (closing == end || *closing == '\r')
+                goto slow;
+            if (closing + 1 == end || closing[1] != '"') {
+                /* the common quoted cell, without inner quotes: handed over where it lies */
+                c = closing + 1;
+                if (c < end && *c != sep)
+                    goto slow;
+                on_cell((void *)(uintptr_t)q, (size_t)(closing - q), r);
+                goto next;
+            }
             /* quoted: the text up to the closing quote, inner "" read as one " */
-            const char *q = c + 1;
             size_t start = r->scratch_len = 0;
             for (;;) {
                 const char *quote = memchr(q, '"', (size_t)(end - q));
@@ -288,6 +298,7 @@ static bool plain_line(struct csvread *r, const char *p, size_t len)
             on_cell((void *)(uintptr_t)c, (size_t)(stop - c), r);
             c = stop;
         }
+    next:
         if (r->err)
             return true;
         if (c == end)

@@ -826,7 +826,7 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
 {
     const char *legacy[N_LEGACY] = {0}, *legacy_names[N_LEGACY] = {0};
     const char *taken[LIEU_N_FIELDS] = {0};
-    size_t taken_len[LIEU_N_FIELDS];
+    size_t taken_len[LIEU_N_FIELDS] = {0};
     const char *days[6] = {0}, *fs_tel = NULL, *fs_itin = NULL;
     const char *fs_fields[FS_MAIL - FS_ID + 1] = {0};
     static const enum lieu_field fs_targets[FS_MAIL - FS_ID + 1] = {LF_ID, LF_NOM, LF_CODE_INSEE,
@@ -886,8 +886,10 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
             }
     /* the lengths: known for values taken as they came, measured for converted ones */
     size_t lens[LIEU_N_FIELDS];
-    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
-        lens[f] = !r->row.v[f] ? 0 : r->row.v[f] == taken[f] ? taken_len[f] : strlen(r->row.v[f]);
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++) {
+        const char *v = r->row.v[f];
+        lens[f] = v == taken[f] ? taken_len[f] : v ? strlen(v) : 0;
+    }
     struct lieux_record rec = {&r->row, line, r->rows, &r->notes_report, lens};
     int rc = r->fn(r->ctx, &rec);
     if (rc && !r->err) {
@@ -1799,6 +1801,57 @@ static inline const char *number_end(const char *p, const char *end)
     return p < end ? p : NULL;
 }
 
+/* A key of plain ASCII bytes found and resolved within the 32 bytes at name, without a loop: its
+ * closing quote, with its slot in the table of names (-1 for an unknown name). NULL when the key
+ * is longer, holds another byte, or the 32 bytes are not there: plain_string_end then reads it. */
+static inline const char *key_window(const char *name, const char *end, int *slot)
+{
+#if defined(__SSE2__)
+    if (end - name < 32)
+        return NULL;
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  control = _mm_set1_epi8(0x1F);
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)name),
+            b = _mm_loadu_si128((const __m128i *)(const void *)(name + 16));
+    uint32_t quotes = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, quote)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote)) << 16;
+    if (!quotes)
+        return NULL;
+    unsigned len = (unsigned)__builtin_ctz(quotes);
+    uint32_t before = (1u << len) - 1;
+    __m128i odd_a = _mm_or_si128(_mm_cmpeq_epi8(a, backslash),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(a, control), a)),
+            odd_b = _mm_or_si128(_mm_cmpeq_epi8(b, backslash),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(b, control), b));
+    uint32_t odd = (uint32_t)(_mm_movemask_epi8(odd_a) | _mm_movemask_epi8(a)) |
+                   (uint32_t)(_mm_movemask_epi8(odd_b) | _mm_movemask_epi8(b)) << 16;
+    if (odd & before)
+        return NULL;
+    *slot = -1;
+    if (len == 0)
+        return name;
+    for (unsigned h = name_hash(name, len);; h = (h + 1) & (NAME_SLOTS - 1)) {
+        const struct name_slot *s = &name_slots[h];
+        if (!s->len)
+            break;
+        if (s->len != len)
+            continue;
+        __m128i sa = _mm_loadu_si128((const __m128i *)(const void *)s->name),
+                sb = _mm_loadu_si128((const __m128i *)(const void *)(s->name + 16));
+        uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, sa)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, sb)) << 16;
+        if ((eq & before) == before) {
+            *slot = (int)h;
+            break;
+        }
+    }
+    return name + len;
+#else
+    (void)name, (void)end, (void)slot;
+    return NULL;
+#endif
+}
+
 static int jp_object_fast(struct jp *j)
 {
     struct lieux_reader *r = j->r;
@@ -1813,12 +1866,14 @@ static int jp_object_fast(struct jp *j)
         if (n == r->raws_cap)
             raws_grow(r);
         struct raw *v = &r->raws[n];
-        const char *name = p + 1, *q = plain_string_end(name, end);
-        if (!q)
-            return JP_SLOW;
+        const char *name = p + 1, *q = key_window(name, end, &v->name_slot);
+        if (!q) {
+            if (!(q = plain_string_end(name, end)))
+                return JP_SLOW;
+            v->name_slot = name_lookup(name, (size_t)(q - name));
+        }
         v->name_off = (size_t)(name - obj);
         v->name_len = (size_t)(q - name);
-        v->name_slot = name_lookup(name, v->name_len);
         v->is_null = v->nested = false;
         p = ws_skip(q + 1, end, &lines);
         if (p >= end || *p != ':')
