@@ -9,7 +9,8 @@ PACKAGES="build-essential pkg-config clang-14 libclang-rt-14-dev llvm-14
 libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libjansson-dev libsodium-dev libcurl4-openssl-dev
 libcsv-dev libxlsxwriter-dev libcmark-dev libcairo2-dev libpango1.0-dev libutf8proc-dev
 libstemmer-dev libmagic-dev libcmocka-dev
-postgresql chromium wrk nginx-light nodejs npm ca-certificates fonts-dejavu-core poppler-utils"
+postgresql chromium wrk nginx-light nodejs npm ca-certificates fonts-dejavu-core poppler-utils
+woff2 libfontconfig-dev"
 
 missing=""
 for p in $PACKAGES; do

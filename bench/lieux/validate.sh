@@ -17,7 +17,7 @@ N=${BENCH_ROWS:-100000}
 export BENCH_SECONDS=${BENCH_SECONDS:-1}
 
 make -s build/librelais.a
-PKGS="libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf"
+PKGS="libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf fontconfig"
 CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Isrc -include src/core/prelude.h"
 LIBS="build/librelais.a $(pkg-config --libs $PKGS) -lcsv -lm -pthread"
 cc $CFLAGS -o $BIN/validate_bench bench/lieux/validate_bench.c $LIBS

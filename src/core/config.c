@@ -25,6 +25,9 @@ void config_init(struct config *c)
     c->smtp_from = env_or("RELAIS_SMTP_FROM", NULL);
     c->tile_url = env_or("RELAIS_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png");
     c->communes_dir = env_or("RELAIS_COMMUNES_DIR", "ref/data/communes");
+    c->tile_attribution =
+        env_or("RELAIS_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap");
+    c->font_dir = env_or("RELAIS_FONT_DIR", "build/fonts");
 }
 
 bool config_https(const struct config *c)
