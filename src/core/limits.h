@@ -42,6 +42,17 @@
  * 2,000 pages. */
 #define LIMIT_GUIDE_LIEUX 20000
 
+/* Opening hours (lieux/horaires.h): the longest value parsed (OSM caps tag values at 255
+ * characters; imports carry longer free text), and the rules in one value and the ranges in one
+ * selector, far above real values: they bound the work of an evaluation. */
+#define LIMIT_HORAIRES_BYTES 2048
+#define LIMIT_HORAIRES_RULES 64
+#define LIMIT_HORAIRES_RANGES 32
+
+/* One source file of the communes (lieux/communes.c): the three weigh 6 MB together; anything far
+ * larger is not them. */
+#define LIMIT_COMMUNES_FILE_BYTES (64 * 1024 * 1024)
+
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
 
