@@ -332,7 +332,9 @@ void lieux_map(struct buf *b, struct http_request *req, const char *label,
     html_attr(b, label);
     html_lit(b, "\"><div class=\"relais-carte__map\" id=\"carte\" hidden data-tuiles=\"");
     html_attr(b, tiles);
-    html_lit(b, "\" data-attribution=\"© les contributeurs d'OpenStreetMap\" data-marqueurs=\"");
+    html_lit(b, "\" data-attribution=\"");
+    html_attr(b, ctx->cfg->tile_attribution ? ctx->cfg->tile_attribution : "");
+    html_lit(b, "\" data-marqueurs=\"");
     html_attr(b, text ? text : "[]");
     if (geojson) {
         html_lit(b, "\" data-zones=\"");
