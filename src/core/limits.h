@@ -53,6 +53,11 @@
  * larger is not them. */
 #define LIMIT_COMMUNES_FILE_BYTES (64 * 1024 * 1024)
 
+/* « Signaler une erreur » on a lieu's page: the length of a report, and how many reports one IP
+ * address may send per LIMIT_LOGIN_WINDOW_S (anonymous reports are allowed). */
+#define LIMIT_SIGNALEMENT_CHARS 2000
+#define LIMIT_SIGNALEMENTS_PER_IP 10
+
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256
 
