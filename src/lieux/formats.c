@@ -553,7 +553,8 @@ static bool convert_item(const struct vocab_map *m, const char *p, size_t len, s
         }
     for (size_t i = 0; i < m->n_old; i++) {
         const struct old_value *o = &m->old[i];
-        if (strlen(o->text) == key && strncasecmp(o->text, p, key) == 0) {
+        /* the comparison stops at the first different letter; no strlen of every label */
+        if (strncasecmp(o->text, p, key) == 0 && o->text[key] == '\0') {
             if (o->field < 0) {
                 if (c->dropped.len)
                     buf_addch(&c->dropped, '|');
