@@ -7,8 +7,8 @@
 # JSON, since the library reads only v1 rows); a 100,000-row set derived from all of them
 # (jittered coordinates, keys shuffled; JSON, and the same rows as CSV for Relais).
 # Writes bench/out/lieux-validate-<time>.{tsv,md} and prints the Markdown table.
-# BENCH_BASELINE=COMMIT adds a column: the C side as it was at COMMIT (its src/ and bench/lieux,
-# from git archive), measured in the same run, so that a change is judged on the same machine load.
+# BENCH_BASELINE=COMMIT adds a column: the C side as it was at COMMIT (its src/, from git archive,
+# with this harness), measured in the same run, so that a change is judged under the same load.
 set -eu
 cd "$(dirname "$0")/../.."
 OUT=bench/out
@@ -17,6 +17,8 @@ mkdir -p "$OUT" "$BIN"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 N=${BENCH_ROWS:-100000}
 export BENCH_SECONDS=${BENCH_SECONDS:-1}
+# wall (default), or cpu: the CPU time of each process, for a machine shared with other work
+export BENCH_CLOCK=${BENCH_CLOCK:-wall}
 
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 make -s build/librelais.a
@@ -47,9 +49,9 @@ if [ -n "${BENCH_BASELINE:-}" ]; then
     base=$BIN/baseline
     rm -rf "$base"
     mkdir -p "$base"
-    git archive "$BENCH_BASELINE" src bench/lieux | tar -x -C "$base"
+    git archive "$BENCH_BASELINE" src | tar -x -C "$base"
     (cd "$base" && cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -include src/core/prelude.h \
-        -o validate_bench bench/lieux/validate_bench.c \
+        -o validate_bench "$OLDPWD/bench/lieux/validate_bench.c" \
         src/core/alloc.c src/core/arena.c src/core/buf.c src/core/err.c src/core/log.c src/core/str.c \
         src/lieux/lieu.c src/lieux/standard.c src/lieux/validate.c src/lieux/csvread.c \
         src/lieux/formats.c src/lieux/horaires.c src/lieux/geo.c src/lieux/communes.c \
@@ -68,7 +70,7 @@ P=$OUT/lieux-validate-$stamp.baseline.tsv
 md=$OUT/lieux-validate-$stamp.md
 {
     echo "Lieux validation, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)),"
-    echo "node $(node --version), @gouvfr-anct/lieux-de-mediation-numerique 2.3.0; ${BENCH_SECONDS} s per measure, one thread each;"
+    echo "node $(node --version), @gouvfr-anct/lieux-de-mediation-numerique 2.3.0; ${BENCH_SECONDS} s per measure ($BENCH_CLOCK clock), one thread each;"
     echo "load average before the run: $load."
     echo
     if [ -f "$P" ]; then
