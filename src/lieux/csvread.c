@@ -3,6 +3,8 @@
  * over, which gives three things libcsv lacks: the line where each record starts (read from the
  * parser's state before each line: a record starts on a line that begins outside any record), an
  * encoding check per line with the line's number, and separator detection on the first line.
+ * A line that holds whole records of plain cells, as nearly every line of a real file does, is cut
+ * into cells here instead (plain_line), and libcsv reads every other line: both give the same cells.
  */
 #include "lieux/csvread.h"
 

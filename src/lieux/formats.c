@@ -7,6 +7,10 @@
  *  3. the mapping of a raw record into a struct lieu_row for the format (v1, v0, France Services).
  * Per row nothing is allocated for a v1 row without notes: values are copied into a scratch buffer
  * that the next row reuses; conversions and notes use a row arena emptied after each callback.
+ * The JSON reader has a fast path for the plain objects of real files (jp_object_fast: one copy
+ * per object, keys resolved as they are found) in front of the careful one (jp_object), which
+ * reads anything else and names every fault; both give the same raw record, which
+ * tests/unit/test_lieux_formats.c and fuzz/fuzz_lieux_csv.c check (lieux_read_options.careful).
  */
 #include "lieux/formats.h"
 
