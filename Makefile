@@ -19,7 +19,8 @@ OPT := -O2
 endif
 
 CC ?= gcc
-PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf xlsxwriter
+PKGS := libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf fontconfig \
+        xlsxwriter
 # Markdown of resources (src/ressources/markdown.c).
 PKGS += libcmark
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -46,6 +47,12 @@ LIB_OBJS := $(filter-out $(B)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 
+# The printed guide's font (src/lieux/guide.h): Atkinson Hyperlegible, which npm ships as WOFF2
+# only, converted to TrueType for pango (woff2_decompress, Debian package woff2).
+GUIDE_FONT_SRC := node_modules/@fontsource/atkinson-hyperlegible/files
+GUIDE_FONTS := $(foreach v,latin-400-normal latin-700-normal latin-ext-400-normal \
+                 latin-ext-700-normal,$(B)/fonts/atkinson-hyperlegible-$(v).ttf)
+
 # Generated sources are kept between runs, so that a second `make` rebuilds nothing.
 .SECONDARY: $(GEN_C) $(GEN_H)
 
@@ -58,10 +65,16 @@ all: build
 deps:
 	@sh tools/install-deps.sh
 
-build: $(B)/relais
+build: $(B)/relais $(GUIDE_FONTS)
 
 $(B)/relais: $(OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/fonts/%.ttf: $(GUIDE_FONT_SRC)/%.woff2
+	@mkdir -p $(dir $@)
+	cp $< $(@:.ttf=.woff2)
+	woff2_decompress $(@:.ttf=.woff2) >/dev/null
+	@rm -f $(@:.ttf=.woff2)
 
 $(B)/librelais.a: $(LIB_OBJS)
 	@rm -f $@

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static void check_accepted(struct arena *a, struct horaires *h)
 {
     struct buf norm;
-    buf_init(&norm, a, 16 * HORAIRES_MAX_BYTES);
+    buf_init(&norm, a, 16 * LIMIT_HORAIRES_BYTES);
     horaires_normalize(h, &norm);
     ASSERT(buf_finish(&norm) == 0);
     struct horaires *again;
@@ -27,7 +27,7 @@ static void check_accepted(struct arena *a, struct horaires *h)
     int rc = horaires_parse(a, norm.p, norm.len, &again, &err);
     if (rc == 0) {
         struct buf norm2;
-        buf_init(&norm2, a, 16 * HORAIRES_MAX_BYTES);
+        buf_init(&norm2, a, 16 * LIMIT_HORAIRES_BYTES);
         horaires_normalize(again, &norm2);
         ASSERT(norm2.len == norm.len && memcmp(norm2.p, norm.p, norm.len) == 0);
     } else {
@@ -35,7 +35,7 @@ static void check_accepted(struct arena *a, struct horaires *h)
         ASSERT(rc == ERR_TOO_BIG);
     }
     struct buf fr;
-    buf_init(&fr, a, 64 * HORAIRES_MAX_BYTES);
+    buf_init(&fr, a, 64 * LIMIT_HORAIRES_BYTES);
     horaires_french(h, &fr);
     ASSERT(buf_finish(&fr) == 0 && fr.len > 0 && utf8_valid(fr.p, fr.len));
 

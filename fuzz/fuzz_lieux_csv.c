@@ -2,7 +2,8 @@
  * validated and exported. Whatever the bytes: an error is ERR_INVALID or ERR_TOO_BIG with a
  * French message in valid UTF-8 and a line; every row holds valid UTF-8 values, lines never go
  * backwards, every problem has a valid message; a row exported in CSV reads back to the same
- * values. */
+ * values; and the fast paths (plain JSON objects, plain CSV lines) hand out exactly what the
+ * careful readers do, rows, notes and errors alike. */
 #include <stdint.h>
 #include <string.h>
 
@@ -115,6 +116,61 @@ static int on_row(void *ctx, const struct lieux_record *rec)
     return 0;
 }
 
+/* Everything a reading hands out, folded into one number: the fast paths of formats.c and
+ * csvread.c must give exactly what the careful readers give. */
+struct digest {
+    uint64_t h;
+    size_t rows;
+};
+
+static void fold(struct digest *d, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)(s ? s : "\x01"); *p; p++)
+        d->h = (d->h ^ *p) * 0x100000001B3ull;
+    d->h = (d->h ^ 0xFF) * 0x100000001B3ull;
+}
+
+static int digest_row(void *ctx, const struct lieux_record *rec)
+{
+    struct digest *d = ctx;
+    d->rows++;
+    d->h = (d->h ^ rec->line) * 0x100000001B3ull;
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+        fold(d, rec->row->v[f]);
+    for (size_t i = 0; i < rec->row->n_extra; i++) {
+        fold(d, rec->row->extra[i].name);
+        fold(d, rec->row->extra[i].value);
+    }
+    for (size_t i = 0; i < rec->notes->n; i++) {
+        d->h = (d->h ^ (uint64_t)rec->notes->items[i].rule) * 0x100000001B3ull;
+        fold(d, rec->notes->items[i].message);
+    }
+    return 0;
+}
+
+/* The same file read with the fast paths (in pieces) and with the careful readers (at once). */
+static void same_both_ways(const struct lieux_read_options *opt, const char *data, size_t size,
+                           size_t piece)
+{
+    struct arena a = ARENA_INIT;
+    struct digest fast = {0xCBF29CE484222325ull, 0}, careful = fast;
+    struct lieux_read_options o = *opt;
+    struct lieux_read_result rf, rs;
+    struct lieux_reader *r = lieux_reader_new(&o, &a, digest_row, &fast);
+    for (size_t off = 0; off < size; off += piece)
+        if (lieux_reader_feed(r, data + off, size - off < piece ? size - off : piece))
+            break;
+    int rc_fast = lieux_reader_finish(r, &rf);
+    lieux_reader_free(r);
+    o.careful = true;
+    int rc_careful = lieux_read_mem(data, size, &o, &a, digest_row, &careful, &rs);
+    ASSERT(rc_fast == rc_careful);
+    ASSERT(fast.rows == careful.rows && fast.h == careful.h);
+    ASSERT(rf.error_line == rs.error_line);
+    ASSERT((!rf.error && !rs.error) || (rf.error && rs.error && strcmp(rf.error, rs.error) == 0));
+    arena_release(&a);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct arena a = ARENA_INIT;
@@ -145,5 +201,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < res.n_notes; i++)
         check_text(res.notes[i]);
     arena_release(&a);
+    same_both_ways(&o, (const char *)data, size, piece);
     return 0;
 }

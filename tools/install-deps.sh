@@ -10,7 +10,7 @@ libmicrohttpd-dev libsqlite3-dev sqlite3 libpq-dev libjansson-dev libsodium-dev 
 libcsv-dev libxlsxwriter-dev libcmark-dev libcairo2-dev libpango1.0-dev libutf8proc-dev
 libstemmer-dev libmagic-dev libcmocka-dev
 postgresql chromium wrk nginx-light nodejs npm ca-certificates fonts-dejavu-core poppler-utils
-manpages-fr manpages-fr-dev"
+manpages-fr manpages-fr-dev woff2 libfontconfig-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -15,7 +15,7 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 export BENCH_SECONDS=${BENCH_SECONDS:-1}
 
 make -s build/librelais.a
-PKGS="libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf"
+PKGS="libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf fontconfig"
 cc -std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Isrc -include src/core/prelude.h \
     -o $BIN/horaires_bench bench/horaires/horaires_bench.c \
     build/librelais.a $(pkg-config --libs $PKGS) -lcsv -lm -pthread

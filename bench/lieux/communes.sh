@@ -18,7 +18,7 @@ if make -s build/librelais.a >"$tmp/make.log" 2>&1; then
     # shellcheck disable=SC2046
     cc $CFLAGS $PKG_CFLAGS -o "$tmp/bench" bench/lieux/communes_bench.c build/librelais.a \
         $(pkg-config --libs libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc \
-            pangocairo cairo-pdf) -lcsv -lm -pthread
+            pangocairo cairo-pdf fontconfig) -lcsv -lm -pthread
     linked="build/librelais.a"
 else
     srcs="src/lieux/communes.c src/lieux/geo.c src/lieux/couverture.c src/core/arena.c

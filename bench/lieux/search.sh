@@ -6,7 +6,7 @@ cd "$(dirname "$0")/../.."
 out=bench/out
 mkdir -p "$out"
 CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -g -Isrc -Ibuild/gen -include src/core/prelude.h $(pkg-config --cflags jansson sqlite3 libpq libutf8proc)"
-LIBS="build/librelais.a $(pkg-config --libs libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf) -lcsv -lm -pthread"
+LIBS="build/librelais.a $(pkg-config --libs libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf fontconfig) -lcsv -lm -pthread"
 make -s build/librelais.a
 cc $CFLAGS -o "$out/search_bench" bench/lieux/search_bench.c $LIBS
 db="$out/search-bench.db"

@@ -7,6 +7,8 @@
 # JSON, since the library reads only v1 rows); a 100,000-row set derived from all of them
 # (jittered coordinates, keys shuffled; JSON, and the same rows as CSV for Relais).
 # Writes bench/out/lieux-validate-<time>.{tsv,md} and prints the Markdown table.
+# BENCH_BASELINE=COMMIT adds a column: the C side as it was at COMMIT (its src/, from git archive,
+# with this harness), measured in the same run, so that a change is judged under the same load.
 set -eu
 cd "$(dirname "$0")/../.."
 OUT=bench/out
@@ -15,9 +17,12 @@ mkdir -p "$OUT" "$BIN"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 N=${BENCH_ROWS:-100000}
 export BENCH_SECONDS=${BENCH_SECONDS:-1}
+# wall (default), or cpu: the CPU time of each process, for a machine shared with other work
+export BENCH_CLOCK=${BENCH_CLOCK:-wall}
 
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 make -s build/librelais.a
-PKGS="libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf"
+PKGS="libmicrohttpd sqlite3 libpq jansson libsodium libcurl libutf8proc pangocairo cairo-pdf fontconfig"
 CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror -Isrc -include src/core/prelude.h"
 LIBS="build/librelais.a $(pkg-config --libs $PKGS) -lcsv -lm -pthread"
 cc $CFLAGS -o $BIN/validate_bench bench/lieux/validate_bench.c $LIBS
@@ -39,6 +44,20 @@ $BIN/lieux-valider --export csv "$BIG" >"$BIGCSV" 2>/dev/null || true
 
 echo "relais (C)..." >&2
 $BIN/validate_bench --seconds "$BENCH_SECONDS" "$CH" "$NC" "$CNFS" "$FS" "$BIG" "$BIGCSV" >"$OUT/lieux-validate-$stamp.relais.tsv"
+if [ -n "${BENCH_BASELINE:-}" ]; then
+    echo "relais at $BENCH_BASELINE (C)..." >&2
+    base=$BIN/baseline
+    rm -rf "$base"
+    mkdir -p "$base"
+    git archive "$BENCH_BASELINE" src | tar -x -C "$base"
+    (cd "$base" && cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -include src/core/prelude.h \
+        -o validate_bench "$OLDPWD/bench/lieux/validate_bench.c" \
+        src/core/alloc.c src/core/arena.c src/core/buf.c src/core/err.c src/core/log.c src/core/str.c \
+        src/lieux/lieu.c src/lieux/standard.c src/lieux/validate.c src/lieux/csvread.c \
+        src/lieux/formats.c src/lieux/horaires.c src/lieux/geo.c src/lieux/communes.c \
+        $(pkg-config --cflags --libs jansson libutf8proc) -lcsv -lm -pthread)
+    $base/validate_bench --seconds "$BENCH_SECONDS" "$CH" "$NC" "$CNFS" "$FS" "$BIG" "$BIGCSV" >"$OUT/lieux-validate-$stamp.baseline.tsv"
+fi
 echo "npm (node $(node --version))..." >&2
 node bench/lieux/validate_npm.js "$CH" "$NC" "$CNFS1" "$FS1" "$BIG" >"$OUT/lieux-validate-$stamp.npm.tsv"
 
@@ -47,17 +66,30 @@ rate() { awk -F'\t' -v f="$1" '$1 == f { print $6 }' "$2"; }
 rows() { awk -F'\t' -v f="$1" '$1 == f { print $2 " (" $3 " valid)" }' "$2"; }
 R=$OUT/lieux-validate-$stamp.relais.tsv
 M=$OUT/lieux-validate-$stamp.npm.tsv
+P=$OUT/lieux-validate-$stamp.baseline.tsv
 md=$OUT/lieux-validate-$stamp.md
 {
     echo "Lieux validation, $(date -u '+%Y-%m-%d %H:%M') UTC, $(nproc) cores ($(sed -n 's/^model name\t*: //p' /proc/cpuinfo | head -n 1)),"
-    echo "node $(node --version), @gouvfr-anct/lieux-de-mediation-numerique 2.3.0; ${BENCH_SECONDS} s per measure, one thread each."
+    echo "node $(node --version), @gouvfr-anct/lieux-de-mediation-numerique 2.3.0; ${BENCH_SECONDS} s per measure ($BENCH_CLOCK clock), one thread each;"
+    echo "load average before the run: $load."
     echo
-    echo "| input | rows | relais rows/s | npm rows/s | ratio |"
-    echo "|---|---:|---:|---:|---:|"
+    if [ -f "$P" ]; then
+        echo "| input | rows | relais at $BENCH_BASELINE rows/s | relais rows/s | npm rows/s | ratio before | ratio |"
+        echo "|---|---:|---:|---:|---:|---:|---:|"
+    else
+        echo "| input | rows | relais rows/s | npm rows/s | ratio |"
+        echo "|---|---:|---:|---:|---:|"
+    fi
     line() { # label relais_file npm_file
         r=$(rate "$2" "$R"); m=$(rate "$3" "$M")
-        printf '| %s | %s | %s | %s | **%s** |\n' "$1" "$(rows "$2" "$R")" "$r" "$m" \
-            "$(awk -v r="$r" -v m="$m" 'BEGIN { printf "%.1f", r / m }')"
+        ratio=$(awk -v r="$r" -v m="$m" 'BEGIN { printf "%.1f", r / m }')
+        if [ -f "$P" ]; then
+            b=$(rate "$2" "$P")
+            printf '| %s | %s | %s | %s | %s | %s | **%s** |\n' "$1" "$(rows "$2" "$R")" "$b" "$r" "$m" \
+                "$(awk -v r="$b" -v m="$m" 'BEGIN { printf "%.1f", r / m }')" "$ratio"
+        else
+            printf '| %s | %s | %s | %s | **%s** |\n' "$1" "$(rows "$2" "$R")" "$r" "$m" "$ratio"
+        fi
     }
     line "Charente v1 (JSON)" "$CH" "$CH"
     line "Nouvelle-Calédonie v1 (JSON)" "$NC" "$NC"

@@ -30,6 +30,9 @@ void config_init(struct config *c)
     c->orientation_expiration_jours = env_or("RELAIS_ORIENTATION_EXPIRATION_JOURS", "30");
     c->orientation_anonymisation_jours = env_or("RELAIS_ORIENTATION_ANONYMISATION_JOURS", "730");
     c->orientation_lien_jours = env_or("RELAIS_ORIENTATION_LIEN_JOURS", "8");
+    c->tile_attribution =
+        env_or("RELAIS_TILE_ATTRIBUTION", "© les contributeurs d'OpenStreetMap");
+    c->font_dir = env_or("RELAIS_FONT_DIR", "build/fonts");
 }
 
 bool config_https(const struct config *c)

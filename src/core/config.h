@@ -20,6 +20,8 @@ struct config {
     const char *smtp_password; /* RELAIS_SMTP_PASSWORD */
     const char *smtp_from;    /* RELAIS_SMTP_FROM: sender address */
     const char *tile_url;     /* RELAIS_TILE_URL: map tile server template */
+    const char *tile_attribution; /* RELAIS_TILE_ATTRIBUTION: the credit the tile server asks for */
+    const char *font_dir;     /* RELAIS_FONT_DIR: the guide's TrueType fonts (build/fonts) */
     const char *communes_dir; /* --communes, RELAIS_COMMUNES_DIR: ref/data/communes */
     const char *anonymise_months; /* RELAIS_ANONYMISE_MONTHS: months without accompaniment before a
                                    * beneficiary's named record is anonymised (24) */

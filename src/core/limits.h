@@ -50,6 +50,21 @@
 #define LIMIT_RESSOURCE_FILE_BYTES (20 * 1024 * 1024)
 /* Resources in one JSON import (relais import ressources, POST /api/v1/ressources/import). */
 #define LIMIT_RESSOURCES_IMPORT 100000
+/* Opening hours (lieux/horaires.h): the longest value parsed (OSM caps tag values at 255
+ * characters; imports carry longer free text), and the rules in one value and the ranges in one
+ * selector, far above real values: they bound the work of an evaluation. */
+#define LIMIT_HORAIRES_BYTES 2048
+#define LIMIT_HORAIRES_RULES 64
+#define LIMIT_HORAIRES_RANGES 32
+
+/* One source file of the communes (lieux/communes.c): the three weigh 6 MB together; anything far
+ * larger is not them. */
+#define LIMIT_COMMUNES_FILE_BYTES (64 * 1024 * 1024)
+
+/* « Signaler une erreur » on a lieu's page: the length of a report, and how many reports one IP
+ * address may send per LIMIT_LOGIN_WINDOW_S (anonymous reports are allowed). */
+#define LIMIT_SIGNALEMENT_CHARS 2000
+#define LIMIT_SIGNALEMENTS_PER_IP 10
 
 #define LIMIT_PASSWORD_MIN 12
 #define LIMIT_PASSWORD_MAX 256

@@ -13,8 +13,6 @@
 #include "core/log.h"
 #include "core/str.h"
 
-/* The three source files weigh 6 MB together; anything far larger is not them. */
-#define COMMUNES_FILE_MAX_BYTES (64 * 1024 * 1024)
 /* A normalised commune or locality name (the longest real one is under 60 bytes). */
 #define NORM_MAX 256
 /* A normalised query: folding can triple a character ("ǆ" gives "dz", "st" gives "saint"). */
@@ -205,8 +203,8 @@ static int csv_open(struct csv_file *f, const char *dir, const char *name, struc
     f->data = xmalloc(cap);
     for (;;) {
         if (n + 1 >= cap) {
-            if (cap >= COMMUNES_FILE_MAX_BYTES) {
-                log_error("communes : %s dépasse %d Mo", f->path, COMMUNES_FILE_MAX_BYTES >> 20);
+            if (cap >= LIMIT_COMMUNES_FILE_BYTES) {
+                log_error("communes : %s dépasse %d Mo", f->path, LIMIT_COMMUNES_FILE_BYTES >> 20);
                 fclose(fp);
                 free(f->data);
                 f->data = NULL;

@@ -34,6 +34,7 @@ struct csvread_options {
     size_t max_records;    /* header included; 0: LIMIT_CSV_ROWS + 1 */
     size_t max_columns;    /* 0: LIMIT_CSV_COLUMNS */
     size_t max_cell_bytes; /* 0: LIMIT_FIELD_VALUE_BYTES */
+    bool careful;          /* every line through libcsv, none through the fast path (tests) */
 };
 
 struct csvread {
@@ -50,6 +51,9 @@ struct csvread {
     /* the line being assembled across feeds */
     char *pending;
     size_t pending_len, pending_cap;
+    /* the unquoted text of a quoted cell (plain_line) */
+    char *scratch;
+    size_t scratch_len, scratch_cap;
     /* the cells of the record being parsed */
     char *cells;
     size_t cells_len, cells_cap;
@@ -75,6 +79,9 @@ int csvread_finish(struct csvread *r);
 /* The French message of the error (borrowed; "" when none) and its physical line (0: none). */
 const char *csvread_error(const struct csvread *r, size_t *line);
 
+/* Tells whether bytes are UTF-8 without a zero byte: the quick check of the common case (a false
+ * answer says nothing about where the fault is; csvread_utf8_check does). */
+bool csvread_text_valid(const char *p, size_t len);
 /* Tells whether bytes are UTF-8; when not, *offset is the first bad byte. */
 bool csvread_utf8_check(const char *p, size_t len, size_t *offset);
 

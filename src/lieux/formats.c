@@ -7,6 +7,10 @@
  *  3. the mapping of a raw record into a struct lieu_row for the format (v1, v0, France Services).
  * Per row nothing is allocated for a v1 row without notes: values are copied into a scratch buffer
  * that the next row reuses; conversions and notes use a row arena emptied after each callback.
+ * The JSON reader has a fast path for the plain objects of real files (jp_object_fast: one copy
+ * per object, keys resolved as they are found) in front of the careful one (jp_object), which
+ * reads anything else and names every fault; both give the same raw record, which
+ * tests/unit/test_lieux_formats.c and fuzz/fuzz_lieux_csv.c check (lieux_read_options.careful).
  */
 #include "lieux/formats.h"
 
@@ -20,6 +24,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/limits.h"
+#include "core/log.h"
 #include "core/str.h"
 #include "lieux/csvread.h"
 #include "lieux/horaires.h"
@@ -126,20 +131,122 @@ static bool name_in(const char *name, size_t len, const char *const *list, size_
     return false;
 }
 
+/*
+ * Every column name that a format gives a meaning to (the 32 fields, the draft's columns, the
+ * France Services list's), with its code for a v1 or v0 file and for a France Services list, in
+ * one table reached with one multiplication: the JSON reader resolves each key of each object
+ * here, so that a lookup costs a hash of four bytes and one comparison. The multiplier was chosen
+ * so that the 50 names fall in distinct slots (a later name that collides takes the next free
+ * slot; names_fill checks that every name is found again).
+ */
+#define NAME_SLOTS 128
+#define NAME_MAX_BYTES 31
+#define NAME_HASH_MULTIPLIER 0x9E38EE0Bu
+#define NAME_UNRESOLVED (-2) /* not looked up yet (JSON objects read by the careful path) */
+
+struct name_slot {
+    char name[NAME_MAX_BYTES + 1];
+    uint8_t len; /* 0: empty slot */
+    int8_t code_v1, code_fs;
+};
+
+static struct name_slot name_slots[NAME_SLOTS];
+
+static inline unsigned name_hash(const char *name, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)name;
+    uint32_t key = (uint32_t)len | (uint32_t)u[0] << 8 | (uint32_t)u[len - 1] << 16 |
+                   (uint32_t)u[len / 2] << 24;
+    return (key * NAME_HASH_MULTIPLIER) >> (32 - 7);
+}
+
+/* Equal bytes, eight at a time: a call to memcmp costs more than the comparison of a name. */
+static inline bool name_equal(const char *a, const char *b, size_t len)
+{
+    for (; len >= 8; a += 8, b += 8, len -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    for (; len; a++, b++, len--)
+        if (*a != *b)
+            return false;
+    return true;
+}
+
+/* The slot of a known column name, or -1. */
+static inline int name_lookup(const char *name, size_t len)
+{
+    if (len == 0 || len > NAME_MAX_BYTES)
+        return -1;
+    for (unsigned h = name_hash(name, len);; h = (h + 1) & (NAME_SLOTS - 1)) {
+        const struct name_slot *s = &name_slots[h];
+        if (!s->len)
+            return -1;
+        if (s->len == len && name_equal(s->name, name, len))
+            return (int)h;
+    }
+}
+
+static inline int name_code(enum lieux_format format, int slot)
+{
+    if (slot < 0)
+        return COL_EXTRA;
+    return format == LIEUX_FORMAT_FRANCE_SERVICES ? name_slots[slot].code_fs
+                                                  : name_slots[slot].code_v1;
+}
+
 static int classify(enum lieux_format format, const char *name, size_t len)
+{
+    return name_code(format, name_lookup(name, len));
+}
+
+/* The meaning of a name as the column lists above give it: what the table is filled from. */
+static int classify_by_lists(enum lieux_format format, const char *name, size_t len)
 {
     /* A France Services list with other columns reads them as a v1 file would. */
     if (format == LIEUX_FORMAT_FRANCE_SERVICES)
         for (size_t i = 0; i < COUNT(fs_columns); i++)
             if (strlen(fs_columns[i].name) == len && memcmp(fs_columns[i].name, name, len) == 0)
                 return fs_columns[i].code;
-    int f = lieu_field_by_name(name, len);
-    if (f >= 0)
-        return f;
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+        if (strlen(lieu_field_names[f]) == len && memcmp(lieu_field_names[f], name, len) == 0)
+            return (int)f;
     for (size_t i = 0; i < COUNT(legacy_columns); i++)
         if (legacy_columns[i].len == len && memcmp(legacy_columns[i].name, name, len) == 0)
             return legacy_columns[i].code;
     return COL_EXTRA;
+}
+
+static void name_put(const char *name)
+{
+    size_t len = strlen(name);
+    ASSERT(len > 0 && len <= NAME_MAX_BYTES);
+    if (name_lookup(name, len) >= 0)
+        return; /* a name of several lists (adresse, latitude…) */
+    unsigned h = name_hash(name, len);
+    while (name_slots[h].len)
+        h = (h + 1) & (NAME_SLOTS - 1);
+    struct name_slot *s = &name_slots[h];
+    memcpy(s->name, name, len);
+    s->len = (uint8_t)len;
+    s->code_v1 = (int8_t)classify_by_lists(LIEUX_FORMAT_V1, name, len);
+    s->code_fs = (int8_t)classify_by_lists(LIEUX_FORMAT_FRANCE_SERVICES, name, len);
+}
+
+__attribute__((constructor)) static void names_fill(void)
+{
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+        name_put(lieu_field_names[f]);
+    for (size_t i = 0; i < COUNT(legacy_columns); i++)
+        name_put(legacy_columns[i].name);
+    for (size_t i = 0; i < COUNT(fs_columns); i++)
+        name_put(fs_columns[i].name);
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
+        ASSERT(classify(LIEUX_FORMAT_V1, lieu_field_names[f], strlen(lieu_field_names[f])) ==
+               (int)f);
 }
 
 /* ---- The 2022 vocabularies and their v1 equivalents (reference §1.6) ---- */
@@ -291,6 +398,7 @@ struct lieux_reader {
     char *scratch;  /* decoded names and values of the object being read */
     size_t scratch_len, scratch_cap;
     struct raw *raws; /* where each name and value of the object is in scratch */
+    int *raw_codes;   /* the column code of each, for emit_row */
     size_t raws_cap;
     bool json_comma; /* an object was read: ',' or ']' comes next */
 };
@@ -449,7 +557,8 @@ static bool convert_item(const struct vocab_map *m, const char *p, size_t len, s
         }
     for (size_t i = 0; i < m->n_old; i++) {
         const struct old_value *o = &m->old[i];
-        if (strlen(o->text) == key && strncasecmp(o->text, p, key) == 0) {
+        /* the comparison stops at the first different letter; no strlen of every label */
+        if (strncasecmp(o->text, p, key) == 0 && o->text[key] == '\0') {
             if (o->field < 0) {
                 if (c->dropped.len)
                     buf_addch(&c->dropped, '|');
@@ -722,7 +831,7 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
 {
     const char *legacy[N_LEGACY] = {0}, *legacy_names[N_LEGACY] = {0};
     const char *taken[LIEU_N_FIELDS] = {0};
-    size_t taken_len[LIEU_N_FIELDS];
+    size_t taken_len[LIEU_N_FIELDS] = {0};
     const char *days[6] = {0}, *fs_tel = NULL, *fs_itin = NULL;
     const char *fs_fields[FS_MAIL - FS_ID + 1] = {0};
     static const enum lieu_field fs_targets[FS_MAIL - FS_ID + 1] = {LF_ID, LF_NOM, LF_CODE_INSEE,
@@ -782,8 +891,10 @@ static void emit_row(struct lieux_reader *r, const struct pair *pairs, const int
             }
     /* the lengths: known for values taken as they came, measured for converted ones */
     size_t lens[LIEU_N_FIELDS];
-    for (unsigned f = 0; f < LIEU_N_FIELDS; f++)
-        lens[f] = !r->row.v[f] ? 0 : r->row.v[f] == taken[f] ? taken_len[f] : strlen(r->row.v[f]);
+    for (unsigned f = 0; f < LIEU_N_FIELDS; f++) {
+        const char *v = r->row.v[f];
+        lens[f] = v == taken[f] ? taken_len[f] : v ? strlen(v) : 0;
+    }
     struct lieux_record rec = {&r->row, line, r->rows, &r->notes_report, lens};
     int rc = r->fn(r->ctx, &rec);
     if (rc && !r->err) {
@@ -998,6 +1109,7 @@ enum { JP_OK, JP_MORE, JP_BAD };
 
 struct raw {
     size_t name_off, name_len, val_off, val_len;
+    int name_slot; /* name_lookup's answer, or NAME_UNRESOLVED */
     bool is_null, nested;
 };
 
@@ -1148,6 +1260,7 @@ static void add_utf8(struct lieux_reader *r, uint32_t cp)
 }
 
 static int jp_string_escaped(struct jp *j, size_t *off, size_t *len);
+static void raws_grow(struct lieux_reader *r);
 
 /* A string at j->p (the opening quote), copied into the scratch buffer and NUL-terminated. The
  * common case, a string without escapes, is scanned eight bytes at a time and copied once. */
@@ -1551,12 +1664,11 @@ static int jp_object(struct jp *j)
             j->what = "plus de " STRINGIFY(LIMIT_CSV_COLUMNS) " clés dans un objet";
             return JP_BAD;
         }
-        if (j->n_raws == r->raws_cap) {
-            r->raws_cap = r->raws_cap ? r->raws_cap * 2 : 64;
-            r->raws = xrealloc(r->raws, r->raws_cap * sizeof(*r->raws));
-        }
+        if (j->n_raws == r->raws_cap)
+            raws_grow(r);
         struct raw *v = &r->raws[j->n_raws];
         memset(v, 0, sizeof(*v));
+        v->name_slot = NAME_UNRESOLVED;
         int rc = jp_string(j, &v->name_off, &v->name_len);
         if (rc != JP_OK)
             return rc;
@@ -1586,6 +1698,253 @@ static int jp_object(struct jp *j)
     }
 }
 
+/*
+ * The fast path for the objects that real files hold: keys and values without escapes, values
+ * that are strings, numbers, true, false or null. It reads the object where it lies, resolves each
+ * key in the table of names, then copies the object's bytes into the scratch buffer at once and
+ * ends each name and value there with a NUL (where its closing quote or delimiter was). Anything
+ * else (an escape, a list, a nested object, a control byte, bad UTF-8, a malformed token, the end
+ * of the bytes at hand) answers JP_SLOW, and jp_object reads the object again from its start with
+ * the careful path, which also names the fault: both paths give the same raws.
+ */
+enum { JP_SLOW = JP_BAD + 1 };
+
+static void raws_grow(struct lieux_reader *r)
+{
+    r->raws_cap = r->raws_cap ? r->raws_cap * 2 : 64;
+    r->raws = xrealloc(r->raws, r->raws_cap * sizeof(*r->raws));
+    r->raw_codes = xrealloc(r->raw_codes, r->raws_cap * sizeof(*r->raw_codes));
+}
+
+/* White space, counting its newlines. */
+static inline const char *ws_skip(const char *p, const char *end, size_t *lines)
+{
+    for (; p < end; p++) {
+        char c = *p;
+        if (c == '\n')
+            ++*lines;
+        else if (c != ' ' && c != '\t' && c != '\r')
+            break;
+    }
+    return p;
+}
+
+/* The closing quote of a string whose text starts at s, or NULL when the text holds an escape, a
+ * control byte or bad UTF-8, or goes past end. The quote is searched 16 bytes at a time without
+ * stopping at accents; the UTF-8 of a text that has some non-ASCII byte is checked afterwards. */
+static inline const char *plain_string_end(const char *s, const char *end)
+{
+    const char *q = s;
+    unsigned high = 0;
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  control = _mm_set1_epi8(0x1F);
+    while (end - q >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
+        /* unsigned v <= 0x1F: v equals min(v, 0x1F) */
+        __m128i stop =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                         _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+        unsigned mask = (unsigned)_mm_movemask_epi8(stop), hi = (unsigned)_mm_movemask_epi8(v);
+        if (mask) {
+            unsigned at = (unsigned)__builtin_ctz(mask);
+            high |= hi & ((1u << at) - 1);
+            q += at;
+            goto found;
+        }
+        high |= hi;
+        q += 16;
+    }
+#endif
+    for (; q < end; q++) {
+        unsigned char c = (unsigned char)*q;
+        if (c == '"' || c == '\\' || c < 0x20)
+            goto found;
+        high |= c & 0x80;
+    }
+    return NULL;
+found:
+    if (*q != '"')
+        return NULL;
+    if (high && !csvread_text_valid(s, (size_t)(q - s))) /* no zero byte: stopped above */
+        return NULL;
+    return q;
+}
+
+/* The end of a JSON number starting at p, or NULL when it is malformed or may go on past end. */
+static inline const char *number_end(const char *p, const char *end)
+{
+    if (p < end && *p == '-')
+        p++;
+    if (p < end && *p == '0') {
+        p++;
+        if (p < end && *p >= '0' && *p <= '9')
+            return NULL;
+    } else if (p < end && *p >= '1' && *p <= '9') {
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    } else {
+        return NULL;
+    }
+    if (p < end && *p == '.') {
+        const char *d = ++p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == d)
+            return NULL;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        const char *d = p;
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+        if (p == d)
+            return NULL;
+    }
+    return p < end ? p : NULL;
+}
+
+/* A key of plain ASCII bytes found and resolved within the 32 bytes at name, without a loop: its
+ * closing quote, with its slot in the table of names (-1 for an unknown name). NULL when the key
+ * is longer, holds another byte, or the 32 bytes are not there: plain_string_end then reads it. */
+static inline const char *key_window(const char *name, const char *end, int *slot)
+{
+#if defined(__SSE2__)
+    if (end - name < 32)
+        return NULL;
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  control = _mm_set1_epi8(0x1F);
+    __m128i a = _mm_loadu_si128((const __m128i *)(const void *)name),
+            b = _mm_loadu_si128((const __m128i *)(const void *)(name + 16));
+    uint32_t quotes = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, quote)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, quote)) << 16;
+    if (!quotes)
+        return NULL;
+    unsigned len = (unsigned)__builtin_ctz(quotes);
+    uint32_t before = (1u << len) - 1;
+    __m128i odd_a = _mm_or_si128(_mm_cmpeq_epi8(a, backslash),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(a, control), a)),
+            odd_b = _mm_or_si128(_mm_cmpeq_epi8(b, backslash),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(b, control), b));
+    uint32_t odd = (uint32_t)(_mm_movemask_epi8(odd_a) | _mm_movemask_epi8(a)) |
+                   (uint32_t)(_mm_movemask_epi8(odd_b) | _mm_movemask_epi8(b)) << 16;
+    if (odd & before)
+        return NULL;
+    *slot = -1;
+    if (len == 0)
+        return name;
+    for (unsigned h = name_hash(name, len);; h = (h + 1) & (NAME_SLOTS - 1)) {
+        const struct name_slot *s = &name_slots[h];
+        if (!s->len)
+            break;
+        if (s->len != len)
+            continue;
+        __m128i sa = _mm_loadu_si128((const __m128i *)(const void *)s->name),
+                sb = _mm_loadu_si128((const __m128i *)(const void *)(s->name + 16));
+        uint32_t eq = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a, sa)) |
+                      (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, sb)) << 16;
+        if ((eq & before) == before) {
+            *slot = (int)h;
+            break;
+        }
+    }
+    return name + len;
+#else
+    (void)name, (void)end, (void)slot;
+    return NULL;
+#endif
+}
+
+static int jp_object_fast(struct jp *j)
+{
+    struct lieux_reader *r = j->r;
+    const char *obj = j->p, *end = j->end, *p;
+    size_t lines = 0, n = 0;
+    p = ws_skip(obj + 1, end, &lines);
+    if (p >= end || *p != '"')
+        return JP_SLOW; /* {} included: rare, the careful path has it */
+    for (;;) {
+        if (p >= end || *p != '"' || n == LIMIT_CSV_COLUMNS)
+            return JP_SLOW;
+        if (n == r->raws_cap)
+            raws_grow(r);
+        struct raw *v = &r->raws[n];
+        const char *name = p + 1, *q = key_window(name, end, &v->name_slot);
+        if (!q) {
+            if (!(q = plain_string_end(name, end)))
+                return JP_SLOW;
+            v->name_slot = name_lookup(name, (size_t)(q - name));
+        }
+        v->name_off = (size_t)(name - obj);
+        v->name_len = (size_t)(q - name);
+        v->is_null = v->nested = false;
+        p = ws_skip(q + 1, end, &lines);
+        if (p >= end || *p != ':')
+            return JP_SLOW;
+        p = ws_skip(p + 1, end, &lines);
+        if (p >= end)
+            return JP_SLOW;
+        char c = *p;
+        if (c == '"') {
+            const char *s = p + 1;
+            if (!(q = plain_string_end(s, end)))
+                return JP_SLOW;
+            v->val_off = (size_t)(s - obj);
+            v->val_len = (size_t)(q - s);
+            p = q + 1;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            if (!(q = number_end(p, end)))
+                return JP_SLOW;
+            v->val_off = (size_t)(p - obj);
+            v->val_len = (size_t)(q - p);
+            p = q;
+        } else if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+            v->is_null = true;
+            v->val_off = v->val_len = 0;
+            p += 4;
+        } else if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
+            v->val_off = (size_t)(p - obj);
+            v->val_len = 4;
+            p += 4;
+        } else if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
+            v->val_off = (size_t)(p - obj);
+            v->val_len = 5;
+            p += 5;
+        } else {
+            return JP_SLOW; /* a list, an object, or something the careful path will name */
+        }
+        n++;
+        p = ws_skip(p, end, &lines);
+        if (p >= end)
+            return JP_SLOW;
+        if (*p == '}') {
+            p++;
+            break;
+        }
+        if (*p != ',')
+            return JP_SLOW;
+        p = ws_skip(p + 1, end, &lines);
+    }
+    /* The bytes of the object, once; each name and value ends where its delimiter was. */
+    size_t span = (size_t)(p - obj);
+    r->scratch_len = 0;
+    scratch_reserve(r, span);
+    memcpy(r->scratch, obj, span);
+    for (size_t i = 0; i < n; i++) {
+        const struct raw *v = &r->raws[i];
+        r->scratch[v->name_off + v->name_len] = '\0';
+        if (!v->is_null)
+            r->scratch[v->val_off + v->val_len] = '\0';
+    }
+    r->scratch_len = span;
+    j->n_raws = n;
+    j->p = p;
+    j->line += lines;
+    return JP_OK;
+}
+
 static void json_emit(struct lieux_reader *r, const struct jp *j, size_t line)
 {
     if (j->n_raws > r->pairs_cap) {
@@ -1602,8 +1961,14 @@ static void json_emit(struct lieux_reader *r, const struct jp *j, size_t line)
         decide_format(r, r->pairs, j->n_raws);
         r->decided = true;
     }
+    for (size_t i = 0; i < j->n_raws; i++) {
+        const struct raw *w = &r->raws[i];
+        r->raw_codes[i] = w->name_slot == NAME_UNRESOLVED
+                              ? classify(r->format, r->pairs[i].name, w->name_len)
+                              : name_code(r->format, w->name_slot);
+    }
     row_reset(r);
-    emit_row(r, r->pairs, NULL, j->n_raws, line);
+    emit_row(r, r->pairs, r->raw_codes, j->n_raws, line);
 }
 
 /* Reads what it can of [p, end); returns the number of bytes consumed (the rest is an incomplete
@@ -1662,7 +2027,9 @@ static size_t json_parse(struct lieux_reader *r, const char *data, size_t len, b
             break;
         }
         size_t line = j.line;
-        int rc = jp_object(&j);
+        int rc = r->opt.careful ? JP_SLOW : jp_object_fast(&j);
+        if (rc == JP_SLOW)
+            rc = jp_object(&j);
         if (rc == JP_MORE) {
             j.line = line;
             if (final)
@@ -1737,6 +2104,7 @@ struct lieux_reader *lieux_reader_new(const struct lieux_read_options *opt, stru
     lieu_report_init(&r->notes_report, &r->row_arena);
     struct csvread_options co = {0};
     co.max_records = (r->opt.max_rows ? r->opt.max_rows : LIMIT_CSV_ROWS) + 1;
+    co.careful = r->opt.careful;
     csvread_init(&r->csv, &co, csv_record, r);
     /* The date of a France Services list: given, else a YYYYMMDD in the file name. */
     r->date_maj = r->opt.date_maj ? arena_strdup(a, r->opt.date_maj) : NULL;
@@ -1768,6 +2136,7 @@ void lieux_reader_free(struct lieux_reader *r)
     free(r->buf);
     free(r->scratch);
     free(r->raws);
+    free(r->raw_codes);
     arena_release(&r->row_arena);
     free(r);
 }

@@ -83,6 +83,8 @@ struct lieux_read_options {
     size_t max_rows;          /* 0: LIMIT_CSV_ROWS */
     const char *date_maj;     /* France Services: the list's date (YYYY-MM-DD), else the name's */
     const char *file_name;    /* for the date of a France Services list; may be NULL */
+    bool careful;             /* read every JSON object and CSV line with the careful path only,
+                                 never the fast one: the tests check that both give the same */
 };
 
 struct lieux_read_result {

@@ -15,8 +15,11 @@
 #include "lieux/store.h"
 
 #include <cairo-pdf.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -924,7 +927,7 @@ static void lieu_block(struct guide *g, struct lieu *l)
         struct horaires *h;
         struct horaires_error herr;
         struct buf fr;
-        buf_init(&fr, g->a, HORAIRES_MAX_BYTES * 4);
+        buf_init(&fr, g->a, LIMIT_HORAIRES_BYTES * 4);
         if (horaires_parse(g->a, v[LF_HORAIRES], strlen(v[LF_HORAIRES]), &h, &herr) == 0) {
             horaires_set_calendar(h, horaires_calendar_for_departement(g->dep_code));
             horaires_french(h, &fr);
@@ -1437,6 +1440,53 @@ static void build_index(struct guide *g)
     }
 }
 
+/* The file names of Atkinson Hyperlegible as the build writes them (woff2_decompress of the
+ * @fontsource files): latin and latin-ext, 400 and 700 (the guide sets no italics). */
+#define FONT_FILE_PREFIX "atkinson-hyperlegible-"
+#define FONT_FILE_SUFFIX ".ttf"
+
+static pthread_mutex_t fonts_lock = PTHREAD_MUTEX_INITIALIZER;
+static char fonts_dir_done[4096]; /* the directory already registered ("" when none) */
+
+int guide_fonts_register(const char *dir)
+{
+    if (!dir || !*dir)
+        return 0;
+    pthread_mutex_lock(&fonts_lock);
+    int n = 0;
+    if (strcmp(fonts_dir_done, dir) == 0) {
+        n = -1; /* registered before: fontconfig keeps them for the process */
+        goto done;
+    }
+    DIR *d = opendir(dir);
+    if (!d)
+        goto done;
+    const struct dirent *e;
+    size_t pre = strlen(FONT_FILE_PREFIX), suf = strlen(FONT_FILE_SUFFIX);
+    while ((e = readdir(d))) {
+        size_t len = strlen(e->d_name);
+        if (len <= pre + suf || strncmp(e->d_name, FONT_FILE_PREFIX, pre) != 0 ||
+            strcmp(e->d_name + len - suf, FONT_FILE_SUFFIX) != 0)
+            continue;
+        char path[4096 + 256];
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (FcConfigAppFontAddFile(NULL, (const FcChar8 *)path))
+            n++;
+        else
+            log_error("guide: fontconfig refused %s", path);
+    }
+    closedir(d);
+    if (n)
+        snprintf(fonts_dir_done, sizeof(fonts_dir_done), "%s", dir);
+done:
+    pthread_mutex_unlock(&fonts_lock);
+    if (n == 0)
+        log_info("guide: no Atkinson Hyperlegible font in %s (make builds it with woff2_decompress):"
+                 " the guide falls back to DejaVu Sans",
+                 dir);
+    return n < 0 ? 0 : n;
+}
+
 /* The font that pango picked for the body text (fontconfig may have substituted). Arena. */
 static const char *font_used(struct guide *g)
 {
@@ -1470,6 +1520,8 @@ int guide_write(struct db *db, const struct guide_opts *opts,
         opts->departement_nom ? opts->departement_nom : guide_departement_nom(opts->departement);
     if (!opts->departement || !guide_departement_nom(opts->departement) || !nom)
         return ERR_INVALID;
+
+    guide_fonts_register(opts->font_dir);
 
     /* Read everything first: a database failure must not leave half a PDF with the caller. */
     struct collect c = {.a = a};

@@ -15,9 +15,12 @@
  * "Angoulême", "BARBEZIEUX ST HILAIRE"); lieux are grouped on a folded key (no case, no accents,
  * hyphens as spaces, "st" as "saint") and the group is shown under its best-written spelling.
  *
- * Fonts: the family is Atkinson Hyperlegible when fontconfig knows it as TrueType (pango skips
- * the WOFF/WOFF2 files of node_modules/@fontsource: harfbuzz cannot read them), DejaVu Sans
- * Condensed otherwise (fonts-dejavu-core); the font actually used is reported in the stats.
+ * Fonts: the family is Atkinson Hyperlegible, Relais's typeface. npm's @fontsource ships it as
+ * WOFF/WOFF2 only, which harfbuzz (and so pango) cannot read: the build converts the WOFF2 files
+ * to TrueType with woff2_decompress (Debian package woff2) into $(B)/fonts, and the guide registers
+ * that directory with fontconfig for the process (guide_opts.font_dir, RELAIS_FONT_DIR). Without
+ * it (or when Atkinson is missing there) fontconfig falls back to DejaVu Sans Condensed
+ * (fonts-dejavu-core) and a log line says so; the font actually used is reported in the stats.
  *
  * Threads: one guide per call; pango's font map is per thread, so worker threads may each build a
  * guide at the same time. Ownership: everything in struct guide_stats lives in the caller's arena.
@@ -39,7 +42,13 @@ struct guide_opts {
     const char *departement;     /* "16", "2A", "974": required */
     const char *departement_nom; /* "Charente"; NULL: Relais's own table of names */
     time_t generated_at;         /* the date printed as the generation date; 0: now */
+    const char *font_dir;        /* Atkinson Hyperlegible as .ttf (RELAIS_FONT_DIR); NULL: none */
 };
+
+/* Registers with fontconfig, for the whole process, the files atkinson-hyperlegible-*.ttf of dir
+ * (guide_write calls it with opts->font_dir). Returns how many were added: 0 when dir holds none,
+ * or was registered before; logs a line when the guide will fall back to DejaVu Sans. */
+int guide_fonts_register(const char *dir);
 
 /* Where one lieu landed. */
 struct guide_lieu_page {

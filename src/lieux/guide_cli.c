@@ -55,7 +55,7 @@ int guide_cli(int argc, char **argv)
         return 1;
     struct arena a = ARENA_INIT;
     struct guide_stats st;
-    struct guide_opts go = {.departement = departement};
+    struct guide_opts go = {.departement = departement, .font_dir = cfg.font_dir};
     rc = guide_write_pdf(db, &go, output, &a, &st);
     db_close(db);
     if (rc == ERR_IO)

@@ -334,7 +334,7 @@ static void parse_days(struct parser *ps, struct rule *r, struct dayitem *items,
     for (;;) {
         struct str w = word_at(ps);
         size_t start = ps->p;
-        if (*n >= HORAIRES_MAX_RANGES) {
+        if (*n >= LIMIT_HORAIRES_RANGES) {
             fail(ps, "trop de jours dans une règle");
             return;
         }
@@ -479,7 +479,7 @@ static bool is_dash_at(const struct parser *ps, size_t *dash_len)
 static void parse_times(struct parser *ps, struct span *spans, size_t *n)
 {
     for (;;) {
-        if (*n >= HORAIRES_MAX_RANGES) {
+        if (*n >= LIMIT_HORAIRES_RANGES) {
             fail(ps, "trop de plages horaires dans une règle");
             return;
         }
@@ -565,7 +565,7 @@ static void parse_numranges(struct parser *ps, struct numrange *out, size_t *n, 
                             int digits, const char *what)
 {
     for (;;) {
-        if (*n >= HORAIRES_MAX_RANGES) {
+        if (*n >= LIMIT_HORAIRES_RANGES) {
             fail(ps, "trop de plages dans un sélecteur");
             return;
         }
@@ -639,7 +639,7 @@ static void parse_dates(struct parser *ps, struct mdrange *out, size_t *n)
 {
     int last_month = 0;
     for (;;) {
-        if (*n >= HORAIRES_MAX_RANGES) {
+        if (*n >= LIMIT_HORAIRES_RANGES) {
             fail(ps, "trop de dates dans une règle");
             return;
         }
@@ -744,10 +744,10 @@ static bool is_solar(struct str w)
 /* One rule: selectors, then an optional modifier and comment. */
 static void parse_rule(struct parser *ps, struct rule *r)
 {
-    struct numrange years[HORAIRES_MAX_RANGES], weeks[HORAIRES_MAX_RANGES];
-    struct mdrange dates[HORAIRES_MAX_RANGES];
-    struct dayitem days[HORAIRES_MAX_RANGES];
-    struct span spans[HORAIRES_MAX_RANGES];
+    struct numrange years[LIMIT_HORAIRES_RANGES], weeks[LIMIT_HORAIRES_RANGES];
+    struct mdrange dates[LIMIT_HORAIRES_RANGES];
+    struct dayitem days[LIMIT_HORAIRES_RANGES];
+    struct span spans[LIMIT_HORAIRES_RANGES];
     size_t ny = 0, nw = 0, nd = 0, ndays = 0, ns = 0;
     bool any = false, have_days = false, have_ph_and = false, have_times = false;
 
@@ -926,7 +926,7 @@ static int parse_value(struct parser *ps, struct horaires *h)
             sep = SEP_NORMAL;
             continue;
         }
-        if (h->n_rules >= HORAIRES_MAX_RULES) {
+        if (h->n_rules >= LIMIT_HORAIRES_RULES) {
             fail(ps, "trop de règles dans la valeur");
             break;
         }
@@ -972,8 +972,8 @@ int horaires_parse(struct arena *a, const char *text, size_t len, struct horaire
 {
     *err = (struct horaires_error){0};
     *out = NULL;
-    if (len > HORAIRES_MAX_BYTES) {
-        err->pos = HORAIRES_MAX_BYTES;
+    if (len > LIMIT_HORAIRES_BYTES) {
+        err->pos = LIMIT_HORAIRES_BYTES;
         err->message = "valeur trop longue pour des horaires";
         return ERR_TOO_BIG;
     }
@@ -1830,7 +1830,7 @@ static void add_rule_fr(struct buf *out, const struct rule *r)
     const char *comment = comment_fr(r);
     if (r->sep == SEP_FALLBACK)
         buf_addlit(out, "sinon, ");
-    struct seg segs[HORAIRES_MAX_RANGES * 2];
+    struct seg segs[LIMIT_HORAIRES_RANGES * 2];
     size_t n = 0;
     for (size_t i = 0; i < r->n_spans; i++) {
         const struct span *sp = &r->spans[i];
@@ -2222,7 +2222,7 @@ static size_t write_times(const struct lexer *lx, size_t i, struct buf *out, boo
 {
     bool first = true;
     while (i < lx->n && lx->toks[i].kind == LK_TIME) {
-        int chain[HORAIRES_MAX_RANGES * 2];
+        int chain[LIMIT_HORAIRES_RANGES * 2];
         size_t n = 0;
         bool plus = false;
         chain[n++] = lx->toks[i++].val;
@@ -2345,7 +2345,7 @@ static int parse_strict(struct arena *a, const char *text, size_t len, struct ho
 {
     struct parser ps = {.a = a, .s = text, .len = len};
     struct horaires *h = arena_calloc(a, 1, sizeof(*h));
-    if (len > HORAIRES_MAX_BYTES || !utf8_valid(text, len) || parse_value(&ps, h))
+    if (len > LIMIT_HORAIRES_BYTES || !utf8_valid(text, len) || parse_value(&ps, h))
         return ERR_INVALID;
     *out = h;
     return 0;
@@ -2353,14 +2353,14 @@ static int parse_strict(struct arena *a, const char *text, size_t len, struct ho
 
 const char *horaires_suggest(struct arena *a, const char *text, size_t len)
 {
-    if (len > HORAIRES_MAX_BYTES || !utf8_valid(text, len))
+    if (len > LIMIT_HORAIRES_BYTES || !utf8_valid(text, len))
         return NULL;
     struct lexer *lx = xcalloc(1, sizeof(*lx));
     lx->s = text;
     lx->len = len;
     const char *result = NULL;
     struct buf out;
-    buf_init(&out, a, 2 * HORAIRES_MAX_BYTES);
+    buf_init(&out, a, 2 * LIMIT_HORAIRES_BYTES);
     if (!lex(lx))
         goto done;
     /* What was written last decides the separator before days and times. */
@@ -2478,7 +2478,7 @@ const char *horaires_suggest(struct arena *a, const char *text, size_t len)
     if (!(candidate.len == len && memcmp(candidate.p, text, len) == 0) &&
         parse_strict(a, candidate.p, candidate.len, &h) == 0) {
         struct buf norm;
-        buf_init(&norm, a, 4 * HORAIRES_MAX_BYTES);
+        buf_init(&norm, a, 4 * LIMIT_HORAIRES_BYTES);
         horaires_normalize(h, &norm);
         if (!buf_finish(&norm))
             result = buf_cstr(&norm);

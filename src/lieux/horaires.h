@@ -30,15 +30,11 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "core/limits.h" /* LIMIT_HORAIRES_*: what a value may hold */
+
 struct arena;
 struct buf;
 
-/* Longest value parsed (OSM caps tag values at 255 characters; imports carry longer free text). */
-#define HORAIRES_MAX_BYTES 2048
-/* Rules in one value and ranges in one selector: far above real values, they bound the work of
- * an evaluation. */
-#define HORAIRES_MAX_RULES 64
-#define HORAIRES_MAX_RANGES 32
 /* How far horaires_next_change() looks, like opening_hours.js (5 × 366 days). */
 #define HORAIRES_HORIZON_DAYS (5 * 366)
 
@@ -64,7 +60,7 @@ struct horaires_error {
 
 /* Parses len bytes of text (need not be NUL-terminated). Returns 0 and *out, or ERR_INVALID,
  * ERR_UNSUPPORTED (valid OSM syntax that Relais does not evaluate: SH, sunrise…) or ERR_TOO_BIG
- * (over HORAIRES_MAX_BYTES), with *err filled. Surrounding white space is ignored. */
+ * (over LIMIT_HORAIRES_BYTES), with *err filled. Surrounding white space is ignored. */
 int horaires_parse(struct arena *a, const char *text, size_t len, struct horaires **out,
                    struct horaires_error *err);
 

@@ -64,8 +64,9 @@ void lieux_hours_of_entry(struct arena *a, const struct lieux_entry *e, time_t n
  * renseignés" / "Horaires à vérifier". */
 void lieux_status_tag(struct buf *b, const struct lieux_hours *h);
 
-/* The French meaning of a data·inclusion typologie code ("CCAS" → "Centre communal d'action
- * sociale"), or NULL when Relais does not know it reliably. Static. */
+/* The French meaning of a typologie code of the standard's list ("CCAS" → "Centre communal d'action
+ * sociale"; every code of lieu_vocab(LF_TYPOLOGIE) has one), or NULL for a code outside the list.
+ * Static. */
 const char *lieux_typologie_label(const char *code);
 
 /* The script of the lieux pages (web/js/carte.js: commune autocompletion, maps). A module runs

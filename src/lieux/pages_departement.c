@@ -8,6 +8,7 @@
 #include "comptes/auth.h"
 #include "comptes/comptes.h"
 #include "core/arena.h"
+#include "core/config.h"
 #include "core/ctx.h"
 #include "core/err.h"
 #include "core/str.h"
@@ -328,6 +329,7 @@ int lieux_page_guide(struct http_request *req, struct http_response *resp)
     if (rc)
         return rc;
     struct guide_opts opts = {.departement = d.code, .departement_nom = d.nom};
+    opts.font_dir = ctx->cfg ? ctx->cfg->font_dir : NULL;
     struct guide_stats stats;
     buf_reset(&resp->body);
     rc = guide_write(ctx->db, &opts, append_pdf, &resp->body, req->arena, &stats);

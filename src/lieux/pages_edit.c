@@ -335,6 +335,7 @@ static int render_form(struct http_request *req, struct http_response *resp,
     ui_button(&b, "Enregistrer", UI_BUTTON_PRIMARY);
     ui_form_end(&b);
     ui_link(&b, "Annuler et revenir au lieu", arena_printf(a, "/lieux/%lld", (long long)rec->id));
+    lieux_reports_section(&b, req, rec);
     return shell_render(req, resp,
                         &(struct shell_page){.title = "Modifier un lieu", .status = status},
                         buf_cstr(&b));

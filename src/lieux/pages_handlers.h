@@ -17,6 +17,13 @@ int lieux_api_communes(struct http_request *req, struct http_response *resp);
 int lieux_page_lieu(struct http_request *req, struct http_response *resp);
 int lieux_page_fiche(struct http_request *req, struct http_response *resp);
 
+/* pages_signalement.c: « Signaler une erreur », for anyone who can see the lieu; and the list of
+ * the reports on the lieu's editing page. */
+int lieux_page_report_form(struct http_request *req, struct http_response *resp);
+int lieux_page_report(struct http_request *req, struct http_response *resp);
+struct lieu_record;
+void lieux_reports_section(struct buf *b, struct http_request *req, const struct lieu_record *rec);
+
 /* pages_edit.c: editing, publication and verification, for the lieu's managers. */
 int lieux_page_edit_form(struct http_request *req, struct http_response *resp);
 int lieux_page_edit(struct http_request *req, struct http_response *resp);

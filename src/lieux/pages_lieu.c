@@ -361,6 +361,8 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
     else
         ui_p(&b, "Aucun contact renseigné.");
     data_facts(&b, a, &rec);
+    ui_link(&b, "Signaler une erreur sur cette fiche",
+            arena_printf(a, "/lieux/%lld/signaler", (long long)rec.id));
     ui_link(&b, "Les autres lieux du département",
             arena_printf(a, "/departements/%s", rec.departement));
     html_lit(&b, "</div></div>");
@@ -385,6 +387,8 @@ int lieux_page_lieu(struct http_request *req, struct http_response *resp)
         notice = "Aucune modification : les informations étaient déjà celles-ci.";
     else if (ok && strcmp(ok, "verifie") == 0)
         notice = "Les informations sont marquées comme vérifiées aujourd'hui.";
+    else if (ok && strcmp(ok, "signale") == 0)
+        notice = "Merci : votre signalement a été transmis aux personnes qui gèrent ce lieu.";
     return shell_render(req, resp,
                         &(struct shell_page){.title = field(&rec, LF_NOM), .notice = notice},
                         buf_cstr(&b));

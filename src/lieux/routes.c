@@ -15,6 +15,8 @@ static const struct route lieux_routes[] = {
      NULL},
     {HTTP_GET, "/lieux/{id}", lieux_page_lieu, ACCESS_PUBLIC, NULL},
     {HTTP_GET, "/lieux/{id}/fiche", lieux_page_fiche, ACCESS_PUBLIC, NULL},
+    {HTTP_GET, "/lieux/{id}/signaler", lieux_page_report_form, ACCESS_PUBLIC, NULL},
+    {HTTP_POST, "/lieux/{id}/signaler", lieux_page_report, ACCESS_PUBLIC, NULL},
     {HTTP_GET, "/lieux/{id}/modifier", lieux_page_edit_form, EDITORS, NULL},
     {HTTP_POST, "/lieux/{id}/modifier", lieux_page_edit, EDITORS, NULL},
     {HTTP_POST, "/lieux/{id}/publication", lieux_page_publication, EDITORS, NULL},

@@ -100,6 +100,15 @@ enum {
     COL_EXTRA = COL_FIELDS + LIEU_N_FIELDS
 };
 
+static const char SQL_SIGNALEMENT_INSERT[] =
+    "INSERT INTO lieux_signalements (lieu_id, departement, at, message, courriel, user_id) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+static const char SQL_SIGNALEMENT_LIST[] =
+    "SELECT id, at, message, courriel, user_id FROM lieux_signalements WHERE lieu_id = $1 "
+    "ORDER BY at DESC, id DESC LIMIT $2 OFFSET $3";
+static const char SQL_SIGNALEMENT_COUNT[] =
+    "SELECT count(*) FROM lieux_signalements WHERE lieu_id = $1";
+
 static int64_t now(void) { return (int64_t)time(NULL); }
 
 bool lieu_departement_of(const char *code_insee, const char *code_postal, char out[4])
@@ -446,6 +455,62 @@ int lieu_store_history(struct db *db, struct arena *a, int64_t id, int64_t max,
         c->action = db_col_dup(st, 3, a);
         c->origin = db_col_dup(st, 4, a);
         c->changes = db_col_dup(st, 5, a);
+    }
+    db_reset(st);
+    return rc < 0 ? rc : 0;
+}
+
+int lieu_signalement_add(struct db *db, const struct lieu_record *rec, const char *message,
+                         const char *courriel, int64_t user_id)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_SIGNALEMENT_INSERT, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, rec->id);
+    db_bind_text(st, 2, rec->departement);
+    db_bind_int64(st, 3, now());
+    db_bind_text(st, 4, message);
+    if (courriel && *courriel)
+        db_bind_text(st, 5, courriel);
+    else
+        db_bind_null(st, 5);
+    if (user_id)
+        db_bind_int64(st, 6, user_id);
+    else
+        db_bind_null(st, 6);
+    return db_exec_stmt(st);
+}
+
+int lieu_signalements(struct db *db, struct arena *a, int64_t lieu_id, int64_t limit,
+                      int64_t offset, struct lieu_signalement **out, size_t *n, int64_t *total)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_SIGNALEMENT_COUNT, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, lieu_id);
+    rc = db_step_one(st);
+    *total = rc == 0 ? db_col_int64(st, 0) : 0;
+    db_reset(st);
+    if (rc)
+        return rc;
+    if ((rc = db_prepare(db, SQL_SIGNALEMENT_LIST, &st)))
+        return rc;
+    db_bind_int64(st, 1, lieu_id);
+    db_bind_int64(st, 2, limit);
+    db_bind_int64(st, 3, offset);
+    size_t cap = 0;
+    *out = NULL;
+    *n = 0;
+    while ((rc = db_step(st)) == 1) {
+        *out = arena_push(a, *out, *n, &cap, sizeof(**out));
+        struct lieu_signalement *s = &(*out)[(*n)++];
+        s->id = db_col_int64(st, 0);
+        s->at = db_col_int64(st, 1);
+        s->message = db_col_dup(st, 2, a);
+        s->courriel = db_col_is_null(st, 3) ? NULL : db_col_dup(st, 3, a);
+        s->user_id = db_col_is_null(st, 4) ? 0 : db_col_int64(st, 4);
     }
     db_reset(st);
     return rc < 0 ? rc : 0;

@@ -65,6 +65,21 @@ struct lieu_change {
 int lieu_store_history(struct db *db, struct arena *a, int64_t id, int64_t max,
                        struct lieu_change **out, size_t *n);
 
+/* An error reported from the lieu's public page, for the people who manage it. */
+struct lieu_signalement {
+    int64_t id;
+    int64_t at;
+    const char *message;
+    const char *courriel; /* the address left for an answer, or NULL */
+    int64_t user_id;      /* 0: anonymous */
+};
+/* Records a report about rec (message required; courriel may be NULL; user_id 0: anonymous). */
+int lieu_signalement_add(struct db *db, const struct lieu_record *rec, const char *message,
+                         const char *courriel, int64_t user_id);
+/* The reports of a lieu, newest first: at most limit from offset, and how many there are. */
+int lieu_signalements(struct db *db, struct arena *a, int64_t lieu_id, int64_t limit,
+                      int64_t offset, struct lieu_signalement **out, size_t *n, int64_t *total);
+
 /* Shortest decimal text that reads back as the same double (for latitude and longitude). */
 const char *lieu_format_coordinate(struct arena *a, double v);
 

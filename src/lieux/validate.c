@@ -473,6 +473,35 @@ static void check_contact_list(struct lieu_report *r, enum lieu_field f, const c
     }
 }
 
+/*
+ * The last value of each enumerated field that passed without a problem, per thread: files repeat
+ * the same lists row after row (services, frais_a_charge, typologie…), and check_enum_list is a
+ * function of the field and the text alone, so a value equal to the last clean one is clean again
+ * at the cost of one comparison. Longer values are not kept.
+ */
+#define CLEAN_MEMO_BYTES 480
+
+struct clean_memo {
+    size_t len; /* 0: nothing kept (a checked value is never empty) */
+    char text[CLEAN_MEMO_BYTES];
+};
+
+static _Thread_local struct clean_memo clean_memos[LIEU_N_FIELDS];
+
+static void check_enum_list_memo(struct lieu_report *r, enum lieu_field f, const char *s,
+                                 size_t len)
+{
+    struct clean_memo *m = &clean_memos[f];
+    if (m->len == len && memcmp(m->text, s, len) == 0)
+        return;
+    size_t before = r->n;
+    check_enum_list(r, f, s, len);
+    if (r->n == before && len <= CLEAN_MEMO_BYTES) {
+        memcpy(m->text, s, len);
+        m->len = len;
+    }
+}
+
 int lieu_validate(const struct lieu_row *row, struct lieu_report *r)
 {
     size_t len[LIEU_N_FIELDS];
@@ -514,7 +543,7 @@ int lieu_validate_lengths(const struct lieu_row *row, const size_t lens[LIEU_N_F
             break;
         case LK_ENUM_LIST:
         case LK_CODE_LIST:
-            check_enum_list(r, (enum lieu_field)f, s, len);
+            check_enum_list_memo(r, (enum lieu_field)f, s, len);
             break;
         case LK_EMAIL_LIST:
         case LK_URL_LIST:

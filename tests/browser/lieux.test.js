@@ -29,6 +29,7 @@ h.forEachStore('browser lieux', (ctx) => {
         `/lieux/${ids['laval-centre']}`,
         `/lieux/${ids.markup}`,
         `/lieux/${ids['laval-centre']}/fiche`,
+        `/lieux/${ids['laval-centre']}/signaler`,
         '/departements/53',
     ];
 
@@ -82,6 +83,39 @@ h.forEachStore('browser lieux', (ctx) => {
         } finally {
             await context.close();
         }
+    });
+
+    ctx.test('« Signaler une erreur »: the form with its errors, then the report on the edit page, pass axe', async () => {
+        const anon = await contextFor('anonymous', { viewport: { width: 1280, height: 900 } });
+        const problems = [];
+        try {
+            const { page } = anon;
+            await page.goto(`${ctx.server.base}/lieux/${ids['laval-centre']}`);
+            await Promise.all([page.waitForNavigation(), page.click('a[href$="/signaler"]')]);
+            await page.fill('input[name="courriel"]', 'pas une adresse');
+            await Promise.all([page.waitForNavigation(), page.click('form[action$="/signaler"] button[type="submit"]')]);
+            assert.match(await page.title(), /^Erreur/);
+            const links = await page.$$eval('.govuk-error-summary a', (as) => as.map((a) => a.getAttribute('href')));
+            assert.ok(links.includes('#message') && links.includes('#courriel'), links.join(' '));
+            assert.equal(await page.inputValue('input[name="courriel"]'), 'pas une adresse');
+            for (const v of await b.axeViolations(page)) problems.push(`signaler (erreurs): ${v}`);
+            await page.fill('textarea[name="message"]', 'Le lieu ferme à 16 h le vendredi.');
+            await page.fill('input[name="courriel"]', '');
+            await Promise.all([page.waitForNavigation(), page.click('form[action$="/signaler"] button[type="submit"]')]);
+            assert.match(await page.textContent('body'), /votre signalement a été transmis/);
+        } finally {
+            await anon.context.close();
+        }
+        const coord = await contextFor('coordinateur', { viewport: { width: 1280, height: 900 } });
+        try {
+            const { page } = coord;
+            await page.goto(`${ctx.server.base}/lieux/${ids['laval-centre']}/modifier`);
+            assert.match(await page.textContent('table'), /Le lieu ferme à 16 h le vendredi\./);
+            for (const v of await b.axeViolations(page)) problems.push(`modifier (signalements): ${v}`);
+        } finally {
+            await coord.context.close();
+        }
+        assert.deepEqual(problems, []);
     });
 
     ctx.test('no horizontal scrolling at 360×640', async () => {

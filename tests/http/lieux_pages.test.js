@@ -62,6 +62,28 @@ h.forEachStore('lieux pages', (ctx) => {
         assert.equal(typeof api.data[0].latitude, 'number');
     });
 
+    ctx.test('the map takes its tile server and its credit line from the settings', async () => {
+        const plain = await ctx.client().get(`/lieux?${q({ commune: 'Laval' })}`);
+        const dflt = h.attrs(plain.text.match(/<div class="relais-carte__map"[^>]*>/)[0]);
+        assert.equal(dflt['data-attribution'], "© les contributeurs d'OpenStreetMap");
+        const srv = await ctx.startServer({
+            db: ctx.db,
+            name: `lieux-tuiles-${ctx.store}`,
+            env: {
+                RELAIS_TILE_URL: 'https://tuiles.exemple.fr/{z}/{x}/{y}.png',
+                RELAIS_TILE_ATTRIBUTION: 'Fond de carte <b>IGN</b> & "contributeurs"',
+            },
+        });
+        const res = await ctx.client(srv).get(`/lieux?${q({ commune: 'Laval' })}`);
+        assert.equal(res.status, 200);
+        const tag = res.text.match(/<div class="relais-carte__map"[^>]*>/)[0];
+        assert.doesNotMatch(tag, /<b>/, 'the credit line is escaped');
+        const a = h.attrs(tag);
+        assert.equal(a['data-tuiles'], 'https://tuiles.exemple.fr/{z}/{x}/{y}.png');
+        assert.equal(a['data-attribution'], 'Fond de carte <b>IGN</b> & "contributeurs"');
+        await srv.stop();
+    });
+
     ctx.test('each filter narrows, and facets count what each value would give', async () => {
         const c = ctx.client();
         const base = { commune: 'Laval', rayon: 100 };

@@ -123,6 +123,11 @@ const rows = [
     { method: 'GET', pattern: '/lieux', path: () => '/lieux?commune=Laval', expect: PUBLIC },
     { method: 'GET', pattern: '/lieux/{id}', path: () => '/lieux/999999', expect: PUBLIC, accept: [404] },
     { method: 'GET', pattern: '/lieux/{id}/fiche', path: () => '/lieux/999999/fiche', expect: PUBLIC, accept: [404] },
+    { method: 'GET', pattern: '/lieux/{id}/signaler', path: () => '/lieux/999999/signaler', expect: PUBLIC, accept: [404] },
+    {
+        method: 'POST', pattern: '/lieux/{id}/signaler', path: () => '/lieux/999999/signaler', expect: PUBLIC,
+        accept: [404], body: () => ({ message: 'Les horaires ont changé.' }),
+    },
     { method: 'GET', pattern: '/lieux/{id}/modifier', path: () => '/lieux/999999/modifier', expect: STRUCTURE_ADMINS, accept: [404] },
     {
         method: 'POST', pattern: '/lieux/{id}/modifier', path: () => '/lieux/999999/modifier', expect: STRUCTURE_ADMINS,

@@ -27,6 +27,10 @@
 #include <utf8proc.h>
 
 #define CHARENTE "ref/data/lieux/charente-2023-v1.json"
+
+/* The build's TrueType fonts ($(B)/fonts, next to $(B)/tests where this binary lives): set by
+ * main from argv[0]. */
+static char font_dir[4096];
 #define MAX_LIEUX 256
 
 struct fixture {
@@ -199,7 +203,8 @@ static int setup(void **state)
     r = synthetic("test-17", "Lieu de Charente-Maritime", "Saintes");
     add(f, &r, "17", false, &f->other_dep_id);
 
-    struct guide_opts opts = {.departement = "16", .generated_at = 1795690800};
+    struct guide_opts opts = {
+        .departement = "16", .generated_at = 1795690800, .font_dir = font_dir};
     const char *keep = getenv("GUIDE_KEEP");
     f->rc = guide_write_pdf(f->db, &opts, keep ? keep : f->pdf_path, &f->a, &f->stats);
     if (keep)
@@ -550,13 +555,49 @@ static void test_departement_nom(void **state)
 const char *__lsan_default_suppressions(void);
 const char *__lsan_default_suppressions(void) { return "leak:libfontconfig.so\n"; }
 
-int main(void)
+/* The guide is set in Atkinson Hyperlegible, from the TrueType files the build converted: the
+ * stats say so, and the PDF embeds it (its font names are written in clear, as pdffonts lists
+ * them: "/FontName /ABCDEF+AtkinsonHyperlegible-Regular"), regular and bold, and nothing else. */
+static void test_atkinson_embedded(void **state)
 {
+    struct fixture *f = *state;
+    assert_string_equal(f->stats.font, "Atkinson Hyperlegible");
+    FILE *fp = fopen(f->pdf_path, "rb");
+    assert_non_null(fp);
+    static char data[16 * 1024 * 1024];
+    size_t n = fread(data, 1, sizeof(data) - 1, fp);
+    fclose(fp);
+    data[n] = '\0';
+    assert_non_null(memmem(data, n, "+AtkinsonHyperlegible-Regular", 29));
+    assert_non_null(memmem(data, n, "+AtkinsonHyperlegible-Bold", 26));
+    assert_null(memmem(data, n, "DejaVu", 6)); /* no character fell back */
+    /* Registering the same directory again adds nothing; a directory without the fonts adds
+     * nothing either (the guide then falls back to DejaVu Sans, with a log line). */
+    assert_int_equal(guide_fonts_register(font_dir), 0);
+    assert_int_equal(guide_fonts_register("tests/unit"), 0);
+    assert_int_equal(guide_fonts_register(NULL), 0);
+}
+
+int main(int argc, char **argv)
+{
+    (void)argc;
+    /* build/tests/test_guide -> build/fonts */
+    snprintf(font_dir, sizeof(font_dir), "%s", argv[0]);
+    for (int up = 0; up < 2; up++) {
+        char *slash = strrchr(font_dir, '/');
+        if (slash)
+            *slash = '\0';
+        else
+            snprintf(font_dir, sizeof(font_dir), "%s", up ? "." : "..");
+    }
+    size_t used = strlen(font_dir);
+    snprintf(font_dir + used, sizeof(font_dir) - used, "/fonts");
     const struct CMUnitTest pure[] = {
         cmocka_unit_test(test_departement_nom),
     };
     const struct CMUnitTest charente[] = {
         cmocka_unit_test(test_valid_pdf),
+        cmocka_unit_test(test_atkinson_embedded),
         cmocka_unit_test(test_every_lieu_once_in_order),
         cmocka_unit_test(test_communes_french_order),
         cmocka_unit_test(test_index_by_service),

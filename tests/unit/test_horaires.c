@@ -156,12 +156,12 @@ static void test_errors_position_message_suggestion(void **st)
     }
     /* A value longer than the limit. */
     struct arena a = ARENA_INIT;
-    char *big = arena_alloc(&a, HORAIRES_MAX_BYTES + 2);
-    memset(big, 'x', HORAIRES_MAX_BYTES + 1);
-    big[HORAIRES_MAX_BYTES + 1] = '\0';
+    char *big = arena_alloc(&a, LIMIT_HORAIRES_BYTES + 2);
+    memset(big, 'x', LIMIT_HORAIRES_BYTES + 1);
+    big[LIMIT_HORAIRES_BYTES + 1] = '\0';
     struct horaires *h;
     struct horaires_error err;
-    assert_int_equal(horaires_parse(&a, big, HORAIRES_MAX_BYTES + 1, &h, &err), ERR_TOO_BIG);
+    assert_int_equal(horaires_parse(&a, big, LIMIT_HORAIRES_BYTES + 1, &h, &err), ERR_TOO_BIG);
     arena_release(&a);
 }
 

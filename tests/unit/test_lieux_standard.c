@@ -15,6 +15,7 @@
 #include "lieux/csvread.h"
 #include "lieux/export.h"
 #include "lieux/formats.h"
+#include "lieux/pages_common.h"
 #include "lieux/standard.h"
 #include "lieux/validate.h"
 
@@ -185,6 +186,27 @@ static void test_vocabularies_exact(void **state)
     assert_int_equal(required, 7);
     assert_false(lieu_fields[LF_SERVICES].required); /* since v1.0.1 */
     assert_int_equal(lieu_fields[LF_PRESENTATION_RESUME].max_chars, 280);
+}
+
+/* Every typologie code of the standard's list has its French label; a code outside it has none. */
+static void test_typologie_labels(void **state)
+{
+    (void)state;
+    unsigned n;
+    const char *const *codes = lieu_vocab(LF_TYPOLOGIE, &n);
+    assert_int_equal(n, 92);
+    for (unsigned i = 0; i < n; i++) {
+        const char *label = lieux_typologie_label(codes[i]);
+        if (!label)
+            print_error("typologie %s has no label\n", codes[i]);
+        assert_non_null(label);
+        assert_true(strlen(label) > 3);
+    }
+    assert_string_equal(lieux_typologie_label("RFS"), "Réseau France Services");
+    assert_string_equal(lieux_typologie_label("CCAS"), "Centre communal d'action sociale");
+    assert_null(lieux_typologie_label("COMMUNE"));
+    assert_null(lieux_typologie_label("ccas"));
+    assert_null(lieux_typologie_label(NULL));
 }
 
 static void test_facts_of_the_example(void **state)
@@ -1063,6 +1085,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_vocabularies_exact),
+        cmocka_unit_test(test_typologie_labels),
         cmocka_unit_test(test_facts_of_the_example),
         cmocka_unit_test(test_parse_number),
         cmocka_unit_test(test_validate_example_is_valid),

@@ -202,6 +202,50 @@ static void test_stream_many(void **state)
     arena_release(&a);
 }
 
+/* Reports of errors: stored with what was given, read back newest first, page by page, with
+ * their count; each lieu has its own. */
+static void test_signalements(void **state)
+{
+    struct fixture *f = *state;
+    struct arena a = ARENA_INIT;
+    char src[48];
+    snprintf(src, sizeof(src), "%s-signal", f->source);
+    struct lieu_row r = sample();
+    enum lieu_upsert_result res;
+    int64_t id, other;
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "53", false, 0, "x", &res, &id), 0);
+    r.v[LF_ID] = "lieu-2";
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "53", false, 0, "x", &res, &other),
+                     0);
+    struct lieu_record rec;
+    assert_int_equal(lieu_store_get(f->store.db, &a, id, &rec), 0);
+    assert_int_equal(lieu_signalement_add(f->store.db, &rec, "Fermé le lundi", NULL, 0), 0);
+    for (int i = 2; i <= 5; i++)
+        assert_int_equal(lieu_signalement_add(f->store.db, &rec,
+                                              arena_printf(&a, "Signalement %d", i),
+                                              i == 5 ? "moi@exemple.fr" : NULL, 0),
+                         0);
+    struct lieu_signalement *s;
+    size_t n;
+    int64_t total;
+    assert_int_equal(lieu_signalements(f->store.db, &a, id, 2, 0, &s, &n, &total), 0);
+    assert_int_equal(total, 5);
+    assert_int_equal(n, 2);
+    assert_string_equal(s[0].message, "Signalement 5");
+    assert_string_equal(s[0].courriel, "moi@exemple.fr");
+    assert_int_equal(s[0].user_id, 0);
+    assert_string_equal(s[1].message, "Signalement 4");
+    assert_null(s[1].courriel);
+    assert_int_equal(lieu_signalements(f->store.db, &a, id, 2, 4, &s, &n, &total), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(s[0].message, "Fermé le lundi");
+    assert_true(s[0].at > 0);
+    assert_int_equal(lieu_signalements(f->store.db, &a, other, 20, 0, &s, &n, &total), 0);
+    assert_int_equal(total, 0);
+    assert_int_equal(n, 0);
+    arena_release(&a);
+}
+
 int main(void)
 {
     crypto_init();
@@ -212,6 +256,7 @@ int main(void)
     const struct CMUnitTest stored[] = {
         cmocka_unit_test(test_upsert_history_and_read_back),
         cmocka_unit_test(test_stream_many),
+        cmocka_unit_test(test_signalements),
     };
     int failed = cmocka_run_group_tests_name("lieux-store", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("lieux-store-sqlite", stored, setup_sqlite, teardown);
