@@ -152,7 +152,8 @@ struct typo_hit {
 /* Surface words within k edits (optimal string alignment: insertion, deletion, substitution,
  * transposition of neighbours) of w. The sorted dictionary is walked as a trie: rows of the edit
  * matrix are kept per depth and reused for the prefix a word shares with the previous one, and a
- * prefix whose row is all above k is skipped with a binary search. */
+ * prefix whose row is all above k is skipped with a binary search. Edits count bytes of the folded
+ * words: French folds to ASCII, so a byte is a letter; in other scripts a letter may count twice. */
 static size_t typo_search(const struct search_snapshot *s, const char *w, size_t m, uint32_t k,
                           struct typo_hit *out, size_t max)
 {

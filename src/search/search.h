@@ -146,8 +146,10 @@ void search_engine_free(struct search_engine *e);
 int search_engine_set_synonyms(struct search_engine *e, struct str text, size_t *bad_line);
 
 /* Adds a document, or replaces the one with the same id; removes one (ERR_NOT_FOUND if absent).
- * Each publishes a new snapshot. ERR_TOO_BIG when a field passes LIMIT_SEARCH_FIELD_BYTES or the
- * document has more than LIMIT_SEARCH_DOC_FACETS facet values. */
+ * Each publishes a new snapshot. ERR_TOO_BIG when a field passes LIMIT_SEARCH_FIELD_BYTES, a facet
+ * name or value LIMIT_SEARCH_FACET_BYTES, or the document has more than LIMIT_SEARCH_DOC_FACETS
+ * facet values; ERR_INVALID for a NULL or empty facet name or a NULL value. A refused document
+ * leaves the index as it was. */
 int search_put(struct search_engine *e, const struct search_doc *doc);
 int search_remove(struct search_engine *e, int64_t id);
 
