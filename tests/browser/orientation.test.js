@@ -13,7 +13,7 @@ const path = require('node:path');
 const { before, after } = require('node:test');
 const h = require('../http/lib/harness');
 const L = require('../http/lib/lieux');
-const { smtpServer, linkIn } = require('../http/orientation-smtp');
+const { smtpServer, linkIn } = require('../http/lib/smtp');
 const b = require('./lib/browser');
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');

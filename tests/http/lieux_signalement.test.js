@@ -7,55 +7,10 @@
  * more than LIMIT_SIGNALEMENTS_PER_IP (10) reports per quarter of an hour.
  */
 const assert = require('node:assert/strict');
-const net = require('node:net');
 const h = require('./lib/harness');
+const { smtpServer } = require('./lib/smtp');
 const L = require('./lib/lieux');
 
-/* A local SMTP server that accepts everything and keeps each message: { rcpt: [...], data }. */
-function mailSink() {
-    const got = [];
-    const server = net.createServer((sock) => {
-        let pending = '';
-        let data = null;
-        let rcpt = [];
-        sock.write('220 sink\r\n');
-        sock.on('data', (chunk) => {
-            pending += chunk.toString('utf8');
-            let nl;
-            while ((nl = pending.indexOf('\r\n')) >= 0) {
-                const line = pending.slice(0, nl);
-                pending = pending.slice(nl + 2);
-                if (data !== null) {
-                    if (line === '.') {
-                        got.push({ rcpt, data });
-                        data = null;
-                        rcpt = [];
-                        sock.write('250 kept\r\n');
-                    } else {
-                        data += `${line}\n`;
-                    }
-                    continue;
-                }
-                const verb = line.slice(0, 4).toUpperCase();
-                if (verb === 'RCPT') rcpt.push(line);
-                if (verb === 'DATA') {
-                    data = '';
-                    sock.write('354 go on\r\n');
-                } else if (verb === 'QUIT') {
-                    sock.end('221 bye\r\n');
-                } else {
-                    sock.write('250 ok\r\n');
-                }
-            }
-        });
-        sock.on('error', () => {});
-    });
-    return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
-        port: server.address().port,
-        got,
-        close: () => server.close(),
-    })));
-}
 
 async function waitFor(cond) {
     for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25));
@@ -74,7 +29,7 @@ h.forEachStore('lieux signalements', (ctx) => {
         [id] = L.insertLieux(ctx.db, L.FIXTURE.filter((r) => r.id === 'laval-centre'), { structure: f.structure });
         [hidden] = L.insertLieux(ctx.db, L.FIXTURE.filter((r) => r.id === 'change'),
             { structure: f.structure, published: false });
-        sink = await mailSink();
+        sink = await smtpServer();
         srv = await ctx.startServer({
             db: ctx.db,
             name: `signalement-${ctx.store}`,
@@ -117,7 +72,7 @@ h.forEachStore('lieux signalements', (ctx) => {
         const admin = await ctx.asRole('admin_structure', srv);
         const edit = h.decodeEntities((await admin.get(`/lieux/${id}/modifier`)).text);
         assert.match(edit, /Personne n'a signalé d'erreur sur cette fiche/);
-        assert.equal(sink.got.length, 0);
+        assert.equal(sink.received.length, 0);
     });
 
     ctx.test('an anonymous report: stored, listed for the managers, mailed to the structure', async () => {
@@ -140,9 +95,9 @@ h.forEachStore('lieux signalements', (ctx) => {
         // Not on the public page, which only links to the form.
         assert.ok(!(await anon.get(`/lieux/${id}`)).text.includes('fermé le mercredi'));
 
-        assert.ok(await waitFor(() => sink.got.length === 1), 'one message');
-        const mail = sink.got[0];
-        assert.match(mail.rcpt.join(), new RegExp(f.users.admin_structure.email.replace(/[.+]/g, '\\$&'), 'i'));
+        assert.ok(await waitFor(() => sink.received.length === 1), 'one message');
+        const mail = sink.received[0];
+        assert.match(mail.to.join(), new RegExp(f.users.admin_structure.email.replace(/[.+]/g, '\\$&'), 'i'));
         assert.ok(mail.data.includes(message));
         assert.ok(mail.data.includes('usager@exemple.fr'));
         assert.ok(mail.data.includes(`/lieux/${id}/modifier`));

@@ -12,7 +12,7 @@ const path = require('node:path');
 const h = require('./lib/harness');
 const L = require('./lib/lieux');
 const { execFile } = require('node:child_process');
-const { smtpServer, freePort, linkIn } = require('./orientation-smtp');
+const { smtpServer, freePort, linkIn } = require('./lib/smtp');
 
 /* The command line without blocking this process: the test's SMTP server must answer meanwhile. */
 function cliAsync(args, env = {}) {

@@ -14,9 +14,9 @@
  */
 const assert = require('node:assert/strict');
 const http = require('node:http');
-const net = require('node:net');
 const { spawn } = require('node:child_process');
 const h = require('./lib/harness');
+const { smtpServer } = require('./lib/smtp');
 const { query } = require('./lib/lieux');
 
 function lit(v) {
@@ -116,62 +116,6 @@ function linkSite() {
     });
 }
 
-/* Accepts every message and keeps it. */
-function smtpSink() {
-    const messages = [];
-    const sockets = new Set();
-    const server = net.createServer((sock) => {
-        sockets.add(sock);
-        sock.on('close', () => sockets.delete(sock));
-        let buf = '';
-        let inData = false;
-        let msg = { to: [] };
-        sock.write('220 test ESMTP\r\n');
-        sock.on('data', (chunk) => {
-            buf += chunk.toString('utf8');
-            for (;;) {
-                if (inData) {
-                    const end = buf.indexOf('\r\n.\r\n');
-                    if (end < 0) return;
-                    msg.data = buf.slice(0, end);
-                    buf = buf.slice(end + 5);
-                    inData = false;
-                    messages.push(msg);
-                    msg = { to: [] };
-                    sock.write('250 OK\r\n');
-                    continue;
-                }
-                const nl = buf.indexOf('\r\n');
-                if (nl < 0) return;
-                const line = buf.slice(0, nl);
-                buf = buf.slice(nl + 2);
-                const verb = line.slice(0, 4).toUpperCase();
-                if (verb === 'RCPT') msg.to.push(line);
-                if (verb === 'DATA') {
-                    inData = true;
-                    sock.write('354 go\r\n');
-                } else if (verb === 'QUIT') {
-                    sock.end('221 bye\r\n');
-                    return;
-                } else {
-                    sock.write(verb === 'EHLO' || verb === 'HELO' ? '250 test\r\n' : '250 OK\r\n');
-                }
-            }
-        });
-        sock.on('error', () => {});
-    });
-    return new Promise((resolve) => {
-        server.listen(0, '127.0.0.1', () =>
-            resolve({
-                port: server.address().port,
-                messages,
-                close: () => {
-                    for (const sock of sockets) sock.destroy();
-                    return new Promise((r) => server.close(r));
-                },
-            }));
-    });
-}
 
 /* `relais ARGS` without blocking the event loop (the test's servers must answer meanwhile). */
 function relaisAsync(args, env) {
@@ -460,7 +404,7 @@ h.forEachStore('ressources qualite', (ctx) => {
     });
 
     ctx.test('relais maintenance checks the links, records each hop, lists and mails them to the authors', async () => {
-        const smtp = await smtpSink();
+        const smtp = await smtpServer();
         try {
             const env = {
                 RELAIS_LINKCHECK_PRIVATE: '1', RELAIS_LINKCHECK_TIMEOUT_MS: '1500', RELAIS_LINKCHECK_HOST_DELAY_MS: '10',
@@ -486,8 +430,8 @@ h.forEachStore('ressources qualite', (ctx) => {
             assert.equal(by['/lent'][1], 'mort');
             assert.match(by['/lent'][4], /délai dépassé/);
 
-            assert.equal(smtp.messages.length, 1);
-            const mail = smtp.messages[0];
+            assert.equal(smtp.received.length, 1);
+            const mail = smtp.received[0];
             assert.ok(mail.to.some((t) => t.includes(f.users.admin_structure.email)));
             const body = mail.data.replace(/=\r\n/g, '');
             assert.match(body, /Atelier messagerie/);
@@ -499,7 +443,7 @@ h.forEachStore('ressources qualite', (ctx) => {
             const rerun = await relaisAsync(['maintenance', '--database', ctx.db.url], env);
             assert.equal(rerun.code, 0, rerun.stderr);
             assert.match(rerun.stdout, /0 courriels envoyés/);
-            assert.equal(smtp.messages.length, 1);
+            assert.equal(smtp.received.length, 1);
         } finally {
             await smtp.close();
         }
@@ -542,7 +486,7 @@ h.forEachStore('ressources qualite', (ctx) => {
         assert.match(anon.text, /Connectez-vous pour enregistrer cette ressource/);
     });
     ctx.test('reports are mailed to the base administrators, decisions to the reporter', async () => {
-        const smtp = await smtpSink();
+        const smtp = await smtpServer();
         try {
             const srv = await ctx.startServer({
                 db: ctx.db,
@@ -555,9 +499,9 @@ h.forEachStore('ressources qualite', (ctx) => {
             // The earlier report on this resource was resolved: a new one may be made.
             const res = await med.post(`/ressources/${R.atelier}/signaler`, { _csrf: token, motif: 'inappropriate', commentaire: 'Publicité' });
             assert.equal(res.status, 303);
-            assert.equal(smtp.messages.length, 1);
-            assert.ok(smtp.messages[0].to.some((t) => t.includes(f.users.admin_structure.email)));
-            const body = smtp.messages[0].data;
+            assert.equal(smtp.received.length, 1);
+            assert.ok(smtp.received[0].to.some((t) => t.includes(f.users.admin_structure.email)));
+            const body = smtp.received[0].data;
             assert.match(body, /La ressource « Atelier messagerie » a été signalée \(Contenu inapproprié\)\./);
             assert.match(body, /Commentaire : Publicité/);
             assert.match(body, /La file de modération : https:\/\/relais\.exemple\.fr\/moderation\r?$/m);
@@ -570,10 +514,10 @@ h.forEachStore('ressources qualite', (ctx) => {
             const t = h.csrf(queue.text, `/moderation/${sid}`);
             const decided = await adm.post(`/moderation/${sid}`, { _csrf: t, [`decision-${sid}`]: 'rejete', [`note-${sid}`]: 'Pas de publicité ici' });
             assert.equal(decided.status, 303);
-            assert.equal(smtp.messages.length, 2);
-            assert.ok(smtp.messages[1].to.some((x) => x.includes(f.users.mediateur.email)));
-            assert.match(smtp.messages[1].data, /examiné et n'a pas été retenu par les modérateurs\./);
-            assert.match(smtp.messages[1].data, /Leur note : Pas de publicité ici/);
+            assert.equal(smtp.received.length, 2);
+            assert.ok(smtp.received[1].to.some((x) => x.includes(f.users.mediateur.email)));
+            assert.match(smtp.received[1].data, /examiné et n'a pas été retenu par les modérateurs\./);
+            assert.match(smtp.received[1].data, /Leur note : Pas de publicité ici/);
         } finally {
             await smtp.close();
         }

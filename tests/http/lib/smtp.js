@@ -1,8 +1,11 @@
 'use strict';
 /*
- * A small SMTP server for the orientation tests (HTTP and browser): it listens on a given port (or
- * a free one), accepts every message and hands them out in order with next(). freePort() gives a
- * port with nothing listening, to play an SMTP server that is down.
+ * A small SMTP server for the tests that follow what relais mails (HTTP and browser): it listens
+ * on a given port (or a free one), accepts every message ({ from, to: [RCPT lines], data }, the
+ * data dot-unstuffed, CRLF kept), keeps them all in `received` and hands them out in order with
+ * next(). close() also drops open connections. freePort() gives a port with nothing listening, to
+ * play an SMTP server that is down. linkIn() finds a link in a message (soft line breaks of
+ * quoted-printable undone), or null.
  */
 const net = require('node:net');
 
@@ -18,8 +21,12 @@ function freePort() {
 
 function smtpServer(port = 0) {
     const messages = [];
+    const received = [];
     const waiters = [];
+    const sockets = new Set();
     const server = net.createServer((sock) => {
+        sockets.add(sock);
+        sock.on('close', () => sockets.delete(sock));
         let buf = '';
         let inData = false;
         let msg = { to: [] };
@@ -33,6 +40,7 @@ function smtpServer(port = 0) {
                     msg.data = buf.slice(0, end).replace(/\r\n\.\./g, '\r\n.');
                     buf = buf.slice(end + 5);
                     inData = false;
+                    received.push(msg);
                     const w = waiters.shift();
                     if (w) w(msg);
                     else messages.push(msg);
@@ -46,6 +54,7 @@ function smtpServer(port = 0) {
                 buf = buf.slice(nl + 2);
                 const verb = line.slice(0, 4).toUpperCase();
                 if (verb === 'EHLO' || verb === 'HELO') sock.write('250 test\r\n');
+                else if (verb === 'MAIL') { msg.from = line; sock.write('250 OK\r\n'); }
                 else if (verb === 'RCPT') { msg.to.push(line); sock.write('250 OK\r\n'); }
                 else if (verb === 'DATA') { inData = true; sock.write('354 go\r\n'); }
                 else if (verb === 'QUIT') { sock.end('221 bye\r\n'); return; }
@@ -59,8 +68,12 @@ function smtpServer(port = 0) {
             resolve({
                 port: server.address().port,
                 next: () => new Promise((r) => (messages.length ? r(messages.shift()) : waiters.push(r))),
+                received,
                 pending: () => messages.length,
-                close: () => new Promise((r) => server.close(r)),
+                close: () => {
+                    for (const sock of sockets) sock.destroy();
+                    return new Promise((r) => server.close(r));
+                },
             });
         });
     });
@@ -68,7 +81,7 @@ function smtpServer(port = 0) {
 
 /* The first link to pathPrefix in a message body. */
 function linkIn(data, pathPrefix) {
-    const m = data.match(new RegExp(`https?://[^\\s]+${pathPrefix}[A-Za-z0-9_-]*`));
+    const m = data.replace(/=\r\n/g, '').match(new RegExp(`https?://[^\\s]+${pathPrefix}[A-Za-z0-9_-]*`));
     return m ? new URL(m[0]) : null;
 }
 
