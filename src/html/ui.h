@@ -74,6 +74,7 @@ struct ui_field {
     const char *autocomplete; /* or NULL */
     bool required;
     const char *width_class;  /* theme-neutral width: "short", "medium", or NULL (full) */
+    int max_chars;            /* ui_input: the browser stops typing there (0: no limit) */
 };
 
 void ui_input(struct buf *b, const struct ui_field *f);

@@ -11,6 +11,7 @@
 #include "html/html.h"
 #include "html/ui.h"
 #include "ressources/access.h"
+#include "core/limits.h"
 #include "ressources/pages.h"
 #include "ressources/quality.h"
 #include "site/shell.h"
@@ -281,7 +282,10 @@ int rs_page_base(struct http_request *req, struct http_response *resp)
         html_int(&b, base.id);
         html_lit(&b, "\">");
         ui_input(&b, &(struct ui_field){
-                         .name = "q", .label = "Chercher dans cette base", .type = UI_SEARCH});
+                         .name = "q",
+                         .label = "Chercher dans cette base",
+                         .type = UI_SEARCH,
+                         .max_chars = LIMIT_QUERY_CHARS});
         ui_button(&b, "Chercher", UI_BUTTON_SECONDARY);
         ui_form_end(&b);
     }

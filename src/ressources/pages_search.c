@@ -77,7 +77,8 @@ int rs_page_search(struct http_request *req, struct http_response *resp)
                                             "accents, les pluriels et une faute de frappe ne "
                                             "gênent pas.",
                                     .value = s.q,
-                                    .type = UI_SEARCH});
+                                    .type = UI_SEARCH,
+                                    .max_chars = LIMIT_QUERY_CHARS});
     struct ui_option sorts[8];
     for (size_t i = 0; i < rs_n_sorts; i++)
         sorts[i] = (struct ui_option){rs_sorts[i].value, rs_sorts[i].label,

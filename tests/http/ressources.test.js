@@ -299,6 +299,10 @@ h.forEachStore('ressources', (ctx) => {
             assert.equal((await anon.get(`/ressources?q=${encodeURIComponent(q)}`)).status, 200, JSON.stringify(q.slice(0, 20)));
             assert.equal((await anon.get(`/api/v1/ressources?q=${encodeURIComponent(q)}`)).status, 200);
         }
+        // A 10,000-character query cannot come from the search box, which stops typing at 500
+        // characters (the engine reads no more); 5,000 characters typed by hand still get a page.
+        assert.match((await anon.get('/ressources')).text, /<input[^>]*name="q"[^>]*maxlength="500"/);
+        assert.match((await anon.get(`/bases/${baseId}`)).text, /<input[^>]*name="q"[^>]*maxlength="500"/);
         assert.equal((await anon.get('/ressources?tri=nimporte&theme=inconnu&page=-3')).status, 200);
         assert.match((await anon.get('/ressources?q=zzzxqwv')).text, /Aucune ressource ne correspond à cette recherche/);
         assert.equal((await anon.get('/api/v1/ressources?limite=0')).status, 400);

@@ -103,6 +103,9 @@
 % if (f->value && f->type != UI_PASSWORD) {
  value="{{ f->value }}"
 % }
+% if (f->max_chars > 0) {
+ maxlength="{{ f->max_chars }}"
+% }
 % if (f->autocomplete) {
  autocomplete="{{ f->autocomplete }}"
 % }
