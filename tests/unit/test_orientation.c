@@ -3,7 +3,8 @@
  * (valid, altered, expired), time bounds with an injected "now", and the outbox's retries while
  * the SMTP server is down; the person's journey: a referral linked to a beneficiary record is read
  * back only by the structures that sent or received it, follows a merge, and is unlinked when the
- * record is erased or anonymised. */
+ * record is erased or anonymised; the flows between kinds of structures of a territory and period.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "html/ui.h"
+#include "orientation/flows.h"
 #include "orientation/orientation.h"
 #include "orientation/outbox.h"
 #include "store_fixture.h"
@@ -497,6 +499,115 @@ static void test_parcours(void **state)
     arena_release(&a);
 }
 
+static const char SQL_LIEU[] =
+    "INSERT INTO lieux (source_key, ext_id, structure_id, departement, nom, typologie, created_at, "
+    "updated_at) VALUES ('test', $1, $2, '54', 'Lieu', $3, 0, 0) RETURNING id";
+
+static int64_t new_lieu(struct db *db, struct arena *a, int64_t structure, const char *typologie)
+{
+    static int serial;
+    struct db_stmt *st;
+    assert_int_equal(db_prepare(db, SQL_LIEU, &st), 0);
+    db_bind_text(st, 1, arena_printf(a, "flows-%d-%d", (int)getpid(), ++serial));
+    if (structure)
+        db_bind_int64(st, 2, structure);
+    else
+        db_bind_null(st, 2);
+    db_bind_text(st, 3, typologie);
+    assert_int_equal(db_step_one(st), 0);
+    int64_t id = db_col_int64(st, 0);
+    db_reset(st);
+    return id;
+}
+
+/* A referral sent from département 54 at `at`, then moved to status `to` (OS_OUVERTE: left). */
+static void flow(struct fixture *f, struct arena *a, int64_t from, int64_t to_structure,
+                 int64_t lieu, int64_t at, enum orientation_status to)
+{
+    struct orientation_input in = sample(from, to_structure);
+    in.lieu_id = lieu;
+    if (!to_structure)
+        in.to_email = "accueil@exemple.fr";
+    struct ui_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(orientation_create(f->store.db, a, &in, "54", at, &e, &id), 0);
+    const struct orientation_actor who = {0, "Accueil", SIDE_RECEPTION};
+    if (to != OS_OUVERTE)
+        assert_int_equal(orientation_set_status(f->store.db, id, to, &who, NULL, NULL, at + 1), 0);
+}
+
+static const struct orientation_flow *find_flow(const struct orientation_flow *v, size_t n,
+                                                const char *from, const char *to)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].from_kind, from) == 0 && strcmp(v[i].to_kind, to) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static void test_flows(void **state)
+{
+    struct fixture *f = *state;
+    struct arena a = ARENA_INIT;
+    int64_t from, to;
+    /* Days in Paris time: winter UTC+1, summer UTC+2. */
+    assert_int_equal(orientation_period("2026-01-15", "2026-01-15", &from, &to), 0);
+    assert_int_equal(from, INT64_C(1768431600)); /* 2026-01-14T23:00:00Z */
+    assert_int_equal(to - from, DAY);
+    assert_int_equal(orientation_period("2026-07-01", "2026-07-31", &from, &to), 0);
+    assert_int_equal(from, INT64_C(1782856800)); /* 2026-06-30T22:00:00Z */
+    assert_int_equal(to - from, 31 * DAY);
+    assert_int_equal(orientation_period("2026-13-01", "2026-07-31", &from, &to), ERR_INVALID);
+    assert_int_equal(orientation_period("2026-07-01x", "2026-07-31", &from, &to), ERR_INVALID);
+
+    int64_t asso = new_structure(f->store.db, "Association");
+    int64_t ccas = new_structure(f->store.db, "CCAS");
+    int64_t bare = new_structure(f->store.db, "Sans lieu");
+    new_lieu(f->store.db, &a, asso, "ASSO|TIERS_LIEUX");
+    new_lieu(f->store.db, &a, ccas, "");
+    new_lieu(f->store.db, &a, ccas, "CCAS");
+    int64_t fs = new_lieu(f->store.db, &a, 0, "FS");
+    int64_t t = from + 10 * DAY;
+    flow(f, &a, asso, ccas, 0, t, OS_ACCEPTEE);
+    flow(f, &a, asso, ccas, 0, t, OS_REFUSEE);
+    flow(f, &a, asso, ccas, 0, t, OS_OUVERTE);
+    flow(f, &a, asso, 0, fs, t, OS_EXPIREE); /* a lieu without an account: its typologie */
+    flow(f, &a, asso, 0, 0, t, OS_OUVERTE);  /* an address only: « sans compte » */
+    flow(f, &a, bare, ccas, 0, t, OS_ACCEPTEE);
+    flow(f, &a, asso, ccas, 0, to + 1, OS_ACCEPTEE);   /* after the period */
+    flow(f, &a, asso, ccas, 0, from - 1, OS_ACCEPTEE); /* before it */
+
+    struct orientation_flow *v;
+    size_t n;
+    assert_int_equal(orientation_flows(f->store.db, &a, "54", from, to, &v, &n), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(v[0].from_kind, "ASSO"); /* the biggest first */
+    assert_string_equal(v[0].to_kind, "CCAS");
+    assert_int_equal(v[0].total, 3);
+    assert_int_equal(v[0].accepted, 1);
+    assert_int_equal(v[0].refused, 1);
+    assert_int_equal(v[0].expired, 0);
+    const struct orientation_flow *x = find_flow(v, n, "ASSO", "FS");
+    assert_non_null(x);
+    assert_int_equal(x->total, 1);
+    assert_int_equal(x->expired, 1);
+    x = find_flow(v, n, "ASSO", ORIENTATION_KIND_EXTERNAL);
+    assert_non_null(x);
+    assert_int_equal(x->total, 1);
+    x = find_flow(v, n, ORIENTATION_KIND_NONE, "CCAS");
+    assert_non_null(x);
+    assert_int_equal(x->accepted, 1);
+    /* Another département sees none of them; the platform sees them too. */
+    assert_int_equal(orientation_flows(f->store.db, &a, "55", from, to, &v, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(orientation_flows(f->store.db, &a, NULL, from, to, &v, &n), 0);
+    assert_true(n >= 4);
+    assert_string_equal(orientation_kind_label(&a, "CCAS"),
+                        "Centre communal d'action sociale (CCAS)");
+    assert_string_equal(orientation_kind_label(&a, ORIENTATION_KIND_EXTERNAL), "Sans compte");
+    arena_release(&a);
+}
+
 int main(void)
 {
     crypto_init();
@@ -508,7 +619,7 @@ int main(void)
     const struct CMUnitTest stored[] = {
         cmocka_unit_test(test_create_and_status), cmocka_unit_test(test_links),
         cmocka_unit_test(test_time_bounds),       cmocka_unit_test(test_outbox_retry),
-        cmocka_unit_test(test_parcours),
+        cmocka_unit_test(test_parcours),          cmocka_unit_test(test_flows),
     };
     int failed = cmocka_run_group_tests_name("orientation", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("orientation-sqlite", stored, setup_sqlite, teardown);
