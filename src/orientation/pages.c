@@ -858,6 +858,11 @@ static int render_show(struct http_request *req, struct http_response *resp,
         }
         html_lit(&b, "</ul>");
     }
+    /* The person's journey, for the members of either side (the page checks who sees what);
+     * never through a signed link. */
+    if (o->beneficiaire_id && au->user_id && strncmp(base, "/orientations/lien/", 19) != 0)
+        ui_link(&b, "Parcours de la personne",
+                arena_printf(a, "/beneficiaires/%lld/parcours", (long long)o->beneficiaire_id));
     if (sides & SIDE_BIT_ENVOI)
         ui_button_link(&b, "Fiche à remettre à la personne",
                        arena_printf(a, "/orientations/%lld/fiche", (long long)o->id),

@@ -105,6 +105,12 @@ h.forEachStore('orientation parcours', (ctx) => {
         assert.doesNotMatch(theirs.text, /Le Gall|Accompagnement individuel|Niveau d/, 'no name, no accompaniment');
         assert.equal((await receiver.get(`/beneficiaires/${person}`)).status, 403, 'the record itself stays closed');
 
+        for (const c of [med, receiver]) {
+            const view = await c.get(`/orientations/${sent}`);
+            assert.equal(view.status, 200);
+            assert.ok(view.text.includes(`href="/beneficiaires/${person}/parcours"`), 'the referral leads to the journey');
+        }
+
         const none = await stranger.get(`/beneficiaires/${person}/parcours`);
         assert.equal(none.status, 403);
         assert.doesNotMatch(none.text, /Le Gall|Orientation n°/);
