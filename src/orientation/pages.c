@@ -156,28 +156,6 @@ static void suivie_select(struct buf *b, struct http_request *req, const struct 
         opts, n + 1);
 }
 
-/* The record chosen in the form: 0 for none; ERR_INVALID (message in errs) when it is not a named
- * record that the sender may see. */
-static int suivie_read(struct http_request *req, const char *value, struct ui_errors *errs,
-                       int64_t *id)
-{
-    *id = 0;
-    if (!value || !*value)
-        return 0;
-    const struct ctx *ctx = req->ctx;
-    struct beneficiaire x;
-    int64_t v;
-    if (cstr_to_int64(value, &v) || v <= 0 || beneficiaire_get(ctx->db, req->arena, v, &x) != 0 ||
-        x.anonyme || x.fusion_vers_id || !beneficiaire_can_see(auth_of(req), &x)) {
-        ui_errors_add(errs, "beneficiaire",
-                      "Personne suivie : choisissez une personne de la liste, dont la fiche "
-                      "nominative est suivie par votre structure.");
-        return ERR_INVALID;
-    }
-    *id = v;
-    return 0;
-}
-
 static int render_form(struct http_request *req, struct http_response *resp,
                        const struct orientation_destination *d, const struct http_params *src,
                        const struct ui_errors *errs, int status)
@@ -389,7 +367,7 @@ int orientation_page_create(struct http_request *req, struct http_response *resp
         mimes[n_pieces++] = type;
     }
     int64_t suivie = 0;
-    suivie_read(req, http_param(f, "beneficiaire"), &errs, &suivie);
+    orientation_suivie_read(req, http_param(f, "beneficiaire"), &errs, &suivie);
     const char *prefs[8], *besoins[64];
     size_t n_prefs = http_param_all(f, "preferences", prefs, 8);
     size_t n_besoins = http_param_all(f, "besoins", besoins, 64);

@@ -4,7 +4,7 @@
  * through the « Personne suivie » select (only a record the sender may see), the one timeline of
  * /beneficiaires/{id}/parcours (accompaniments and referrals for the person's médiateurs, the
  * referral alone for the receiving structure, nothing for a third structure), and erasure that
- * unlinks the referral.
+ * unlinks the referral. The API takes the same link (beneficiaire) under the same rule.
  */
 const assert = require('node:assert/strict');
 const h = require('./lib/harness');
@@ -114,6 +114,22 @@ h.forEachStore('orientation parcours', (ctx) => {
         const none = await stranger.get(`/beneficiaires/${person}/parcours`);
         assert.equal(none.status, 403);
         assert.doesNotMatch(none.text, /Le Gall|Orientation n°/);
+    });
+
+    ctx.test('the API links a referral to a record the sender follows, and refuses another', async () => {
+        const token = await med.csrfToken();
+        const body = { structure: ctx.fixture.other, ...REFERRAL, engagement: true };
+        const before = count(ctx.db, 'SELECT count(*) FROM orientations;');
+        const bad = await med.request('POST', '/api/v1/orientations', { json: { ...body, beneficiaire: otherPerson }, headers: { 'x-csrf-token': token } });
+        assert.equal(bad.status, 400);
+        assert.match(bad.text, /Personne suivie/);
+        assert.equal(count(ctx.db, 'SELECT count(*) FROM orientations;'), before);
+        const res = await med.request('POST', '/api/v1/orientations', { json: { ...body, beneficiaire: person }, headers: { 'x-csrf-token': token } });
+        assert.equal(res.status, 201, res.text.slice(0, 300));
+        assert.equal(JSON.parse(res.text).beneficiaire, person);
+        const plain = await med.request('POST', '/api/v1/orientations', { json: body, headers: { 'x-csrf-token': token } });
+        assert.equal(plain.status, 201);
+        assert.equal(JSON.parse(plain.text).beneficiaire, null);
     });
 
     ctx.test('erasing the person unlinks the referral, which stays in the inboxes', async () => {
