@@ -654,6 +654,9 @@ static const char SQL_MERGE_DROP_TWINS[] =
     "accompagnements WHERE beneficiaire_id = $1)";
 static const char SQL_MERGE_MOVE[] =
     "UPDATE accompagnements SET beneficiaire_id = $1 WHERE beneficiaire_id = $2";
+/* The referrals of from join into's journey. */
+static const char SQL_MERGE_ORIENTATIONS[] =
+    "UPDATE orientations SET beneficiaire_id = $1 WHERE beneficiaire_id = $2";
 /* The first accompaniment of the merged person is the earliest CRA of the two. */
 static const char SQL_MERGE_FIRST_CLEAR[] =
     "UPDATE accompagnements SET premier_accompagnement = 0 WHERE beneficiaire_id = $1";
@@ -694,6 +697,8 @@ static int merge_in(struct db *db, struct arena *a, const struct beneficiaire *t
         rc = exec_ids(db, SQL_MERGE_DROP_TWINS, to->id, from->id);
     if (rc == 0)
         rc = exec_ids(db, SQL_MERGE_MOVE, to->id, from->id);
+    if (rc == 0)
+        rc = exec_ids(db, SQL_MERGE_ORIENTATIONS, to->id, from->id);
     if (rc == 0)
         rc = exec_ids(db, SQL_MERGE_FIRST_CLEAR, to->id, 0);
     if (rc == 0)
@@ -792,6 +797,10 @@ static const char SQL_ERASE[] =
     "annee_naissance = NULL, tranche_age = $2, telephone = NULL, email = NULL, notes = NULL, "
     "consent_at = NULL, consent_by = NULL, anonymised_at = $3, updated_at = $3 WHERE id = $1 AND "
     "anonyme = 0";
+/* A referral keeps its own minimal fields (anonymised on their own delay) but no longer points to
+ * the person's record: the journey across structures goes with the name. */
+static const char SQL_UNLINK_ORIENTATIONS[] =
+    "UPDATE orientations SET beneficiaire_id = NULL WHERE beneficiaire_id = $1";
 
 static int erase_one(struct db *db, struct arena *a, const struct beneficiaire *b, int64_t now)
 {
@@ -817,6 +826,10 @@ static int erase_one(struct db *db, struct arena *a, const struct beneficiaire *
         rc = ERR_NOT_FOUND;
     if (rc == 0)
         rc = recount(db, &cras, +1);
+    if (rc == 0 && (rc = db_prepare(db, SQL_UNLINK_ORIENTATIONS, &st)) == 0) {
+        db_bind_int64(st, 1, b->id);
+        rc = db_exec_stmt(st);
+    }
     return rc;
 }
 

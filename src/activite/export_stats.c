@@ -19,6 +19,7 @@
 #include "lieux/communes.h"
 #include "lieux/lieux.h"
 #include "lieux/pages_handlers.h"
+#include "orientation/flows.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -234,6 +235,37 @@ static void write_stats(struct sheet_out *o, struct http_request *req,
             cell_int(o, v->participants);
             row_end(o);
         }
+    /* The territory's referrals between kinds of structures, as its dashboard shows them. */
+    if (scope->portee != STATS_DEPARTEMENT && scope->portee != STATS_PLATEFORME)
+        return;
+    int64_t from, to;
+    struct orientation_flow *flows;
+    size_t n;
+    const struct ctx *ctx = req->ctx;
+    int rc = orientation_period(f->du, f->au, &from, &to);
+    if (rc == 0)
+        rc = orientation_flows(ctx->db, a, scope->departement, from, to, &flows, &n);
+    if (rc) {
+        o->err = rc;
+        return;
+    }
+    sheet(o, "Orientations");
+    static const char *const oh[] = {"Type de la structure qui oriente",
+                                     "Type de la destination",
+                                     "Orientations",
+                                     "Acceptées",
+                                     "Refusées",
+                                     "Expirées"};
+    header(o, oh, 6);
+    for (size_t i = 0; i < n; i++) {
+        cell_text(o, orientation_kind_label(a, flows[i].from_kind));
+        cell_text(o, orientation_kind_label(a, flows[i].to_kind));
+        cell_int(o, flows[i].total);
+        cell_int(o, flows[i].accepted);
+        cell_int(o, flows[i].refused);
+        cell_int(o, flows[i].expired);
+        row_end(o);
+    }
 }
 
 struct lieu_info {

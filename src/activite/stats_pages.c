@@ -30,6 +30,7 @@
 #include "html/html.h"
 #include "html/ui.h"
 #include "http/parse.h"
+#include "orientation/flows.h"
 #include "site/shell.h"
 
 #include <stdio.h>
@@ -562,6 +563,10 @@ static int render(struct http_request *req, struct http_response *resp)
             ui_notice(&b, UI_NOTICE_INFO, "Calcul détaillé",
                       "Ces filtres se croisent : les chiffres sont calculés sur chaque activité.");
         dashboard(&b, req, &s, &f, &v);
+        /* The territory's referrals between kinds of structures (orientation/flows.h). */
+        if ((scope.portee == STATS_DEPARTEMENT || scope.portee == STATS_PLATEFORME) &&
+            (rc = orientation_flows_section(&b, ctx->db, a, scope.departement, f.du, f.au)))
+            return rc;
     }
     if (have && !v.print) {
         ui_h2(&b, "Partager ce tableau de bord");

@@ -48,6 +48,11 @@ struct suivi_etape_vue {
     const char *evolution;   /* "en progrès", "stable", "en recul", or NULL for the first level */
     const char *qui;         /* "Morgane Médiatrice, Espace numérique de Laval" */
     const char *duree;       /* "45 min" */
+    /* A referral of the person instead of an accompaniment (orientation): its link, or NULL. */
+    const char *orientation_href;
+    const char *trajet; /* "Espace numérique de Laval → France Services de Laval" */
+    const char *besoin; /* the needs, "a, b" */
+    const char *statut; /* "Acceptée" */
 };
 
 /* The timeline (suivi.tpl). */

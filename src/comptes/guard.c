@@ -7,6 +7,7 @@
 #include "core/crypto.h"
 #include "core/ctx.h"
 #include "core/err.h"
+#include "core/limits.h"
 #include "core/str.h"
 #include "core/url.h"
 #include "http/router.h"
@@ -130,6 +131,27 @@ static bool csrf_ok(const struct http_request *req, const struct auth *a)
     return strlen(sent) == n && str_secure_eq(sent, a->csrf_token, n);
 }
 
+/* Where to come back after signing in: the path of a GET with its query string, re-encoded from
+ * the decoded parameters (so no raw byte of the request reaches the link). Still a local path:
+ * the login page accepts nothing else (pages_auth.c). A query that would make the link longer
+ * than a request line may be is left out. */
+static const char *return_target(const struct http_request *req)
+{
+    if (req->query.n == 0)
+        return req->path;
+    struct arena *a = req->arena;
+    struct buf b;
+    buf_init(&b, a, LIMIT_URL_BYTES / 2);
+    buf_adds(&b, req->path);
+    for (size_t i = 0; i < req->query.n; i++) {
+        buf_addch(&b, i ? '&' : '?');
+        buf_adds(&b, url_encode(a, req->query.items[i].name));
+        buf_addch(&b, '=');
+        buf_adds(&b, url_encode(a, req->query.items[i].value));
+    }
+    return buf_finish(&b) ? req->path : buf_cstr(&b);
+}
+
 int auth_guard(struct http_request *req, struct http_response *resp, void *app)
 {
     (void)app;
@@ -171,7 +193,7 @@ int auth_guard(struct http_request *req, struct http_response *resp, void *app)
                              "Authentification requise : connectez-vous ou fournissez un jeton "
                              "d'API (Authorization: Bearer).",
                              NULL);
-        const char *back = req->method == HTTP_GET ? req->path : "/tableau-de-bord";
+        const char *back = req->method == HTTP_GET ? return_target(req) : "/tableau-de-bord";
         http_redirect(resp, arena_printf(req->arena, "/connexion?retour=%s",
                                          url_encode(req->arena, back)));
         return 1;

@@ -233,6 +233,12 @@ static int render_structure(struct http_request *req, struct http_response *resp
                                                                                 : "Non renseignée"});
     ui_table_row(&b, &t, (const char *[]){"Département", s->departement});
     ui_table_end(&b);
+    /* Members of another structure may refer a person here (orientation). */
+    if (a->n_memberships > 0 && !auth_is_member(a, s->id))
+        ui_button_link(
+            &b, "Orienter vers cette structure",
+            arena_printf(req->arena, "/orientations/nouvelle?structure=%lld", (long long)s->id),
+            UI_BUTTON_SECONDARY);
 
     if (auth_can_see_structure(a, s->id, s->departement)) {
         struct member *members;

@@ -71,12 +71,17 @@ static json_t *status_json(struct arena *a, struct http_request *req, const stru
         json_array_append_new(motifs, json_stringn(p, len));
         p = bar ? bar + 1 : NULL;
     }
-    return json_pack("{s:I, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b}", "id", (json_int_t)o->id,
-                     "statut", orientation_status_value(o->status), "statut_libelle",
-                     orientation_status_label(o->status), "structure_emettrice",
-                     (json_int_t)o->from_structure_id, "destination", o->destination_nom, "cree_le",
-                     (json_int_t)o->created_at, "mis_a_jour_le", (json_int_t)o->updated_at,
-                     "motifs_refus", motifs, "historique", hist, "demo", o->demo);
+    json_t *out = json_pack(
+        "{s:I, s:s, s:s, s:I, s:s, s:I, s:I, s:o, s:o, s:b}", "id", (json_int_t)o->id, "statut",
+        orientation_status_value(o->status), "statut_libelle", orientation_status_label(o->status),
+        "structure_emettrice", (json_int_t)o->from_structure_id, "destination", o->destination_nom,
+        "cree_le", (json_int_t)o->created_at, "mis_a_jour_le", (json_int_t)o->updated_at,
+        "motifs_refus", motifs, "historique", hist, "demo", o->demo);
+    /* The record of the person's journey (/beneficiaires/{id}/parcours), or null. */
+    json_object_set_new(out, "beneficiaire",
+                        o->beneficiaire_id ? json_integer((json_int_t)o->beneficiaire_id)
+                                           : json_null());
+    return out;
 }
 
 int orientation_api_create(struct http_request *req, struct http_response *resp)
@@ -100,6 +105,10 @@ int orientation_api_create(struct http_request *req, struct http_response *resp)
     if (jlist(j, "besoins", besoins, LIST_MAX, &n_besoins))
         return http_fail(req, ERR_INVALID, "besoins : une liste de services du standard.",
                          "besoins");
+    struct ui_errors errs = {0};
+    int64_t suivie;
+    if (orientation_suivie_read(req, jid(a, j, "beneficiaire"), &errs, &suivie))
+        return errors_json(req, &errs);
     const struct auth *au = auth_of(req);
     struct orientation_input in = {
         .from_structure_id = from,
@@ -120,8 +129,8 @@ int orientation_api_create(struct http_request *req, struct http_response *resp)
         .interlocuteur = jstr(j, "interlocuteur"),
         .a_apporter = jstr(j, "a_apporter"),
         .engagement = json_is_true(json_object_get(j, "engagement")),
+        .beneficiaire_id = suivie,
     };
-    struct ui_errors errs = {0};
     int64_t id;
     rc = orientation_send(req, &in, &d, departement, NULL, NULL, 0, &errs, &id);
     if (rc == ERR_INVALID && errs.n)

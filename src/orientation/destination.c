@@ -1,4 +1,5 @@
 #include "orientation/destination.h"
+#include "activite/beneficiaires.h"
 #include "comptes/auth.h"
 #include "comptes/comptes.h"
 #include "core/arena.h"
@@ -394,5 +395,25 @@ int orientation_send(struct http_request *req, struct orientation_input *in,
     audit_record(ctx->db, in->from_user_id, departement, "orientation_envoyee",
                  arena_printf(a, "orientation:%lld", (long long)*id), NULL);
     orientation_flush_mail(req);
+    return 0;
+}
+
+int orientation_suivie_read(struct http_request *req, const char *value, struct ui_errors *errs,
+                            int64_t *id)
+{
+    *id = 0;
+    if (!value || !*value)
+        return 0;
+    const struct ctx *ctx = req->ctx;
+    struct beneficiaire x;
+    int64_t v;
+    if (cstr_to_int64(value, &v) || v <= 0 || beneficiaire_get(ctx->db, req->arena, v, &x) != 0 ||
+        x.anonyme || x.fusion_vers_id || !beneficiaire_can_see(auth_of(req), &x)) {
+        ui_errors_add(errs, "beneficiaire",
+                      "Personne suivie : choisissez une personne de la liste, dont la fiche "
+                      "nominative est suivie par votre structure.");
+        return ERR_INVALID;
+    }
+    *id = v;
     return 0;
 }

@@ -37,6 +37,12 @@ int orientation_destination_read(struct http_request *req, const char *lieu_para
 int orientation_sender(struct http_request *req, const char *depuis, int64_t *structure_id,
                        const char **departement);
 
+/* The beneficiary record a referral is linked to (« Personne suivie », field beneficiaire): 0 for
+ * none (value NULL or ""); ERR_INVALID with a French message in errs when it is not a named,
+ * unmerged record that the sender may see (beneficiaire_can_see). */
+int orientation_suivie_read(struct http_request *req, const char *value, struct ui_errors *errs,
+                            int64_t *id);
+
 /* Which sides of a referral the viewer belongs to (admin: both). */
 #define SIDE_BIT_ENVOI 1
 #define SIDE_BIT_RECEPTION 2

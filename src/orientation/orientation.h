@@ -83,6 +83,9 @@ struct orientation_input {
     const char *motif, *disponibilites, *interlocuteur, *a_apporter;
     bool engagement;
     bool demo;
+    /* 0: none. The named beneficiary record of the sender's structure that the referral concerns;
+     * the caller checks that the sender may see it (beneficiaire_can_see). */
+    int64_t beneficiaire_id;
 };
 
 /* Checks every rule, with French messages per field into errs (fields: personne, contact,
@@ -112,6 +115,7 @@ struct orientation {
     const char *refus_motifs;
     int64_t created_at, updated_at, answered_at, last_reminder_at;
     bool anonymised, demo;
+    int64_t beneficiaire_id; /* 0: not linked to a beneficiary record */
 };
 
 int orientation_get(struct db *db, struct arena *a, int64_t id, struct orientation *out);
@@ -119,6 +123,11 @@ int orientation_get(struct db *db, struct arena *a, int64_t id, struct orientati
 int orientation_list(struct db *db, struct arena *a, int64_t structure_id, bool received,
                      int64_t offset, int64_t limit, struct orientation **out, size_t *n,
                      int64_t *total);
+/* The referrals linked to a beneficiary record that a structure of user_id sent or received
+ * (all: every one, for the platform's admins), oldest first, at most ORIENTATION_PARCOURS_MAX. */
+#define ORIENTATION_PARCOURS_MAX 200
+int orientation_of_beneficiaire(struct db *db, struct arena *a, int64_t beneficiaire_id,
+                                int64_t user_id, bool all, struct orientation **out, size_t *n);
 
 /* Figures of a structure's referrals, sent or received. */
 struct orientation_figures {

@@ -1,5 +1,6 @@
 /* The pages of referrals: the form, the lists, a referral's page with its answers and messages,
  * the signed link, the printable sheet, attachments and notifications. */
+#include "activite/beneficiaires.h"
 #include "comptes/auth.h"
 #include "comptes/comptes.h"
 #include "core/arena.h"
@@ -112,6 +113,49 @@ static void checkbox_list(struct buf *b, struct http_request *req, const struct 
                opts, total, true);
 }
 
+/* The optional « Personne suivie » select: the named records the sender may see, so that the
+ * referral joins the person's journey. Shown only when there is at least one. */
+#define SUIVIE_OPTIONS_MAX 300
+static void suivie_select(struct buf *b, struct http_request *req, const struct http_params *src,
+                          const struct ui_errors *errs)
+{
+    struct arena *a = req->arena;
+    const struct auth *au = auth_of(req);
+    struct beneficiaire *list;
+    size_t n = 0;
+    int64_t total = 0;
+    const struct ctx *ctx = req->ctx;
+    if (beneficiaire_list(ctx->db, a, au->user_id, false, NULL, 0, SUIVIE_OPTIONS_MAX, &list, &n,
+                          &total) != 0 ||
+        n == 0)
+        return;
+    const char *chosen = http_param(src, "beneficiaire");
+    struct ui_option *opts = arena_calloc(a, n + 1, sizeof(*opts));
+    opts[0] = (struct ui_option){"", "Aucune (orientation sans lien avec une fiche)", false};
+    for (size_t i = 0; i < n; i++) {
+        const char *v = arena_printf(a, "%lld", (long long)list[i].id);
+        opts[i + 1] = (struct ui_option){
+            v, arena_printf(a, "%s %s (%s)", list[i].prenom, list[i].nom, list[i].structure_nom),
+            chosen && strcmp(chosen, v) == 0};
+    }
+    ui_select(
+        b,
+        &(struct ui_field){.name = "beneficiaire",
+                           .label = "Personne suivie (facultatif)",
+                           .hint = total > (int64_t)n
+                                       ? arena_printf(a,
+                                                      "Si elle a une fiche nominative "
+                                                      "(avec son consentement), l'orientation "
+                                                      "rejoint son parcours. Les %zu "
+                                                      "premières fiches par ordre "
+                                                      "alphabétique.",
+                                                      n)
+                                       : "Si elle a une fiche nominative (avec son "
+                                         "consentement), l'orientation rejoint son parcours.",
+                           .error = ui_errors_for(errs, "beneficiaire")},
+        opts, n + 1);
+}
+
 static int render_form(struct http_request *req, struct http_response *resp,
                        const struct orientation_destination *d, const struct http_params *src,
                        const struct ui_errors *errs, int status)
@@ -167,6 +211,7 @@ static int render_form(struct http_request *req, struct http_response *resp,
                                     .required = true,
                                     .autocomplete = "off",
                                     .width_class = "medium"});
+    suivie_select(&b, req, src, errs);
     ui_input(&b, &(struct ui_field){.name = "contact",
                                     .label = "Moyen de la joindre",
                                     .hint = "Un numéro de téléphone ou une adresse e-mail.",
@@ -321,6 +366,8 @@ int orientation_page_create(struct http_request *req, struct http_response *resp
         pieces[n_pieces] = u;
         mimes[n_pieces++] = type;
     }
+    int64_t suivie = 0;
+    orientation_suivie_read(req, http_param(f, "beneficiaire"), &errs, &suivie);
     const char *prefs[8], *besoins[64];
     size_t n_prefs = http_param_all(f, "preferences", prefs, 8);
     size_t n_besoins = http_param_all(f, "besoins", besoins, 64);
@@ -344,6 +391,7 @@ int orientation_page_create(struct http_request *req, struct http_response *resp
         .interlocuteur = http_param(f, "interlocuteur"),
         .a_apporter = http_param(f, "a_apporter"),
         .engagement = http_param(f, "engagement") && strcmp(http_param(f, "engagement"), "1") == 0,
+        .beneficiaire_id = suivie,
     };
     /* A destination reached by neither an account nor an address cannot answer. */
     if (!d.has_members)
@@ -788,6 +836,11 @@ static int render_show(struct http_request *req, struct http_response *resp,
         }
         html_lit(&b, "</ul>");
     }
+    /* The person's journey, for the members of either side (the page checks who sees what);
+     * never through a signed link. */
+    if (o->beneficiaire_id && au->user_id && strncmp(base, "/orientations/lien/", 19) != 0)
+        ui_link(&b, "Parcours de la personne",
+                arena_printf(a, "/beneficiaires/%lld/parcours", (long long)o->beneficiaire_id));
     if (sides & SIDE_BIT_ENVOI)
         ui_button_link(&b, "Fiche à remettre à la personne",
                        arena_printf(a, "/orientations/%lld/fiche", (long long)o->id),

@@ -28,7 +28,8 @@ static const struct route orientation_routes[] = {
     {HTTP_POST, "/api/v1/orientations", orientation_api_create,
      ACCESS_API | MEMBERS | ACCESS_TOKEN_WRITE,
      "Crée une orientation depuis une structure (membre connecté, ou jeton d'écriture de la "
-     "structure) vers un lieu (lieu) ou une structure (structure) ; engagement obligatoire."},
+     "structure) vers un lieu (lieu) ou une structure (structure) ; engagement obligatoire ; "
+     "beneficiaire (facultatif) : la fiche nominative de la personne suivie, pour son parcours."},
     {HTTP_GET, "/api/v1/orientations/{id}", orientation_api_get,
      ACCESS_API | MEMBERS | ACCESS_TOKEN_READ,
      "Le statut d'une orientation et l'historique de ses changements (structures émettrice et "

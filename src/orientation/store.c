@@ -221,9 +221,9 @@ static int log_event(struct db *db, int64_t id, const struct orientation_actor *
 static const char SQL_INSERT[] =
     "INSERT INTO orientations (departement, from_structure_id, from_user_id, to_structure_id, "
     "to_email, lieu_id, destination_nom, personne, contact, preferences, besoins, motif, "
-    "disponibilites, interlocuteur, a_apporter, engagement, status, created_at, updated_at, demo) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, 'ouverte', $16, "
-    "$16, $17) RETURNING id";
+    "disponibilites, interlocuteur, a_apporter, engagement, status, created_at, updated_at, demo, "
+    "beneficiaire_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 1, "
+    "'ouverte', $16, $16, $17, $18) RETURNING id";
 
 static void bind_id_or_null(struct db_stmt *st, int i, int64_t v)
 {
@@ -259,6 +259,7 @@ int orientation_create(struct db *db, struct arena *a, const struct orientation_
     db_bind_text(st, 15, trimmed(a, in->a_apporter));
     db_bind_int64(st, 16, now);
     db_bind_int64(st, 17, in->demo ? 1 : 0);
+    bind_id_or_null(st, 18, in->beneficiaire_id);
     rc = db_step_one(st);
     if (rc == 0)
         *id = db_col_int64(st, 0);
@@ -277,9 +278,9 @@ int orientation_create(struct db *db, struct arena *a, const struct orientation_
     "o.to_structure_id, ts.nom, o.to_email, o.lieu_id, o.destination_nom, o.personne, o.contact, " \
     "o.preferences, o.besoins, o.motif, o.disponibilites, o.interlocuteur, o.a_apporter, "         \
     "o.status, o.refus_motifs, o.created_at, o.updated_at, o.answered_at, o.last_reminder_at, "    \
-    "o.anonymised, o.demo FROM orientations o JOIN structures fs ON fs.id = o.from_structure_id "  \
-    "LEFT JOIN structures ts ON ts.id = o.to_structure_id LEFT JOIN users u ON u.id = "            \
-    "o.from_user_id "
+    "o.anonymised, o.demo, o.beneficiaire_id FROM orientations o JOIN structures fs ON fs.id = "   \
+    "o.from_structure_id LEFT JOIN structures ts ON ts.id = o.to_structure_id LEFT JOIN users u "  \
+    "ON u.id = o.from_user_id "
 
 static const char SQL_GET[] = SELECT_ORIENTATION "WHERE o.id = $1";
 static const char SQL_LIST_SENT[] =
@@ -324,6 +325,7 @@ static void read_row(struct db_stmt *st, struct arena *a, struct orientation *o)
     o->last_reminder_at = db_col_int64(st, 25);
     o->anonymised = db_col_int64(st, 26) != 0;
     o->demo = db_col_int64(st, 27) != 0;
+    o->beneficiaire_id = db_col_int64(st, 28);
 }
 
 int orientation_get(struct db *db, struct arena *a, int64_t id, struct orientation *out)
@@ -364,6 +366,32 @@ int orientation_list(struct db *db, struct arena *a, int64_t structure_id, bool 
         *total = db_col_int64(st, 0);
     db_reset(st);
     return rc;
+}
+
+/* The referrals of a person that a structure of user $2 sent or received ($3 = 1: every one). */
+static const char SQL_OF_BENEFICIAIRE[] =
+    SELECT_ORIENTATION "WHERE o.beneficiaire_id = $1 AND ($3 = 1 OR o.from_structure_id IN "
+                       "(SELECT m.structure_id FROM memberships m WHERE m.user_id = $2) OR "
+                       "o.to_structure_id IN (SELECT m.structure_id FROM memberships m WHERE "
+                       "m.user_id = $2)) ORDER BY o.created_at, o.id LIMIT $4";
+
+int orientation_of_beneficiaire(struct db *db, struct arena *a, int64_t beneficiaire_id,
+                                int64_t user_id, bool all, struct orientation **out, size_t *n)
+{
+    struct db_stmt *st;
+    *n = 0;
+    *out = arena_calloc(a, ORIENTATION_PARCOURS_MAX + 1, sizeof(**out));
+    int rc = db_prepare(db, SQL_OF_BENEFICIAIRE, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, beneficiaire_id);
+    db_bind_int64(st, 2, user_id);
+    db_bind_int64(st, 3, all ? 1 : 0);
+    db_bind_int64(st, 4, ORIENTATION_PARCOURS_MAX);
+    while ((rc = db_step(st)) == 1)
+        read_row(st, a, &(*out)[(*n)++]);
+    db_reset(st);
+    return rc < 0 ? rc : 0;
 }
 
 /* --- figures --- */

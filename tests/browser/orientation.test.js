@@ -4,7 +4,9 @@
  * walked by tests/http/orientation.test.js, whose forms are plain GET and POST forms): a médiatrice finds a destination in the orientation mode, sends a referral with an
  * attachment, prints the sheet; the destination, which has no account, gets the e-mail in a local
  * SMTP server, opens the link, accepts and answers; the médiatrice sees the status change; the
- * maintenance expires an unanswered referral and deletes its attachment.
+ * maintenance expires an unanswered referral and deletes its attachment. From a structure's page, a
+ * referral linked to a person's record joins her journey, which the receiving structure sees
+ * without her name.
  */
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
@@ -190,5 +192,53 @@ h.forEachStore('browser orientation', (ctx) => {
         } finally {
             await context.close();
         }
+    }, { timeout: 120000 });
+
+    ctx.test('from a structure\'s page, a referral joins the person\'s journey, which each side sees its share of', async () => {
+        const problems = [];
+        // A consented named record of the médiatrice's structure.
+        const api = new h.Client(ctx.server.base);
+        await api.loginOk(ctx.fixture.users.mediateur);
+        const made = await api.post('/beneficiaires', {
+            _csrf: await api.csrfToken(), prenom: 'Éloïse', nom: 'Le Gall', consentement: '1',
+        });
+        const person = Number(/^\/beneficiaires\/(\d+)/.exec(made.location || '')[1]);
+        const { context, page } = await open(ctx.fixture.users.mediateur);
+        try {
+            await page.goto(`${ctx.server.base}/structures/${ctx.fixture.other}`);
+            await axe(page, problems);
+            await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Orienter vers cette structure")')]);
+            assert.match(await page.textContent('main'), /Vers : Médiathèque de Mayenne/);
+            await page.selectOption('select[name="beneficiaire"]', String(person));
+            await page.fill('input[name="personne"]', 'É. L.');
+            await page.fill('input[name="contact"]', '06 12 34 56 78');
+            await page.check('input[name="preferences"][value="telephone"]');
+            await page.check('input[name="besoins"][value="Aide aux démarches administratives"]');
+            await page.fill('textarea[name="motif"]', 'Une démarche de retraite en ligne.');
+            await page.check('input[name="engagement"]');
+            await axe(page, problems);
+            await Promise.all([page.waitForNavigation(), page.click('main button[type="submit"]')]);
+            const id = Number(new URL(page.url()).pathname.split('/').pop());
+            assert.ok(id > 0, page.url());
+            await Promise.all([page.waitForNavigation(), page.click('main a:has-text("Parcours de la personne")')]);
+            const journey = await page.textContent('main');
+            assert.match(journey, /Parcours vers l’autonomie de Éloïse Le Gall|Parcours vers l'autonomie de Éloïse Le Gall/);
+            assert.match(journey, new RegExp(`Orientation n° ${id}`));
+            assert.match(journey, /De Espace numérique de Laval vers Médiathèque de Mayenne/);
+            await axe(page, problems);
+        } finally {
+            await context.close();
+        }
+        const other = await open(ctx.fixture.spare);
+        try {
+            await other.page.goto(`${ctx.server.base}/beneficiaires/${person}/parcours`);
+            const text = await other.page.textContent('main');
+            assert.match(text, /Parcours de la personne orientée/);
+            assert.doesNotMatch(text, /Le Gall/);
+            await axe(other.page, problems);
+        } finally {
+            await other.context.close();
+        }
+        assert.deepEqual(problems, []);
     }, { timeout: 120000 });
 }, { server: false });

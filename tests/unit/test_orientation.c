@@ -1,13 +1,17 @@
 /* Unit tests of orientation: the status machine and validation, then on SQLite and (when
  * RELAIS_TEST_PG_URL is set) PostgreSQL: creation with its log, status changes, signed links
  * (valid, altered, expired), time bounds with an injected "now", and the outbox's retries while
- * the SMTP server is down. */
+ * the SMTP server is down; the person's journey: a referral linked to a beneficiary record is read
+ * back only by the structures that sent or received it, follows a merge, and is unlinked when the
+ * record is erased or anonymised; the flows between kinds of structures of a territory and period.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "activite/beneficiaires.h"
 #include "comptes/comptes.h"
 #include "core/arena.h"
 #include "core/config.h"
@@ -15,6 +19,7 @@
 #include "core/err.h"
 #include "db/db.h"
 #include "html/ui.h"
+#include "orientation/flows.h"
 #include "orientation/orientation.h"
 #include "orientation/outbox.h"
 #include "store_fixture.h"
@@ -383,6 +388,226 @@ static void test_outbox_retry(void **state)
     arena_release(&a);
 }
 
+static const char SQL_USER[] =
+    "INSERT INTO users (email, name, created_at) VALUES ($1, 'Médiatrice', $2) RETURNING id";
+static const char SQL_MEMBER[] =
+    "INSERT INTO memberships (user_id, structure_id, role, departement, created_at) VALUES ($1, "
+    "$2, 'mediateur', '53', 0)";
+static const char SQL_LINKED[] = "SELECT count(*) FROM orientations WHERE beneficiaire_id = $1";
+
+/* A user (unique e-mail: the PostgreSQL test database outlives a run), member of structure when
+ * it is not 0. */
+static int64_t new_user(struct db *db, struct arena *a, int64_t structure)
+{
+    static int serial;
+    struct db_stmt *st;
+    assert_int_equal(db_prepare(db, SQL_USER, &st), 0);
+    db_bind_text(st, 1,
+                 arena_printf(a, "parcours-%d-%d-%lld@exemple.fr", (int)getpid(), ++serial,
+                              (long long)structure));
+    db_bind_int64(st, 2, T0);
+    assert_int_equal(db_step_one(st), 0);
+    int64_t id = db_col_int64(st, 0);
+    db_reset(st);
+    if (structure) {
+        assert_int_equal(db_prepare(db, SQL_MEMBER, &st), 0);
+        db_bind_int64(st, 1, id);
+        db_bind_int64(st, 2, structure);
+        assert_int_equal(db_exec_stmt(st), 0);
+    }
+    return id;
+}
+
+static int64_t new_person(struct fixture *f, struct arena *a, int64_t user, const char *nom)
+{
+    struct beneficiaire b = {.mediateur_id = user,
+                             .structure_id = f->from,
+                             .departement = "53",
+                             .prenom = "Éloïse",
+                             .nom = nom,
+                             .genre = "feminin"};
+    assert_int_equal(beneficiaire_create(f->store.db, a, &b, user, T0), 0);
+    return b.id;
+}
+
+static int64_t linked(struct fixture *f, struct arena *a, int64_t person, int64_t now)
+{
+    struct orientation_input in = sample(f->from, f->to);
+    in.beneficiaire_id = person;
+    struct ui_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(orientation_create(f->store.db, a, &in, "53", now, &e, &id), 0);
+    return id;
+}
+
+static void test_parcours(void **state)
+{
+    struct fixture *f = *state;
+    struct arena a = ARENA_INIT;
+    int64_t sender = new_user(f->store.db, &a, f->from);
+    int64_t receiver = new_user(f->store.db, &a, f->to);
+    int64_t stranger = new_user(f->store.db, &a, new_structure(f->store.db, "Tierce"));
+    int64_t person = new_person(f, &a, sender, "Le Gall");
+    int64_t first = linked(f, &a, person, T0 + 100);
+    int64_t second = linked(f, &a, person, T0 + 50);
+    create(f, &a, T0); /* not linked: never in the journey */
+
+    struct orientation o;
+    assert_int_equal(orientation_get(f->store.db, &a, first, &o), 0);
+    assert_int_equal(o.beneficiaire_id, person);
+    struct orientation *list;
+    size_t n;
+    assert_int_equal(orientation_of_beneficiaire(f->store.db, &a, person, sender, false, &list, &n),
+                     0);
+    assert_int_equal(n, 2);
+    assert_int_equal(list[0].id, second); /* oldest first */
+    assert_int_equal(list[1].id, first);
+    assert_int_equal(
+        orientation_of_beneficiaire(f->store.db, &a, person, receiver, false, &list, &n), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(
+        orientation_of_beneficiaire(f->store.db, &a, person, stranger, false, &list, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(orientation_of_beneficiaire(f->store.db, &a, person, 0, true, &list, &n), 0);
+    assert_int_equal(n, 2);
+
+    /* A merge brings the referrals to the record kept. */
+    int64_t twin = new_person(f, &a, sender, "Le Gal");
+    int64_t third = linked(f, &a, twin, T0 + 200);
+    assert_int_equal(beneficiaire_merge(f->store.db, &a, person, twin, sender, T0 + 300), 0);
+    assert_int_equal(orientation_get(f->store.db, &a, third, &o), 0);
+    assert_int_equal(o.beneficiaire_id, person);
+    assert_int_equal(count(f->store.db, SQL_LINKED, person), 3);
+
+    /* Erasure on request unlinks them all; the referrals themselves stay. */
+    assert_int_equal(beneficiaire_erase(f->store.db, &a, person, sender, T0 + 400), 0);
+    assert_int_equal(count(f->store.db, SQL_LINKED, person), 0);
+    assert_int_equal(orientation_get(f->store.db, &a, first, &o), 0);
+    assert_int_equal(o.beneficiaire_id, 0);
+    assert_int_equal(orientation_of_beneficiaire(f->store.db, &a, person, 0, true, &list, &n), 0);
+    assert_int_equal(n, 0);
+
+    /* Anonymisation after inactivity unlinks too. */
+    int64_t idle = new_person(f, &a, sender, "Dormant");
+    linked(f, &a, idle, T0 + 10);
+    assert_int_equal(count(f->store.db, SQL_LINKED, idle), 1);
+    int64_t anonymised = 0;
+    assert_int_equal(
+        beneficiaire_anonymise_inactive(f->store.db, &a, T0 + 800 * DAY, 24, &anonymised), 0);
+    assert_true(anonymised >= 1);
+    assert_int_equal(count(f->store.db, SQL_LINKED, idle), 0);
+    arena_release(&a);
+}
+
+static const char SQL_LIEU[] =
+    "INSERT INTO lieux (source_key, ext_id, structure_id, departement, nom, typologie, created_at, "
+    "updated_at) VALUES ('test', $1, $2, '54', 'Lieu', $3, 0, 0) RETURNING id";
+
+static int64_t new_lieu(struct db *db, struct arena *a, int64_t structure, const char *typologie)
+{
+    static int serial;
+    struct db_stmt *st;
+    assert_int_equal(db_prepare(db, SQL_LIEU, &st), 0);
+    db_bind_text(st, 1, arena_printf(a, "flows-%d-%d", (int)getpid(), ++serial));
+    if (structure)
+        db_bind_int64(st, 2, structure);
+    else
+        db_bind_null(st, 2);
+    db_bind_text(st, 3, typologie);
+    assert_int_equal(db_step_one(st), 0);
+    int64_t id = db_col_int64(st, 0);
+    db_reset(st);
+    return id;
+}
+
+/* A referral sent from département 54 at `at`, then moved to status `to` (OS_OUVERTE: left). */
+static void flow(struct fixture *f, struct arena *a, int64_t from, int64_t to_structure,
+                 int64_t lieu, int64_t at, enum orientation_status to)
+{
+    struct orientation_input in = sample(from, to_structure);
+    in.lieu_id = lieu;
+    if (!to_structure)
+        in.to_email = "accueil@exemple.fr";
+    struct ui_errors e = {0};
+    int64_t id = 0;
+    assert_int_equal(orientation_create(f->store.db, a, &in, "54", at, &e, &id), 0);
+    const struct orientation_actor who = {0, "Accueil", SIDE_RECEPTION};
+    if (to != OS_OUVERTE)
+        assert_int_equal(orientation_set_status(f->store.db, id, to, &who, NULL, NULL, at + 1), 0);
+}
+
+static const struct orientation_flow *find_flow(const struct orientation_flow *v, size_t n,
+                                                const char *from, const char *to)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v[i].from_kind, from) == 0 && strcmp(v[i].to_kind, to) == 0)
+            return &v[i];
+    return NULL;
+}
+
+static void test_flows(void **state)
+{
+    struct fixture *f = *state;
+    struct arena a = ARENA_INIT;
+    int64_t from, to;
+    /* Days in Paris time: winter UTC+1, summer UTC+2. */
+    assert_int_equal(orientation_period("2026-01-15", "2026-01-15", &from, &to), 0);
+    assert_int_equal(from, INT64_C(1768431600)); /* 2026-01-14T23:00:00Z */
+    assert_int_equal(to - from, DAY);
+    assert_int_equal(orientation_period("2026-07-01", "2026-07-31", &from, &to), 0);
+    assert_int_equal(from, INT64_C(1782856800)); /* 2026-06-30T22:00:00Z */
+    assert_int_equal(to - from, 31 * DAY);
+    assert_int_equal(orientation_period("2026-13-01", "2026-07-31", &from, &to), ERR_INVALID);
+    assert_int_equal(orientation_period("2026-07-01x", "2026-07-31", &from, &to), ERR_INVALID);
+
+    int64_t asso = new_structure(f->store.db, "Association");
+    int64_t ccas = new_structure(f->store.db, "CCAS");
+    int64_t bare = new_structure(f->store.db, "Sans lieu");
+    new_lieu(f->store.db, &a, asso, "ASSO|TIERS_LIEUX");
+    new_lieu(f->store.db, &a, ccas, "");
+    new_lieu(f->store.db, &a, ccas, "CCAS");
+    int64_t fs = new_lieu(f->store.db, &a, 0, "FS");
+    int64_t t = from + 10 * DAY;
+    flow(f, &a, asso, ccas, 0, t, OS_ACCEPTEE);
+    flow(f, &a, asso, ccas, 0, t, OS_REFUSEE);
+    flow(f, &a, asso, ccas, 0, t, OS_OUVERTE);
+    flow(f, &a, asso, 0, fs, t, OS_EXPIREE); /* a lieu without an account: its typologie */
+    flow(f, &a, asso, 0, 0, t, OS_OUVERTE);  /* an address only: « sans compte » */
+    flow(f, &a, bare, ccas, 0, t, OS_ACCEPTEE);
+    flow(f, &a, asso, ccas, 0, to + 1, OS_ACCEPTEE);   /* after the period */
+    flow(f, &a, asso, ccas, 0, from - 1, OS_ACCEPTEE); /* before it */
+
+    struct orientation_flow *v;
+    size_t n;
+    assert_int_equal(orientation_flows(f->store.db, &a, "54", from, to, &v, &n), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(v[0].from_kind, "ASSO"); /* the biggest first */
+    assert_string_equal(v[0].to_kind, "CCAS");
+    assert_int_equal(v[0].total, 3);
+    assert_int_equal(v[0].accepted, 1);
+    assert_int_equal(v[0].refused, 1);
+    assert_int_equal(v[0].expired, 0);
+    const struct orientation_flow *x = find_flow(v, n, "ASSO", "FS");
+    assert_non_null(x);
+    assert_int_equal(x->total, 1);
+    assert_int_equal(x->expired, 1);
+    x = find_flow(v, n, "ASSO", ORIENTATION_KIND_EXTERNAL);
+    assert_non_null(x);
+    assert_int_equal(x->total, 1);
+    x = find_flow(v, n, ORIENTATION_KIND_NONE, "CCAS");
+    assert_non_null(x);
+    assert_int_equal(x->accepted, 1);
+    /* Another département sees none of them; the platform sees them too. */
+    assert_int_equal(orientation_flows(f->store.db, &a, "55", from, to, &v, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(orientation_flows(f->store.db, &a, NULL, from, to, &v, &n), 0);
+    assert_true(n >= 4);
+    assert_string_equal(orientation_kind_label(&a, "CCAS"),
+                        "Centre communal d'action sociale (CCAS)");
+    assert_string_equal(orientation_kind_label(&a, ORIENTATION_KIND_EXTERNAL), "Sans compte");
+    arena_release(&a);
+}
+
 int main(void)
 {
     crypto_init();
@@ -392,10 +617,9 @@ int main(void)
         cmocka_unit_test(test_backoff),
     };
     const struct CMUnitTest stored[] = {
-        cmocka_unit_test(test_create_and_status),
-        cmocka_unit_test(test_links),
-        cmocka_unit_test(test_time_bounds),
-        cmocka_unit_test(test_outbox_retry),
+        cmocka_unit_test(test_create_and_status), cmocka_unit_test(test_links),
+        cmocka_unit_test(test_time_bounds),       cmocka_unit_test(test_outbox_retry),
+        cmocka_unit_test(test_parcours),          cmocka_unit_test(test_flows),
     };
     int failed = cmocka_run_group_tests_name("orientation", pure, NULL, NULL);
     failed += cmocka_run_group_tests_name("orientation-sqlite", stored, setup_sqlite, teardown);
