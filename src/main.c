@@ -505,6 +505,8 @@ static int cmd_demo(int argc, char **argv, struct config *cfg)
     if (rc == 0)
         rc = suivi_demo(db, &a, "mediatrice@demo.relais.invalid",
                         "coordination53@demo.relais.invalid", (int64_t)time(NULL));
+    if (rc == 0)
+        rc = orientation_demo_link_person(db);
     int demo_cras = 0;
     if (rc == 0 && (rc = activite_demo(db, &a, (int64_t)time(NULL), &demo_cras)) == 0)
         printf("démonstration des activités : %d CRA inventés sur les 12 derniers mois\n",

@@ -2,6 +2,7 @@
 #include "comptes/comptes.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "db/db.h"
 #include "html/ui.h"
 #include "orientation/orientation.h"
 
@@ -69,4 +70,20 @@ int orientation_demo(struct db *db, struct arena *a, int64_t first, const char *
                                      now - 10 * DAY)))
         return rc;
     return 0;
+}
+
+/* The demo's referrals sent by a médiateur go with the demo's followed person of their structure
+ * (run after the activité demo made her), so that her journey shows a referral beside her visits. */
+static const char SQL_DEMO_LINK[] =
+    "UPDATE orientations SET beneficiaire_id = (SELECT MIN(b.id) FROM beneficiaires b "
+    "WHERE b.demo = 1 AND b.anonyme = 0 AND b.structure_id = orientations.from_structure_id) "
+    "WHERE demo = 1 AND from_user_id IS NOT NULL AND beneficiaire_id IS NULL";
+
+int orientation_demo_link_person(struct db *db)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, SQL_DEMO_LINK, &st);
+    if (rc)
+        return rc;
+    return db_exec_stmt(st);
 }

@@ -236,5 +236,8 @@ int orientation_maintenance(struct db *db, const struct config *cfg,
  * that was refused. sender_email is the demo médiatrice of the first structure. */
 int orientation_demo(struct db *db, struct arena *a, int64_t first, const char *sender_email,
                      int64_t now);
+/* Links the demo's referrals sent by a médiateur to the demo's followed person of the same
+ * structure, once the activité demo has made her. */
+int orientation_demo_link_person(struct db *db);
 
 #endif
