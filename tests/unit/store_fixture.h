@@ -7,6 +7,7 @@
 #define RELAIS_TESTS_STORE_FIXTURE_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "db/db.h"
@@ -41,5 +42,14 @@ static inline void store_fixture_close(struct store_fixture *f)
     snprintf(side, sizeof(side), "%s-shm", f->path);
     unlink(side);
 }
+
+/* Runs a cmocka group (an array, so that its size is known here) once on SQLite as NAME-sqlite,
+ * then on the test PostgreSQL as NAME-postgres when RELAIS_TEST_PG_URL is set, and says so when it
+ * is not; the value is the number of failures of both. */
+#define STORE_FIXTURE_RUN(name, tests, setup_sqlite, setup_pg, teardown)                           \
+    (cmocka_run_group_tests_name(name "-sqlite", tests, setup_sqlite, teardown) +                  \
+     (getenv("RELAIS_TEST_PG_URL")                                                                  \
+          ? cmocka_run_group_tests_name(name "-postgres", tests, setup_pg, teardown)               \
+          : (fprintf(stderr, "%s-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n", name), 0)))
 
 #endif

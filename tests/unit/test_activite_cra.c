@@ -419,8 +419,8 @@ static void test_list_last_usage(void **state)
         struct cra c;
         mine(f, &c);
         c.mediateur_id = f->other_user;
-        static const char *const days[] = {"2026-02-10", "2026-02-11", "2026-02-12",
-                                           "2026-02-13", "2026-02-14"};
+        static const char *const days[] = {"2026-02-10", "2026-02-11", "2026-02-12", "2026-02-13",
+                                           "2026-02-14"};
         memcpy(c.date, days[i], sizeof(c.date));
         c.duree = durees[i];
         if (i == 2) {
@@ -550,10 +550,6 @@ int main(void)
         cmocka_unit_test(test_list_last_usage),
     };
     int failed = cmocka_run_group_tests_name("activite-cra", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("activite-cra-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("activite-cra-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "activite-cra-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("activite-cra", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

@@ -604,11 +604,6 @@ int main(void)
         cmocka_unit_test(test_anonymise_inactive), cmocka_unit_test(test_coordination_store),
     };
     int failed = cmocka_run_group_tests_name("activite-suivi", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("activite-suivi-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed +=
-            cmocka_run_group_tests_name("activite-suivi-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "activite-suivi-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("activite-suivi", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

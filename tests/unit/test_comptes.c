@@ -43,12 +43,12 @@ static void test_password_hash_and_rule(void **state)
 static void test_identifiers(void **state)
 {
     (void)state;
-    assert_true(siret_valid("73282932000074"));  /* a real SIRET with a valid key */
+    assert_true(siret_valid("73282932000074")); /* a real SIRET with a valid key */
     assert_false(siret_valid("73282932000075"));
     assert_false(siret_valid("7328293200007"));
     assert_false(siret_valid("7328293200007a"));
-    assert_true(siret_valid("35600000000048"));  /* La Poste head office: Luhn holds */
-    assert_true(siret_valid("35600000049837"));  /* a La Poste office: digit sum multiple of 5 */
+    assert_true(siret_valid("35600000000048")); /* La Poste head office: Luhn holds */
+    assert_true(siret_valid("35600000049837")); /* a La Poste office: digit sum multiple of 5 */
     assert_false(siret_valid("35600000049838"));
     assert_true(departement_valid("53"));
     assert_true(departement_valid("2A"));
@@ -60,7 +60,8 @@ static void test_identifiers(void **state)
     assert_false(departement_valid("5"));
     assert_false(departement_valid(NULL));
     struct arena a = ARENA_INIT;
-    assert_string_equal(email_normalize(&a, "  Camille.Martin@Exemple.FR "), "camille.martin@exemple.fr");
+    assert_string_equal(email_normalize(&a, "  Camille.Martin@Exemple.FR "),
+                        "camille.martin@exemple.fr");
     assert_null(email_normalize(&a, "pas-une-adresse"));
     assert_null(email_normalize(&a, "a@b"));
     assert_null(email_normalize(&a, "a@@b.fr"));
@@ -116,23 +117,25 @@ static void test_users_roles_and_sessions(void **state)
     struct store_fixture *f = *state;
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
-    struct structure s = {.nom = "  France services Gorron ", .departement = "53",
-                          .code_postal = "53120", .commune = "Gorron"};
+    struct structure s = {.nom = "  France services Gorron ",
+                          .departement = "53",
+                          .code_postal = "53120",
+                          .commune = "Gorron"};
     assert_int_equal(structure_create(f->db, &a, &s, &errs), 0);
     assert_string_equal(s.nom, "France services Gorron");
 
     const char *email = unique_email(&a, "camille");
     int64_t uid;
-    assert_int_equal(user_create(f->db, &a, email, "Camille", "une phrase de passe", false, &errs,
-                                 &uid),
-                     0);
+    assert_int_equal(
+        user_create(f->db, &a, email, "Camille", "une phrase de passe", false, &errs, &uid), 0);
     int64_t dup;
     assert_int_equal(user_create(f->db, &a, email, "Autre", NULL, false, &errs, &dup),
                      ERR_CONFLICT);
     assert_string_equal(errs.items[0].field, "email");
 
     assert_int_equal(user_add_membership(f->db, uid, s.id, ROLE_ADMIN_STRUCTURE), 0);
-    assert_int_equal(user_add_membership(f->db, uid, s.id, ROLE_ADMIN_STRUCTURE), 0); /* idempotent */
+    assert_int_equal(user_add_membership(f->db, uid, s.id, ROLE_ADMIN_STRUCTURE),
+                     0); /* idempotent */
     assert_int_equal(user_add_coordinator_scope(f->db, uid, "16"), 0);
     assert_int_equal(user_add_coordinator_scope(f->db, uid, "99"), ERR_INVALID);
     struct auth au = {.user_id = uid};
@@ -163,8 +166,8 @@ static void test_links_and_throttle(void **state)
     struct arena a = ARENA_INIT;
     struct ui_errors errs = {0};
     int64_t uid, found;
-    assert_int_equal(user_create(f->db, &a, unique_email(&a, "dominique"), "Dominique", NULL,
-                                 false, &errs, &uid),
+    assert_int_equal(user_create(f->db, &a, unique_email(&a, "dominique"), "Dominique", NULL, false,
+                                 &errs, &uid),
                      0);
     char *token;
     assert_int_equal(link_create(f->db, &a, uid, LINK_INVITATION, &token), 0);
@@ -195,9 +198,8 @@ static void test_api_tokens(void **state)
     assert_int_equal(structure_create(f->db, &a, &s, &errs), 0);
     char *secret;
     int64_t id;
-    assert_int_equal(api_token_create(f->db, &a, s.id, "agenda", ACCESS_TOKEN_READ, 0, &secret,
-                                      &id),
-                     0);
+    assert_int_equal(
+        api_token_create(f->db, &a, s.id, "agenda", ACCESS_TOKEN_READ, 0, &secret, &id), 0);
     assert_int_equal(strlen(secret), 47);
     struct api_token t;
     assert_int_equal(api_token_lookup(f->db, &a, secret, &t), 0);
@@ -230,10 +232,6 @@ int main(void)
         cmocka_unit_test(test_api_tokens),
     };
     int failed = cmocka_run_group_tests_name("comptes", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("comptes-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("comptes-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "comptes-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("comptes", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

@@ -107,22 +107,25 @@ static void test_upsert_history_and_read_back(void **state)
     enum lieu_upsert_result res;
     int64_t id, id2;
     assert_int_equal(
-        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id), 0);
+        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id),
+        0);
     assert_int_equal(res, LIEU_INSERTED);
     /* The same row again changes nothing and writes no history. */
-    assert_int_equal(
-        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0,
+                                       "fichier.csv", &res, &id2),
+                     0);
     assert_int_equal(res, LIEU_UNCHANGED);
     assert_int_equal(id, id2);
     /* Coordinates written differently but equal are not a change. */
     r.v[LF_LATITUDE] = "48.41150";
-    assert_int_equal(
-        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, "fichier.csv", &res, &id2), 0);
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0,
+                                       "fichier.csv", &res, &id2),
+                     0);
     assert_int_equal(res, LIEU_UNCHANGED);
     /* One field changed: updated, history names it with before and after. */
     r.v[LF_HORAIRES] = "Mo-Fr 09:00-12:00";
-    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, NULL, &res, &id2),
-                     0);
+    assert_int_equal(
+        lieu_store_upsert(f->store.db, &a, &r, f->source, "53", false, 0, NULL, &res, &id2), 0);
     assert_int_equal(res, LIEU_UPDATED);
     struct lieu_change *h;
     size_t n;
@@ -151,8 +154,8 @@ static void test_upsert_history_and_read_back(void **state)
     /* Another source with the same id is another lieu. */
     char other[40];
     snprintf(other, sizeof(other), "%s-b", f->source);
-    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, other, "53", false, 0, "b.csv", &res, &id2),
-                     0);
+    assert_int_equal(
+        lieu_store_upsert(f->store.db, &a, &r, other, "53", false, 0, "b.csv", &res, &id2), 0);
     assert_int_equal(res, LIEU_INSERTED);
     assert_true(id2 != id);
 
@@ -192,7 +195,8 @@ static void test_stream_many(void **state)
         r.v[LF_ID] = id;
         enum lieu_upsert_result res;
         int64_t lid;
-        assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "72", false, 0, "x", &res, &lid), 0);
+        assert_int_equal(
+            lieu_store_upsert(f->store.db, &a, &r, src, "72", false, 0, "x", &res, &lid), 0);
     }
     assert_int_equal(db_commit(f->store.db), 0);
     struct count c = {0};
@@ -213,7 +217,8 @@ static void test_signalements(void **state)
     struct lieu_row r = sample();
     enum lieu_upsert_result res;
     int64_t id, other;
-    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "53", false, 0, "x", &res, &id), 0);
+    assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "53", false, 0, "x", &res, &id),
+                     0);
     r.v[LF_ID] = "lieu-2";
     assert_int_equal(lieu_store_upsert(f->store.db, &a, &r, src, "53", false, 0, "x", &res, &other),
                      0);
@@ -259,10 +264,6 @@ int main(void)
         cmocka_unit_test(test_signalements),
     };
     int failed = cmocka_run_group_tests_name("lieux-store", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("lieux-store-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("lieux-store-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "lieux-store-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("lieux-store", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

@@ -622,10 +622,6 @@ int main(void)
         cmocka_unit_test(test_parcours),          cmocka_unit_test(test_flows),
     };
     int failed = cmocka_run_group_tests_name("orientation", pure, NULL, NULL);
-    failed += cmocka_run_group_tests_name("orientation-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed += cmocka_run_group_tests_name("orientation-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "orientation-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("orientation", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

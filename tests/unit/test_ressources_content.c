@@ -284,12 +284,6 @@ int main(void)
     const struct CMUnitTest pure[] = {cmocka_unit_test(test_markdown_xss)};
     const struct CMUnitTest stored[] = {cmocka_unit_test(test_files_checked_and_stored)};
     int failed = cmocka_run_group_tests_name("ressources-markdown", pure, NULL, NULL);
-    failed +=
-        cmocka_run_group_tests_name("ressources-files-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed +=
-            cmocka_run_group_tests_name("ressources-files-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "ressources-files-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("ressources-files", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

@@ -218,12 +218,6 @@ int main(void)
                                       cmocka_unit_test(test_quality_blend)};
     const struct CMUnitTest stored[] = {cmocka_unit_test(test_import_export)};
     int failed = cmocka_run_group_tests_name("ressources-suggest", pure, NULL, NULL);
-    failed +=
-        cmocka_run_group_tests_name("ressources-exchange-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed +=
-            cmocka_run_group_tests_name("ressources-exchange-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "ressources-exchange-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("ressources-exchange", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

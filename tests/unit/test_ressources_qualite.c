@@ -593,12 +593,6 @@ int main(void)
         cmocka_unit_test(test_linkcheck_findings),
     };
     int failed = cmocka_run_group_tests_name("ressources-qualite", pure, NULL, NULL);
-    failed +=
-        cmocka_run_group_tests_name("ressources-qualite-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed +=
-            cmocka_run_group_tests_name("ressources-qualite-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "ressources-qualite-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("ressources-qualite", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }

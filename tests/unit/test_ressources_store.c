@@ -269,12 +269,6 @@ int main(void)
         cmocka_unit_test(test_ressource_lifecycle_and_access),
     };
     int failed = cmocka_run_group_tests_name("ressources-store", pure, NULL, NULL);
-    failed +=
-        cmocka_run_group_tests_name("ressources-store-sqlite", stored, setup_sqlite, teardown);
-    if (getenv("RELAIS_TEST_PG_URL"))
-        failed +=
-            cmocka_run_group_tests_name("ressources-store-postgres", stored, setup_pg, teardown);
-    else
-        fprintf(stderr, "ressources-store-postgres: skipped (RELAIS_TEST_PG_URL is not set)\n");
+    failed += STORE_FIXTURE_RUN("ressources-store", stored, setup_sqlite, setup_pg, teardown);
     return failed;
 }
