@@ -458,3 +458,16 @@ char *db_pg_dump_command(const char *url, const char *path, struct arena *a)
         return NULL;
     return b.p;
 }
+
+int db_int64_by_id(struct db *db, const char *sql, int64_t id, int64_t *out)
+{
+    struct db_stmt *st;
+    int rc = db_prepare(db, sql, &st);
+    if (rc)
+        return rc;
+    db_bind_int64(st, 1, id);
+    if ((rc = db_step_one(st)) == 0)
+        *out = db_col_int64(st, 0);
+    db_reset(st);
+    return rc;
+}

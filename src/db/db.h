@@ -71,6 +71,9 @@ int db_step(struct db_stmt *st);
 int db_step_one(struct db_stmt *st);
 /* Convenience: steps until done, for statements that return no rows. */
 int db_exec_stmt(struct db_stmt *st);
+/* Runs sql with one int64 parameter ($1) and reads the first column of its one row into *out:
+ * the common "count of / value for this id" query. ERR_NOT_FOUND without a row. */
+int db_int64_by_id(struct db *db, const char *sql, int64_t id, int64_t *out);
 void db_reset(struct db_stmt *st);
 /* Resets every statement of the connection. Call it when a unit of work ends (the HTTP layer, after
  * each request): on SQLite a statement left on a row keeps its read snapshot open, so the

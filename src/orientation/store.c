@@ -706,15 +706,7 @@ int notification_add(struct db *db, int64_t user_id, const char *text, const cha
 
 int notification_unread(struct db *db, int64_t user_id, int64_t *count)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, SQL_NOTIF_UNREAD, &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, user_id);
-    if ((rc = db_step_one(st)) == 0)
-        *count = db_col_int64(st, 0);
-    db_reset(st);
-    return rc;
+    return db_int64_by_id(db, SQL_NOTIF_UNREAD, user_id, count);
 }
 
 int notification_list(struct db *db, struct arena *a, int64_t user_id, int64_t limit,

@@ -462,15 +462,7 @@ int collections_items(struct db *db, struct arena *a, const struct auth *viewer,
 
 int collections_save_count(struct db *db, int64_t ressource_id, int64_t *n)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, SQL_SAVE_COUNT, &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, ressource_id);
-    if ((rc = db_step_one(st)) == 0)
-        *n = db_col_int64(st, 0);
-    db_reset(st);
-    return rc;
+    return db_int64_by_id(db, SQL_SAVE_COUNT, ressource_id, n);
 }
 
 int collections_share(struct db *db, struct arena *a, int64_t collection_id, const char **token)

@@ -232,15 +232,7 @@ int reports_decide(struct db *db, int64_t id, enum report_statut statut, int64_t
 
 int reports_open_count(struct db *db, int64_t ressource_id, int64_t *n)
 {
-    struct db_stmt *st;
-    int rc = db_prepare(db, SQL_OPEN_COUNT, &st);
-    if (rc)
-        return rc;
-    db_bind_int64(st, 1, ressource_id);
-    if ((rc = db_step_one(st)) == 0)
-        *n = db_col_int64(st, 0);
-    db_reset(st);
-    return rc;
+    return db_int64_by_id(db, SQL_OPEN_COUNT, ressource_id, n);
 }
 
 int reports_moderator_emails(struct db *db, struct arena *a, const struct report *r,
